@@ -1,0 +1,233 @@
+import { randomBytes } from 'node:crypto';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { INDEX } from '../../config/tables.js';
+import { type Approval, Decision, type DecisionStatus, DeniedAttempt } from '../../domain/decision.js';
+import { ConflictError, NotFoundError } from '../../domain/errors.js';
+import type { ApprovalRecord, DecisionStore } from '../../ports/decision-store.js';
+import { queryAll, stripKeys } from './query.js';
+
+const DECISION_SK = 'DECISION';
+const decisionPk = (id: string) => `DECISION#${id}`;
+
+/** The stored item: the decision plus its key and index attributes. */
+export function decisionItem(decision: Decision): Record<string, unknown> {
+  return {
+    pk: decisionPk(decision.id),
+    sk: DECISION_SK,
+    entity: 'decision',
+    gsi1pk: `DECISION#${decision.status}`,
+    gsi1sk: `${decision.createdAt}#${decision.id}`,
+    ...(decision.expiresAt
+      ? { gsi2pk: `EXPIRES#${decision.status}`, gsi2sk: `${decision.expiresAt}#${decision.id}` }
+      : {}),
+    gsi3pk: `IDENTITY#${decision.identityKey}`,
+    gsi3sk: `${decision.createdAt}#${decision.id}`,
+    ...decision,
+  };
+}
+
+function toDecision(item: Record<string, unknown>): Decision {
+  return Decision.parse(stripKeys(item));
+}
+
+/** DecisionStore on DynamoDB: conditional writes on `version`, approvals in the same transaction. */
+export class DynamoDecisionStore implements DecisionStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async create(decision: Decision): Promise<void> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: decisionItem(Decision.parse(decision)),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new ConflictError(`decision ${decision.id} already exists`, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  async get(id: string, options: { consistent?: boolean } = {}): Promise<Decision | undefined> {
+    const result = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: decisionPk(id), sk: DECISION_SK },
+        ConsistentRead: options.consistent ?? false,
+      }),
+    );
+    return result.Item ? toDecision(result.Item) : undefined;
+  }
+
+  async update(
+    next: Decision,
+    expectedVersion: number,
+    options: { approval?: Approval } = {},
+  ): Promise<void> {
+    const put = {
+      TableName: this.tableName,
+      Item: decisionItem(Decision.parse(next)),
+      ConditionExpression: 'attribute_exists(pk) AND version = :expected',
+      ExpressionAttributeValues: { ':expected': expectedVersion },
+    };
+    try {
+      if (!options.approval) {
+        await this.client.send(new PutCommand(put));
+        return;
+      }
+      const approval = options.approval;
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: put },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: {
+                  pk: decisionPk(next.id),
+                  sk: `APPROVAL#${approval.approver}`,
+                  entity: 'approval',
+                  gsi4pk: `APPROVER#${approval.approver}`,
+                  gsi4sk: `${approval.at}#${next.id}`,
+                  decisionId: next.id,
+                  kind: next.kind,
+                  identityKey: next.identityKey,
+                  ...approval,
+                },
+                // The same principal counts once towards a quorum, enforced by the table itself.
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw await this.conflict(next.id, expectedVersion, error);
+      }
+      if (error instanceof TransactionCanceledException) {
+        const [decisionReason, approvalReason] = error.CancellationReasons ?? [];
+        if (decisionReason?.Code === 'ConditionalCheckFailed')
+          throw await this.conflict(next.id, expectedVersion, error);
+        if (approvalReason?.Code === 'ConditionalCheckFailed') {
+          throw new ConflictError(`${options.approval?.approver} has already approved decision ${next.id}`, {
+            cause: error,
+          });
+        }
+        throw new ConflictError(`decision ${next.id} was being changed concurrently; try again`, {
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  }
+
+  private async conflict(id: string, expectedVersion: number, cause: unknown): Promise<Error> {
+    const current = await this.get(id, { consistent: true });
+    if (!current) return new NotFoundError(`decision ${id} does not exist`, { cause });
+    return new ConflictError(
+      `decision ${id} was changed by someone else (it is now version ${current.version}, ${current.status}; this change was based on version ${expectedVersion})`,
+      { cause },
+    );
+  }
+
+  async recordDeniedAttempt(attempt: DeniedAttempt): Promise<void> {
+    const parsed = DeniedAttempt.parse(attempt);
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: decisionPk(parsed.decisionId),
+          sk: `ATTEMPT#${parsed.at}#${randomBytes(4).toString('hex')}`,
+          entity: 'denied-attempt',
+          gsi1pk: 'ATTEMPT#denied',
+          gsi1sk: `${parsed.at}#${parsed.decisionId}`,
+          ...parsed,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  async listDeniedAttempts(decisionId: string): Promise<DeniedAttempt[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': decisionPk(decisionId), ':prefix': 'ATTEMPT#' },
+    });
+    return items.map((i) => DeniedAttempt.parse(stripKeys(i)));
+  }
+
+  async listDeniedAttemptsSince(since: string): Promise<DeniedAttempt[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: INDEX.decisionsByStatus,
+      KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk >= :since',
+      ExpressionAttributeValues: { ':pk': 'ATTEMPT#denied', ':since': since },
+    });
+    return items.map((i) => DeniedAttempt.parse(stripKeys(i)));
+  }
+
+  async listByStatus(status: DecisionStatus): Promise<Decision[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: INDEX.decisionsByStatus,
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': `DECISION#${status}` },
+    });
+    return items.map(toDecision);
+  }
+
+  async listExpiringBefore(status: DecisionStatus, before: string): Promise<Decision[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: INDEX.decisionsByExpiry,
+      // `~` sorts after the `#<id>` suffix, so a decision expiring exactly at `before` is included.
+      KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :before',
+      ExpressionAttributeValues: { ':pk': `EXPIRES#${status}`, ':before': `${before}~` },
+    });
+    return items.map(toDecision);
+  }
+
+  async listByIdentity(identityKey: string): Promise<Decision[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: INDEX.decisionsByIdentity,
+      KeyConditionExpression: 'gsi3pk = :pk',
+      ExpressionAttributeValues: { ':pk': `IDENTITY#${identityKey}` },
+    });
+    return items.map(toDecision);
+  }
+
+  async listApprovalsBy(approver: string): Promise<ApprovalRecord[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: INDEX.decisionsByApprover,
+      KeyConditionExpression: 'gsi4pk = :pk',
+      ExpressionAttributeValues: { ':pk': `APPROVER#${approver}` },
+    });
+    return items.map((i) => {
+      const rest = stripKeys(i);
+      return {
+        decisionId: String(rest.decisionId),
+        kind: rest.kind as ApprovalRecord['kind'],
+        identityKey: String(rest.identityKey),
+        approver: String(rest.approver),
+        at: String(rest.at),
+        basis: String(rest.basis),
+      };
+    });
+  }
+}

@@ -1,0 +1,8 @@
+import type { Command } from 'commander';
+import type { CliIo } from '../io.js';
+
+/** A command module: adds its subcommand(s) to the program. */
+export type RegisterCommand = (program: Command, io: CliIo) => void;
+
+/** Every command of the `nhi-gov` CLI, in the order `--help` lists them. */
+export const COMMANDS: readonly RegisterCommand[] = [];

@@ -1,0 +1,54 @@
+import { Command, CommanderError } from 'commander';
+import { AppError, ValidationError } from '../domain/errors.js';
+import { COMMANDS } from './commands/index.js';
+import { type CliIo, EXIT, processIo, UsageError } from './io.js';
+
+/** Thrown by a command to end with a given exit code after printing its output (e.g. `--fail-on`). */
+export class ExitCode extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
+export function buildProgram(io: CliIo): Command {
+  const program = new Command('nhi-gov')
+    .description(
+      'Govern non-human identities in AWS: decide, execute, scan and report.\nLocal mode keeps its data in an embedded DynamoDB Local under .nhi-gov/.',
+    )
+    .version(process.env.npm_package_version ?? '0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      outputError: (s, write) => write(s),
+    });
+  for (const register of COMMANDS) register(program, io);
+  for (const sub of program.commands) sub.exitOverride();
+  return program;
+}
+
+/** Runs the command line and returns its exit code; prints errors as one line on stderr. */
+export async function run(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof ExitCode) return error.code;
+    if (error instanceof CommanderError) {
+      // --help and --version end with exit code 0; commander has printed the rest already.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (error instanceof UsageError || error instanceof ValidationError) {
+      io.stderr.write(`nhi-gov: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    if (error instanceof AppError) {
+      io.stderr.write(`nhi-gov: ${error.message}\n`);
+      return error.code === 'JAVA_UNAVAILABLE' ? EXIT.usage : EXIT.internal;
+    }
+    io.stderr.write(`nhi-gov: unexpected error: ${(error as Error).message ?? String(error)}\n`);
+    return EXIT.internal;
+  }
+}

@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import { FindingType } from '../finding.js';
+import { Severity } from '../primitives.js';
+import { REQUEST_KINDS } from '../request.js';
+
+/** A glob over ARNs or keys: `*` matches any run of characters, `?` one character. */
+const Pattern = z.string().min(1);
+
+const Tier = z.strictObject({
+  /** Distinct approvers needed (quorum). 0 means the tier is auto-approved. */
+  approvals: z.number().int().min(0).max(10),
+  /** Principal ARN patterns allowed to approve at this tier. */
+  approvers: z.array(Pattern),
+});
+
+const AutoApproveRule = z.strictObject({
+  /** A name for the audit trail: the basis recorded on the approval is `auto-approve:<name>`. */
+  name: z.string().min(1),
+  kinds: z.array(z.enum(REQUEST_KINDS)).min(1),
+  /** Only for requesters matching one of these patterns (default: anyone). */
+  requesters: z.array(Pattern).optional(),
+  /** Only for identities matching one of these key patterns, e.g. `user/ci-*` (default: any). */
+  identities: z.array(Pattern).optional(),
+});
+
+const EntitlementRule = z.strictObject({
+  /** A managed policy ARN pattern, or `inline-policy` for any inline policy. */
+  match: Pattern,
+  tier: z.string().min(1),
+});
+
+export const PolicyFile = z
+  .strictObject({
+    /** Schema version of this file format. */
+    schemaVersion: z.literal(1),
+    /** Human name of the policy, shown in reports. */
+    name: z.string().min(1),
+    /** Managed IAM path for every identity nhi-gov provisions. */
+    managedPath: z.string().regex(/^\/([\w+=,.@-]+\/)+$/, 'must look like /nhi/ (start and end with /)'),
+    /** Principals that can execute (operators, pipelines): they can never approve anything. */
+    operators: z.array(Pattern),
+    tiers: z
+      .record(z.string().min(1), Tier)
+      .refine((t) => Object.keys(t).length > 0, 'define at least one tier'),
+    /** Tier for each request kind; grants and break-glass take the higher of this and their entitlement's tier. */
+    kinds: z.strictObject(
+      Object.fromEntries(
+        REQUEST_KINDS.map((k) => [k, z.strictObject({ tier: z.string().min(1) })]),
+      ) as Record<(typeof REQUEST_KINDS)[number], z.ZodObject<{ tier: z.ZodString }, z.core.$strict>>,
+    ),
+    /** Which entitlements may be granted, and at which tier; first match wins; no match means denied. */
+    entitlements: z.array(EntitlementRule),
+    autoApprove: z.array(AutoApproveRule).default([]),
+    grants: z.strictObject({
+      /** Longest just-in-time grant. */
+      maxDurationHours: z.number().positive(),
+      /** Whether a grant without a duration (standing access) may be requested. */
+      allowStanding: z.boolean(),
+    }),
+    exceptions: z.strictObject({
+      maxDurationDays: z.number().positive(),
+      tier: z.string().min(1),
+    }),
+    breakGlass: z.strictObject({
+      enabled: z.boolean(),
+      /** Who may self-activate emergency access. */
+      requesters: z.array(Pattern),
+      /** Which entitlements break-glass may grant (managed policy ARN patterns or `inline-policy`). */
+      entitlements: z.array(Pattern),
+      maxDurationMinutes: z.number().int().positive(),
+      /** Someone other than the requester must review within this many hours of activation. */
+      reviewWithinHours: z.number().positive(),
+    }),
+    certification: z.strictObject({
+      /** Every NHI is re-reviewed at least this often. */
+      intervalDays: z.number().positive(),
+      /** A campaign's items are overdue this many days after it starts. */
+      dueDays: z.number().positive(),
+    }),
+    /** Scanner thresholds. */
+    thresholds: z.strictObject({
+      staleRoleDays: z.number().int().positive(),
+      unusedKeyDays: z.number().int().positive(),
+      keyRotationDays: z.number().int().positive(),
+    }),
+    /** Per-type severity overrides. */
+    severities: z.partialRecord(FindingType, Severity).default({}),
+  })
+  .superRefine((p, ctx) => {
+    const tiers = new Set(Object.keys(p.tiers));
+    const check = (tier: string, path: (string | number)[]) => {
+      if (!tiers.has(tier))
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: `unknown tier "${tier}" (defined: ${[...tiers].join(', ')})`,
+        });
+    };
+    for (const [kind, rule] of Object.entries(p.kinds)) check(rule.tier, ['kinds', kind, 'tier']);
+    p.entitlements.forEach((rule, i) => {
+      check(rule.tier, ['entitlements', i, 'tier']);
+    });
+    check(p.exceptions.tier, ['exceptions', 'tier']);
+    for (const [name, tier] of Object.entries(p.tiers)) {
+      if (tier.approvals > 0 && tier.approvers.length === 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tiers', name, 'approvers'],
+          message: 'a tier that needs approvals must list who may approve',
+        });
+      }
+    }
+  });
+export type PolicyFile = z.infer<typeof PolicyFile>;
+
+/** A parsed policy with its content hash: the version every decision records. */
+export interface Policy {
+  readonly document: PolicyFile;
+  /** `sha256:<hex>` of the file's canonical JSON form. */
+  readonly version: string;
+  readonly source: string;
+}

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+/** An ISO-8601 UTC timestamp with a `Z` offset, as stored in every table. */
+export const IsoTimestamp = z.iso.datetime({
+  offset: false,
+  message: 'must be an ISO-8601 UTC timestamp such as 2026-01-31T12:00:00Z',
+});
+
+/** An IAM principal ARN (user, role, assumed-role session, root). */
+export const PrincipalArn = z
+  .string()
+  .regex(
+    /^arn:aws[a-z-]*:(iam|sts)::\d{12}:[\w+=,.@/:-]+$/,
+    'must be an IAM or STS principal ARN such as arn:aws:iam::123456789012:role/Name',
+  );
+
+/** A managed policy ARN (AWS-managed or customer-managed). */
+export const PolicyArn = z
+  .string()
+  .regex(
+    /^arn:aws[a-z-]*:iam::(aws|\d{12}):policy\/[\w+=,.@/-]+$/,
+    'must be a managed policy ARN such as arn:aws:iam::aws:policy/ReadOnlyAccess',
+  );
+
+/** Decision, campaign and execution ids: url-safe, sortable by creation time when made by `newId`. */
+export const Id = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8-64 characters of A-Z, a-z, 0-9, _ or -');
+
+export const Severity = z.enum(['info', 'low', 'medium', 'high', 'critical']);
+export type Severity = z.infer<typeof Severity>;
+
+/** Rank for sorting and for `--fail-on` thresholds: higher is worse. */
+export const SEVERITY_RANK: Readonly<Record<Severity, number>> = {
+  info: 0,
+  low: 1,
+  medium: 2,
+  high: 3,
+  critical: 4,
+};
+
+/** Tags as IAM takes them. */
+export const Tags = z.record(z.string().min(1).max(128), z.string().max(256));

@@ -1,0 +1,173 @@
+import { z } from 'zod';
+import { FindingType } from './finding.js';
+import { IdentityRef } from './identity.js';
+import { Id, IsoTimestamp, PolicyArn, Severity, Tags } from './primitives.js';
+
+/** An IAM policy document, checked for shape only; IAM itself is the judge of its grammar. */
+export const PolicyDocument = z.looseObject({
+  Version: z.literal(['2012-10-17', '2008-10-17']),
+  Statement: z.union([
+    z.array(z.looseObject({ Effect: z.enum(['Allow', 'Deny']) })).min(1),
+    z.looseObject({ Effect: z.enum(['Allow', 'Deny']) }),
+  ]),
+});
+export type PolicyDocument = z.infer<typeof PolicyDocument>;
+
+/** What access is granted or revoked: a managed policy attachment or a named inline policy. */
+export const Entitlement = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('managed-policy'), policyArn: PolicyArn }),
+  z.strictObject({
+    type: z.literal('inline-policy'),
+    policyName: z
+      .string()
+      .regex(/^[\w+=,.@-]{1,128}$/, 'must be 1-128 characters of letters, digits and +=,.@_-'),
+    /** Required to grant; ignored on revoke. */
+    document: PolicyDocument.optional(),
+  }),
+]);
+export type Entitlement = z.infer<typeof Entitlement>;
+
+/** A stable text key of an entitlement: `managed-policy:<arn>` or `inline-policy:<name>`. */
+export function entitlementKey(e: Entitlement): string {
+  return e.type === 'managed-policy' ? `managed-policy:${e.policyArn}` : `inline-policy:${e.policyName}`;
+}
+
+const Justification = z.string().trim().min(10, 'must say why, in at least 10 characters').max(2000);
+const Owner = z.string().trim().min(3, 'must name an owner (team, e-mail or principal ARN)').max(256);
+
+const common = {
+  justification: Justification,
+  /** Reference in the requester's ticketing system, kept for the audit trail. */
+  ticket: z.string().max(256).optional(),
+  /** Who answers for the access; defaults to the requester. */
+  owner: Owner.optional(),
+};
+
+export const GrantRequest = z
+  .strictObject({
+    kind: z.literal('grant'),
+    identity: IdentityRef,
+    entitlement: Entitlement,
+    /** Just-in-time: the grant expires this many hours after approval. Absent means standing access. */
+    durationHours: z
+      .number()
+      .positive()
+      .max(24 * 366)
+      .optional(),
+    ...common,
+  })
+  .refine((r) => r.entitlement.type !== 'inline-policy' || r.entitlement.document !== undefined, {
+    path: ['entitlement', 'document'],
+    message: 'an inline-policy grant needs its policy document',
+  });
+
+export const RevokeRequest = z.strictObject({
+  kind: z.literal('revoke'),
+  identity: IdentityRef,
+  entitlement: Entitlement,
+  /** The grant decision this revoke ends, when known. */
+  revokes: Id.optional(),
+  ...common,
+});
+
+export const CreateIdentityRequest = z
+  .strictObject({
+    kind: z.literal('create-identity'),
+    identity: IdentityRef,
+    description: z.string().max(1000).optional(),
+    /** The role's trust policy (who may assume it); required for roles, refused for users. */
+    trustPolicy: PolicyDocument.optional(),
+    tags: Tags.optional(),
+    ...common,
+    owner: Owner,
+  })
+  .refine((r) => (r.identity.type === 'role') === (r.trustPolicy !== undefined), {
+    path: ['trustPolicy'],
+    message: 'a role needs a trustPolicy and a user must not have one',
+  });
+
+export const DeleteIdentityRequest = z.strictObject({
+  kind: z.literal('delete-identity'),
+  identity: IdentityRef,
+  ...common,
+});
+
+export const RotateRequest = z.strictObject({
+  kind: z.literal('rotate'),
+  identity: IdentityRef.extend({ type: z.literal('user') }),
+  /** The Secrets Manager secret that holds the user's access key. */
+  secretId: z.string().min(1).max(2048).optional(),
+  ...common,
+});
+
+export const BreakGlassRequest = z
+  .strictObject({
+    kind: z.literal('break-glass'),
+    identity: IdentityRef,
+    entitlement: Entitlement,
+    /** Emergency access is short by definition; the policy sets the ceiling. */
+    durationMinutes: z.number().int().positive(),
+    ...common,
+    justification: z
+      .string()
+      .trim()
+      .min(20, 'break-glass needs a justification of at least 20 characters')
+      .max(2000),
+  })
+  .refine((r) => r.entitlement.type !== 'inline-policy' || r.entitlement.document !== undefined, {
+    path: ['entitlement', 'document'],
+    message: 'an inline-policy grant needs its policy document',
+  });
+
+/** Risk acceptance: who carries the risk, what it is, and what limits it meanwhile. */
+export const RiskAcceptance = z.strictObject({
+  owner: Owner,
+  risk: z.string().trim().min(10).max(2000),
+  compensatingControls: z.array(z.string().trim().min(3)).min(1, 'name at least one compensating control'),
+  residualSeverity: Severity,
+});
+export type RiskAcceptance = z.infer<typeof RiskAcceptance>;
+
+export const ExceptionRequest = z.strictObject({
+  kind: z.literal('exception'),
+  identity: IdentityRef,
+  /** The finding types this exception suppresses for the identity while it is active. */
+  findingTypes: z.array(FindingType).min(1),
+  riskAcceptance: RiskAcceptance,
+  /** Mandatory: an exception without an end is how exceptions become permanent. */
+  expiresAt: IsoTimestamp,
+  /** The exception decision this one renews; renewal is a new decision, never an edit. */
+  renewalOf: Id.optional(),
+  ...common,
+});
+
+export const ACCESS_REQUEST_KINDS = [
+  'grant',
+  'revoke',
+  'create-identity',
+  'delete-identity',
+  'rotate',
+  'break-glass',
+] as const;
+export const REQUEST_KINDS = [...ACCESS_REQUEST_KINDS, 'exception'] as const;
+export const RequestKindSchema = z.enum(REQUEST_KINDS);
+
+/** Everything governance decides on: the six access request kinds and exceptions. */
+export const DecisionRequest = z.discriminatedUnion('kind', [
+  GrantRequest,
+  RevokeRequest,
+  CreateIdentityRequest,
+  DeleteIdentityRequest,
+  RotateRequest,
+  BreakGlassRequest,
+  ExceptionRequest,
+]);
+export type DecisionRequest = z.infer<typeof DecisionRequest>;
+export type RequestKind = z.infer<typeof RequestKindSchema>;
+export type GrantRequest = z.infer<typeof GrantRequest>;
+export type RevokeRequest = z.infer<typeof RevokeRequest>;
+export type CreateIdentityRequest = z.infer<typeof CreateIdentityRequest>;
+export type DeleteIdentityRequest = z.infer<typeof DeleteIdentityRequest>;
+export type RotateRequest = z.infer<typeof RotateRequest>;
+export type BreakGlassRequest = z.infer<typeof BreakGlassRequest>;
+export type ExceptionRequest = z.infer<typeof ExceptionRequest>;

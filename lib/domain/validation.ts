@@ -1,0 +1,30 @@
+import type { z } from 'zod';
+import { type Issue, ValidationError } from './errors.js';
+
+/** Turns zod issues into `{ path, message }` pairs with dotted paths (`identity.name`, `tags[0]`). */
+export function toIssues(error: z.ZodError, prefix = ''): Issue[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.reduce<string>((acc, part) => {
+      if (typeof part === 'number') return `${acc}[${part}]`;
+      const key = String(part);
+      return acc ? `${acc}.${key}` : key;
+    }, prefix);
+    return { path: path || '(root)', message: issue.message };
+  });
+}
+
+/** One line per issue, for error messages and the command line. */
+export function formatIssues(issues: readonly Issue[]): string {
+  return issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+}
+
+/**
+ * Parses `input` with `schema` or throws a ValidationError that lists every problem.
+ * @throws ValidationError naming each invalid field.
+ */
+export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issues = toIssues(result.error);
+  throw new ValidationError(`invalid ${what}: ${formatIssues(issues)}`, issues);
+}
