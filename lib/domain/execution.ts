@@ -43,3 +43,10 @@ export const ExecutionRecord = z.strictObject({
   error: z.string().optional(),
 });
 export type ExecutionRecord = z.infer<typeof ExecutionRecord>;
+
+/**
+ * The action of the last record an executor writes for a decision version. Its status says how the
+ * whole execution ended; the executions-table pipe turns it into `AccessProvisioned` or
+ * `AccessProvisioningFailed`.
+ */
+export const COMPLETE_ACTION = 'complete';

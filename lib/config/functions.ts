@@ -1,0 +1,51 @@
+/**
+ * The suite's Lambda functions: where each handler lives and which environment variables it reads.
+ * infra/ refers to handlers only through these entries; each function's env schema uses these names.
+ */
+export const FUNCTION_ENTRIES = {
+  /** HTTP API (payload 2.0, IAM auth): submit, approve, reject, cancel, revoke, exceptions, campaigns. */
+  governanceApi: 'functions/governance-api/handler.ts',
+  /** Step Functions task (waitForTaskToken): submits a request and stores the task token on the decision. */
+  governanceTask: 'functions/governance-task/handler.ts',
+  /** EventBridge: `AccessRequested` from ticketing, `RevokeRequested` from the scheduler and scanners. */
+  governanceEvents: 'functions/governance-events/handler.ts',
+  /** EventBridge: terminal `Decision*` events → SendTaskSuccess / SendTaskFailure for stored task tokens. */
+  governanceCallback: 'functions/governance-callback/handler.ts',
+  /** EventBridge: `DecisionApproved` / `DecisionRevoked` → IAM changes within guardrails. */
+  provision: 'functions/provision/handler.ts',
+  /** Secrets Manager rotation (4 steps) for access-key secrets, and on-demand `rotate` decisions. */
+  rotate: 'functions/rotate/handler.ts',
+  /** EventBridge Scheduler: inventory + every scanner rule + metrics snapshot. */
+  scan: 'functions/scan/handler.ts',
+} as const;
+export type FunctionId = keyof typeof FUNCTION_ENTRIES;
+
+/** Environment variable names beyond the table names in ENV (lib/config/tables.ts). */
+export const FUNCTION_ENV = {
+  /** The suite's EventBridge bus name. */
+  eventBusName: 'EVENT_BUS_NAME',
+  /** Managed IAM path, e.g. `/nhi/`. */
+  managedPath: 'MANAGED_PATH',
+  /** ARN of the permissions boundary every provisioned identity carries. */
+  permissionsBoundaryArn: 'PERMISSIONS_BOUNDARY_ARN',
+  /** Prefix of the Secrets Manager secrets that hold provisioned access keys, e.g. `nhi-gov/`. */
+  secretPrefix: 'SECRET_PREFIX',
+  /** EventBridge Scheduler group for just-in-time revoke schedules. */
+  scheduleGroupName: 'SCHEDULE_GROUP_NAME',
+  /** Role EventBridge Scheduler assumes to deliver a JIT revoke to the bus. */
+  schedulerRoleArn: 'SCHEDULER_ROLE_ARN',
+  /** Path of the policy file copied into the function's bundle at synth time. */
+  policyFile: 'POLICY_FILE',
+  /** This function's own principal, recorded as executor on execution records. */
+  executorPrincipal: 'EXECUTOR_PRINCIPAL',
+  /** Days after deactivation before rotation deletes an old access key. */
+  keyDeleteGraceDays: 'KEY_DELETE_GRACE_DAYS',
+  /** Powertools: service name, metrics namespace, log level. */
+  powertoolsServiceName: 'POWERTOOLS_SERVICE_NAME',
+  powertoolsMetricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
+} as const;
+
+/** Secrets that hold provisioned access keys are named `<prefix><user name>`. */
+export const DEFAULT_SECRET_PREFIX = 'nhi-gov/';
+export const DEFAULT_SCHEDULE_GROUP = 'nhi-gov-jit';
+export const METRICS_NAMESPACE = 'NhiGov';

@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import { FindingStatus, FindingType } from './finding.js';
+import { Id, IsoTimestamp, Severity } from './primitives.js';
+import { DecisionRequest, RequestKindSchema } from './request.js';
+
+/**
+ * Events on the suite's bus. Every event has `source: "nhi-gov"` and one of these detail types; each
+ * detail has a zod schema here and a JSON Schema generated from it in docs/schemas/events/ (by
+ * `npm run schemas`), so EventBridge rules and Step Functions can be written against them.
+ *
+ * Numbers that come from DynamoDB stream records through an EventBridge Pipe arrive as strings, so
+ * `version` and the like are coerced.
+ */
+export const EVENT_SOURCE = 'nhi-gov';
+
+const SchemaVersion = z.literal('1');
+const Version = z.coerce.number().int().positive();
+
+/** A decision changed status: emitted by the decisions-table pipe. Executors re-read the decision before acting. */
+export const DecisionEventDetail = z.object({
+  schemaVersion: SchemaVersion,
+  decisionId: Id,
+  version: Version,
+  kind: RequestKindSchema,
+  status: z.enum(['approved', 'rejected', 'cancelled', 'revoked', 'expired']),
+  identityKey: z.string().min(1),
+});
+export type DecisionEventDetail = z.infer<typeof DecisionEventDetail>;
+
+/** An executor finished a decision version: emitted from the executions-table pipe (the `complete` record). */
+export const ProvisioningOutcomeDetail = z.object({
+  schemaVersion: SchemaVersion,
+  decisionId: Id,
+  version: Version,
+  kind: RequestKindSchema,
+  identityKey: z.string().min(1),
+  status: z.enum(['succeeded', 'failed']),
+  decidedAt: IsoTimestamp.optional(),
+  finishedAt: IsoTimestamp,
+  /** Milliseconds from the decision to the end of execution: the provisioning latency metric. */
+  latencyMs: z.coerce.number().nonnegative().optional(),
+  error: z.string().optional(),
+});
+export type ProvisioningOutcomeDetail = z.infer<typeof ProvisioningOutcomeDetail>;
+
+export const SecretRotatedDetail = z.object({
+  schemaVersion: SchemaVersion,
+  secretId: z.string().min(1),
+  identityKey: z.string().min(1),
+  trigger: z.enum(['schedule', 'decision']),
+  decisionId: Id.optional(),
+  rotatedAt: IsoTimestamp,
+});
+export type SecretRotatedDetail = z.infer<typeof SecretRotatedDetail>;
+
+export const FindingEventDetail = z.object({
+  schemaVersion: SchemaVersion,
+  findingId: z.string().min(1),
+  type: FindingType,
+  severity: Severity,
+  status: FindingStatus,
+  identityKey: z.string().min(1),
+});
+export type FindingEventDetail = z.infer<typeof FindingEventDetail>;
+
+export const ExceptionExpiredDetail = z.object({
+  schemaVersion: SchemaVersion,
+  decisionId: Id,
+  identityKey: z.string().min(1),
+  expiredAt: IsoTimestamp,
+});
+export type ExceptionExpiredDetail = z.infer<typeof ExceptionExpiredDetail>;
+
+/**
+ * A system revoke filed through governance: sent by the JIT expiry schedule, the scanners' expiry
+ * sweep and certification. Governance turns it into a revoke decision; nothing here touches IAM.
+ */
+export const RevokeRequestedDetail = z.object({
+  schemaVersion: SchemaVersion,
+  /** The approved grant, break-glass or exception decision to end. */
+  decisionId: Id,
+  reason: z.enum([
+    'jit-expiry',
+    'grant-expired',
+    'exception-expired',
+    'break-glass-expired',
+    'certification',
+  ]),
+  /** `system:<component>`, e.g. `system:scheduler`, `system:scanner`. */
+  requestedBy: z.string().regex(/^system:[a-z-]+$/),
+  requestedAt: IsoTimestamp,
+});
+export type RevokeRequestedDetail = z.infer<typeof RevokeRequestedDetail>;
+
+/** A request from a ticketing system. The requester is the event's authenticated integration, see docs/governance.md. */
+export const AccessRequestedDetail = z.object({
+  schemaVersion: SchemaVersion,
+  request: DecisionRequest,
+  /** The ticketing system's reference, kept on the decision. */
+  ticket: z.string().min(1).max(256),
+});
+export type AccessRequestedDetail = z.infer<typeof AccessRequestedDetail>;
+
+/** Every detail type on the bus and its schema. */
+export const EVENT_DETAIL_SCHEMAS = {
+  DecisionApproved: DecisionEventDetail,
+  DecisionRejected: DecisionEventDetail,
+  DecisionCancelled: DecisionEventDetail,
+  DecisionRevoked: DecisionEventDetail,
+  DecisionExpired: DecisionEventDetail,
+  AccessProvisioned: ProvisioningOutcomeDetail,
+  AccessProvisioningFailed: ProvisioningOutcomeDetail,
+  SecretRotated: SecretRotatedDetail,
+  FindingOpened: FindingEventDetail,
+  FindingResolved: FindingEventDetail,
+  ExceptionExpired: ExceptionExpiredDetail,
+  RevokeRequested: RevokeRequestedDetail,
+  AccessRequested: AccessRequestedDetail,
+} as const;
+export type DetailType = keyof typeof EVENT_DETAIL_SCHEMAS;
