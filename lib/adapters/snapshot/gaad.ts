@@ -1,0 +1,181 @@
+import { z } from 'zod';
+import type { AttachedPolicy, InlinePolicy, InventoryRole, InventoryUser } from '../../domain/inventory.js';
+import { toIssues } from '../../domain/validation.js';
+import { readIamDate } from './iam-dates.js';
+import { issuesError } from './issues.js';
+
+/*
+ * The shape of GetAccountAuthorizationDetails, as the SDK returns it (Dates, URL-encoded policy
+ * documents) and as `aws iam get-account-authorization-details` writes it (date strings in either
+ * style, documents as objects). Loose on purpose: real exports carry fields we do not read, and
+ * leave out empty lists.
+ */
+
+const DateField = (required: boolean) =>
+  z
+    .unknown()
+    .optional()
+    .transform((value, ctx) => {
+      const result = readIamDate(value);
+      if (!result.ok) {
+        ctx.addIssue({ code: 'custom', message: result.message });
+        return z.NEVER;
+      }
+      if (required && result.value === undefined) {
+        ctx.addIssue({ code: 'custom', message: 'is required' });
+        return z.NEVER;
+      }
+      return result.value;
+    });
+
+/** GAAD writes policy documents URL-encoded (API) or as JSON objects (most saved exports). */
+const PolicyDocument = z.unknown().transform((value, ctx) => {
+  if (typeof value !== 'string') return value;
+  const attempts = [value];
+  try {
+    attempts.unshift(decodeURIComponent(value));
+  } catch {
+    // Not URL-encoded (a literal `%`): parse it as it is.
+  }
+  for (const text of attempts) {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      // try the next form
+    }
+  }
+  ctx.addIssue({ code: 'custom', message: 'is neither a JSON policy document nor a URL-encoded one' });
+  return z.NEVER;
+});
+
+const Name = z.string().min(1);
+const TagList = z.array(z.looseObject({ Key: Name, Value: z.string() })).optional();
+const AttachedList = z.array(z.looseObject({ PolicyName: Name, PolicyArn: Name })).optional();
+const InlineList = z.array(z.looseObject({ PolicyName: Name, PolicyDocument: PolicyDocument })).optional();
+const Boundary = z.looseObject({ PermissionsBoundaryArn: z.string().optional() }).optional();
+
+const GaadRole = z.looseObject({
+  RoleName: Name,
+  Arn: Name,
+  RoleId: z.string().optional(),
+  Path: z.string().optional(),
+  CreateDate: DateField(true),
+  AssumeRolePolicyDocument: PolicyDocument.optional(),
+  InstanceProfileList: z.array(z.looseObject({ InstanceProfileName: z.string().optional() })).optional(),
+  RolePolicyList: InlineList,
+  AttachedManagedPolicies: AttachedList,
+  Tags: TagList,
+  PermissionsBoundary: Boundary,
+  RoleLastUsed: z
+    .looseObject({ LastUsedDate: DateField(false), Region: z.string().optional() })
+    .nullable()
+    .optional(),
+});
+
+const GaadUser = z.looseObject({
+  UserName: Name,
+  Arn: Name,
+  UserId: z.string().optional(),
+  Path: z.string().optional(),
+  CreateDate: DateField(true),
+  GroupList: z.array(z.string()).optional(),
+  UserPolicyList: InlineList,
+  AttachedManagedPolicies: AttachedList,
+  Tags: TagList,
+  PermissionsBoundary: Boundary,
+});
+
+/** One GAAD page or a whole saved export. */
+export const GaadDocument = z.looseObject({
+  UserDetailList: z.array(GaadUser).optional(),
+  RoleDetailList: z.array(GaadRole).optional(),
+  GroupDetailList: z.array(z.unknown()).optional(),
+  Policies: z.array(z.unknown()).optional(),
+});
+
+/** The identities one GAAD document holds, normalized. */
+export interface GaadIdentities {
+  readonly roles: InventoryRole[];
+  /** Users without credential report fields; merge the report with `applyCredentialReport`. */
+  readonly users: Omit<InventoryUser, 'credentialReportSeen'>[];
+}
+
+const tags = (list: z.infer<typeof TagList>) => Object.fromEntries((list ?? []).map((t) => [t.Key, t.Value]));
+const attached = (list: z.infer<typeof AttachedList>): AttachedPolicy[] =>
+  (list ?? []).map((p) => ({ arn: p.PolicyArn, name: p.PolicyName }));
+const inline = (list: z.infer<typeof InlineList>): InlinePolicy[] =>
+  (list ?? []).map((p) => ({ name: p.PolicyName, document: p.PolicyDocument }));
+
+/**
+ * Validates and normalizes GAAD data: a saved export object, an array of saved pages, or one SDK
+ * response page.
+ * @param source names the file (or the API call) in error messages.
+ * @throws ValidationError naming the source and the JSON path of every bad field.
+ */
+export function readGaad(input: unknown, source: string): GaadIdentities {
+  const pages = Array.isArray(input) ? input : [input];
+  const roles: InventoryRole[] = [];
+  const users: Omit<InventoryUser, 'credentialReportSeen'>[] = [];
+  const issues = [];
+  for (const [index, page] of pages.entries()) {
+    const parsed = GaadDocument.safeParse(page);
+    if (!parsed.success) {
+      issues.push(...toIssues(parsed.error, Array.isArray(input) ? `[${index}]` : ''));
+      continue;
+    }
+    for (const r of parsed.data.RoleDetailList ?? []) {
+      const lastUsedAt = r.RoleLastUsed?.LastUsedDate;
+      const lastUsedRegion = r.RoleLastUsed?.Region;
+      const boundary = r.PermissionsBoundary?.PermissionsBoundaryArn;
+      roles.push({
+        name: r.RoleName,
+        arn: r.Arn,
+        ...(r.RoleId ? { id: r.RoleId } : {}),
+        path: r.Path || '/',
+        createdAt: r.CreateDate as string,
+        tags: tags(r.Tags),
+        attachedManagedPolicies: attached(r.AttachedManagedPolicies),
+        inlinePolicies: inline(r.RolePolicyList),
+        ...(boundary ? { permissionsBoundaryArn: boundary } : {}),
+        ...(lastUsedAt ? { lastUsedAt } : {}),
+        ...(lastUsedRegion ? { lastUsedRegion } : {}),
+        ...(r.AssumeRolePolicyDocument !== undefined ? { trustPolicy: r.AssumeRolePolicyDocument } : {}),
+        instanceProfiles: (r.InstanceProfileList ?? []).flatMap((p) =>
+          p.InstanceProfileName ? [p.InstanceProfileName] : [],
+        ),
+      });
+    }
+    for (const u of parsed.data.UserDetailList ?? []) {
+      const boundary = u.PermissionsBoundary?.PermissionsBoundaryArn;
+      users.push({
+        name: u.UserName,
+        arn: u.Arn,
+        ...(u.UserId ? { id: u.UserId } : {}),
+        path: u.Path || '/',
+        createdAt: u.CreateDate as string,
+        tags: tags(u.Tags),
+        attachedManagedPolicies: attached(u.AttachedManagedPolicies),
+        inlinePolicies: inline(u.UserPolicyList),
+        ...(boundary ? { permissionsBoundaryArn: boundary } : {}),
+        groups: u.GroupList ?? [],
+        accessKeys: [],
+      });
+    }
+  }
+  if (issues.length > 0) {
+    throw issuesError(
+      `GAAD ${source}`,
+      issues.map((i) => ({ path: `${source} at ${i.path}`, message: i.message })),
+    );
+  }
+  return { roles, users };
+}
+
+/** The 12-digit account id in the first IAM ARN seen, if any. */
+export function accountIdOf(arns: Iterable<string>): string | undefined {
+  for (const arn of arns) {
+    const match = /^arn:aws[a-z-]*:iam::(\d{12}):/.exec(arn);
+    if (match) return match[1];
+  }
+  return undefined;
+}
