@@ -47,6 +47,10 @@ export function readIamDate(value: unknown): DateRead {
         ? offset
         : `${offset.slice(0, 3)}:${offset.slice(3)}`;
   const parsed = new Date(`${day}T${time}${zone}`);
-  if (Number.isNaN(parsed.getTime())) return { ok: false, message: `"${text}" is not a real date` };
+  // Date rolls 2025-02-30 over to March; a day that does not exist is a broken export, not a date.
+  const sameDay = zone === 'Z' ? parsed.toISOString().startsWith(day ?? '') : true;
+  if (Number.isNaN(parsed.getTime()) || !sameDay) {
+    return { ok: false, message: `"${text}" is not a real date` };
+  }
   return { ok: true, value: toIsoUtc(parsed) };
 }
