@@ -48,7 +48,8 @@ export function readIamDate(value: unknown): DateRead {
         : `${offset.slice(0, 3)}:${offset.slice(3)}`;
   const parsed = new Date(`${day}T${time}${zone}`);
   // Date rolls 2025-02-30 over to March; a day that does not exist is a broken export, not a date.
-  const sameDay = new Date(`${day}T00:00:00Z`).toISOString().startsWith(day ?? '');
+  const midnight = new Date(`${day}T00:00:00Z`);
+  const sameDay = !Number.isNaN(midnight.getTime()) && midnight.toISOString().startsWith(day ?? '');
   if (Number.isNaN(parsed.getTime()) || !sameDay) {
     return { ok: false, message: `"${text}" is not a real date` };
   }
