@@ -5,11 +5,14 @@ import {
   GetCommand,
   PutCommand,
   TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { INDEX } from '../../config/tables.js';
 import { type Approval, Decision, type DecisionStatus, DeniedAttempt } from '../../domain/decision.js';
 import { ConflictError, NotFoundError } from '../../domain/errors.js';
-import type { ApprovalRecord, DecisionStore } from '../../ports/decision-store.js';
+import type { ApprovalRecord } from '../../ports/decision-store.js';
+import type { GovernanceStore, RelatedUpdate } from '../../ports/governance-store.js';
 import { queryAll, stripKeys } from './query.js';
 
 const DECISION_SK = 'DECISION';
@@ -36,8 +39,11 @@ function toDecision(item: Record<string, unknown>): Decision {
   return Decision.parse(stripKeys(item));
 }
 
-/** DecisionStore on DynamoDB: conditional writes on `version`, approvals in the same transaction. */
-export class DynamoDecisionStore implements DecisionStore {
+/**
+ * DecisionStore (and GovernanceStore) on DynamoDB: conditional writes on `version`, approvals and a
+ * related decision in the same transaction.
+ */
+export class DynamoDecisionStore implements GovernanceStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -74,62 +80,85 @@ export class DynamoDecisionStore implements DecisionStore {
   async update(
     next: Decision,
     expectedVersion: number,
-    options: { approval?: Approval } = {},
+    options: { approval?: Approval; related?: RelatedUpdate } = {},
   ): Promise<void> {
-    const put = {
-      TableName: this.tableName,
-      Item: decisionItem(Decision.parse(next)),
-      ConditionExpression: 'attribute_exists(pk) AND version = :expected',
-      ExpressionAttributeValues: { ':expected': expectedVersion },
-    };
+    const put = this.conditionalPut(next, expectedVersion);
+    const { approval, related } = options;
     try {
-      if (!options.approval) {
+      if (!approval && !related) {
         await this.client.send(new PutCommand(put));
         return;
       }
-      const approval = options.approval;
-      await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            { Put: put },
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  pk: decisionPk(next.id),
-                  sk: `APPROVAL#${approval.approver}`,
-                  entity: 'approval',
-                  gsi4pk: `APPROVER#${approval.approver}`,
-                  gsi4sk: `${approval.at}#${next.id}`,
-                  decisionId: next.id,
-                  kind: next.kind,
-                  identityKey: next.identityKey,
-                  ...approval,
-                },
-                // The same principal counts once towards a quorum, enforced by the table itself.
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
+      const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [{ Put: put }];
+      if (approval) {
+        items.push({
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              pk: decisionPk(next.id),
+              sk: `APPROVAL#${approval.approver}`,
+              entity: 'approval',
+              gsi4pk: `APPROVER#${approval.approver}`,
+              gsi4sk: `${approval.at}#${next.id}`,
+              decisionId: next.id,
+              kind: next.kind,
+              identityKey: next.identityKey,
+              ...approval,
             },
-          ],
-        }),
-      );
+            // The same principal counts once towards a quorum, enforced by the table itself.
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        });
+      }
+      if (related) items.push({ Put: this.conditionalPut(related.next, related.expectedVersion) });
+      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
         throw await this.conflict(next.id, expectedVersion, error);
       }
       if (error instanceof TransactionCanceledException) {
-        const [decisionReason, approvalReason] = error.CancellationReasons ?? [];
-        if (decisionReason?.Code === 'ConditionalCheckFailed')
+        const reasons = error.CancellationReasons ?? [];
+        if (reasons[0]?.Code === 'ConditionalCheckFailed')
           throw await this.conflict(next.id, expectedVersion, error);
-        if (approvalReason?.Code === 'ConditionalCheckFailed') {
-          throw new ConflictError(`${options.approval?.approver} has already approved decision ${next.id}`, {
+        if (approval && reasons[1]?.Code === 'ConditionalCheckFailed') {
+          throw new ConflictError(`${approval.approver} has already approved decision ${next.id}`, {
             cause: error,
           });
         }
+        if (related && reasons[approval ? 2 : 1]?.Code === 'ConditionalCheckFailed')
+          throw await this.conflict(related.next.id, related.expectedVersion, error);
         throw new ConflictError(`decision ${next.id} was being changed concurrently; try again`, {
           cause: error,
         });
       }
+      throw error;
+    }
+  }
+
+  private conditionalPut(next: Decision, expectedVersion: number) {
+    return {
+      TableName: this.tableName,
+      Item: decisionItem(Decision.parse(next)),
+      ConditionExpression: 'attribute_exists(pk) AND version = :expected',
+      ExpressionAttributeValues: { ':expected': expectedVersion },
+    };
+  }
+
+  async clearTaskToken(decisionId: string, token: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: decisionPk(decisionId), sk: DECISION_SK },
+          // The version stays: answering a workflow is not a change of the decision.
+          UpdateExpression: 'REMOVE taskToken',
+          ConditionExpression: 'taskToken = :token',
+          ExpressionAttributeValues: { ':token': token },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
   }
@@ -208,7 +237,8 @@ export class DynamoDecisionStore implements DecisionStore {
       KeyConditionExpression: 'gsi3pk = :pk',
       ExpressionAttributeValues: { ':pk': `IDENTITY#${identityKey}` },
     });
-    return items.map(toDecision);
+    // Certification review items share this index (docs/data-model.md); only decisions are returned.
+    return items.filter((i) => i.entity === 'decision').map(toDecision);
   }
 
   async listApprovalsBy(approver: string): Promise<ApprovalRecord[]> {

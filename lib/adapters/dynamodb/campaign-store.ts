@@ -1,0 +1,218 @@
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { INDEX } from '../../config/tables.js';
+import { Campaign, ReviewItem } from '../../domain/certification.js';
+import { Decision } from '../../domain/decision.js';
+import { ConflictError, NotFoundError } from '../../domain/errors.js';
+import type { CampaignStatus, CampaignStore } from '../../ports/campaign-store.js';
+import { decisionItem } from './decision-store.js';
+import { queryAll, stripKeys } from './query.js';
+
+const campaignPk = (id: string) => `CAMPAIGN#${id}`;
+const CAMPAIGN_SK = 'CAMPAIGN';
+const itemSk = (itemId: string) => `ITEM#${itemId}`;
+// BatchWriteItem takes at most 25 requests; unprocessed ones are retried a few times with a short back-off.
+const BATCH = 25;
+const BATCH_ATTEMPTS = 8;
+
+function campaignItem(c: Campaign): Record<string, unknown> {
+  return {
+    pk: campaignPk(c.id),
+    sk: CAMPAIGN_SK,
+    entity: 'campaign',
+    gsi1pk: `CAMPAIGN#${c.status}`,
+    gsi1sk: `${c.dueAt}#${c.id}`,
+    ...c,
+  };
+}
+
+function reviewItem(item: ReviewItem, campaignCreatedAt: string): Record<string, unknown> {
+  return {
+    pk: campaignPk(item.campaignId),
+    sk: itemSk(item.itemId),
+    entity: 'review-item',
+    gsi3pk: `IDENTITY#${item.identityKey}`,
+    gsi3sk: `${campaignCreatedAt}#${item.campaignId}`,
+    campaignCreatedAt,
+    ...item,
+  };
+}
+
+function toItem(raw: Record<string, unknown>): ReviewItem {
+  const { campaignCreatedAt: _c, ...rest } = stripKeys(raw);
+  return ReviewItem.parse(rest);
+}
+
+/** CampaignStore on the decisions table: `CAMPAIGN#<id>` partitions with the campaign and its items. */
+export class DynamoCampaignStore implements CampaignStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async create(campaign: Campaign, items: readonly ReviewItem[]): Promise<void> {
+    const parsed = Campaign.parse(campaign);
+    // Items first: the campaign becomes visible (and listable) only once all its items exist.
+    for (let i = 0; i < items.length; i += BATCH) {
+      let requests: Record<string, unknown>[] = items
+        .slice(i, i + BATCH)
+        .map((item) => ({ PutRequest: { Item: reviewItem(ReviewItem.parse(item), parsed.createdAt) } }));
+      for (let attempt = 0; requests.length > 0; attempt++) {
+        if (attempt >= BATCH_ATTEMPTS)
+          throw new ConflictError(`could not store the items of campaign ${parsed.id}; try again`);
+        if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+        const result = await this.client.send(
+          new BatchWriteCommand({ RequestItems: { [this.tableName]: requests as never } }),
+        );
+        requests = (result.UnprocessedItems?.[this.tableName] ?? []) as Record<string, unknown>[];
+      }
+    }
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: campaignItem(parsed),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException)
+        throw new ConflictError(`campaign ${parsed.id} already exists`, { cause: error });
+      throw error;
+    }
+  }
+
+  async get(id: string, options: { consistent?: boolean } = {}): Promise<Campaign | undefined> {
+    const result = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: campaignPk(id), sk: CAMPAIGN_SK },
+        ConsistentRead: options.consistent ?? false,
+      }),
+    );
+    return result.Item ? Campaign.parse(stripKeys(result.Item)) : undefined;
+  }
+
+  async getItem(
+    campaignId: string,
+    itemId: string,
+    options: { consistent?: boolean } = {},
+  ): Promise<ReviewItem | undefined> {
+    const result = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: campaignPk(campaignId), sk: itemSk(itemId) },
+        ConsistentRead: options.consistent ?? false,
+      }),
+    );
+    return result.Item ? toItem(result.Item) : undefined;
+  }
+
+  async listItems(campaignId: string): Promise<ReviewItem[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': campaignPk(campaignId), ':prefix': 'ITEM#' },
+      ConsistentRead: true,
+    });
+    return items.map(toItem);
+  }
+
+  async listByStatus(status: CampaignStatus): Promise<Campaign[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: INDEX.decisionsByStatus,
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': `CAMPAIGN#${status}` },
+    });
+    return items.map((i) => Campaign.parse(stripKeys(i)));
+  }
+
+  async recordReview(
+    reviewed: ReviewItem,
+    expectedItemVersion: number,
+    options: { revokeDecision?: Decision } = {},
+  ): Promise<Campaign> {
+    const item = ReviewItem.parse(reviewed);
+    const campaign = await this.get(item.campaignId, { consistent: true });
+    if (!campaign) throw new NotFoundError(`campaign ${item.campaignId} does not exist`);
+    const transact: NonNullable<TransactWriteCommandInput['TransactItems']> = [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: reviewItem(item, campaign.createdAt),
+          ConditionExpression: 'attribute_exists(pk) AND version = :expected',
+          ExpressionAttributeValues: { ':expected': expectedItemVersion },
+        },
+      },
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: { pk: campaignPk(campaign.id), sk: CAMPAIGN_SK },
+          // Counted atomically, so reviewers of different items of one campaign never conflict.
+          UpdateExpression: 'SET completedCount = completedCount + :one, version = version + :one',
+          ConditionExpression: '#status = :open',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':one': 1, ':open': 'open' },
+        },
+      },
+    ];
+    if (options.revokeDecision) {
+      transact.push({
+        Put: {
+          TableName: this.tableName,
+          Item: decisionItem(Decision.parse(options.revokeDecision)),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
+    }
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: transact }));
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) {
+        const [itemReason, campaignReason] = error.CancellationReasons ?? [];
+        if (itemReason?.Code === 'ConditionalCheckFailed')
+          throw new ConflictError(
+            `item ${item.itemId} of campaign ${campaign.id} was changed by someone else; read it again`,
+            { cause: error },
+          );
+        if (campaignReason?.Code === 'ConditionalCheckFailed')
+          throw new ConflictError(`campaign ${campaign.id} is closed`, { cause: error });
+        throw new ConflictError(`campaign ${campaign.id} was being changed concurrently; try again`, {
+          cause: error,
+        });
+      }
+      throw error;
+    }
+    const after = (await this.get(campaign.id, { consistent: true })) as Campaign;
+    if (after.status === 'open' && after.completedCount >= after.itemCount) return this.close(after);
+    return after;
+  }
+
+  private async close(campaign: Campaign): Promise<Campaign> {
+    const closed: Campaign = { ...campaign, status: 'closed', version: campaign.version + 1 };
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: campaignItem(closed),
+          ConditionExpression: 'version = :expected',
+          ExpressionAttributeValues: { ':expected': campaign.version },
+        }),
+      );
+      return closed;
+    } catch (error) {
+      // Someone else closed it (or counted) first; what is stored now is the answer.
+      if (error instanceof ConditionalCheckFailedException)
+        return (await this.get(campaign.id, { consistent: true })) as Campaign;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,193 @@
+import { type Decision, type DecisionSource, requestIdentityKey, transition } from '../decision.js';
+import { ConflictError, ValidationError } from '../errors.js';
+import { Id, PrincipalArn } from '../primitives.js';
+import { DecisionRequest, entitlementKey } from '../request.js';
+import { parseOrThrow } from '../validation.js';
+import { denied, derivedId, type GovernanceDeps, mustGet } from './deps.js';
+import { grantExpiry, PolicyDeniedError, planSubmission, type SubmissionPlan } from './policy-evaluation.js';
+import { canonicalPrincipal, SYSTEM_PRINCIPAL, samePrincipal } from './principals.js';
+import { endReferencedGrant } from './revoke-effects.js';
+
+export interface SubmitInput {
+  /** The request as received: validated here. */
+  readonly request: unknown;
+  /** The authenticated caller (IAM authorizer, state machine role, ticketing mapping, `--as`). */
+  readonly requester: string;
+  readonly source: DecisionSource;
+  /** Step Functions: answered when the decision is final; never returned to callers. */
+  readonly taskToken?: string;
+  /** A caller-chosen key: submitting twice with the same key (and requester) returns the first decision. */
+  readonly idempotencyKey?: string;
+  /** A ticket reference from the entry point (EventBridge ticketing), kept when the request has none. */
+  readonly ticket?: string;
+}
+
+/**
+ * Parses the caller ARN.
+ * @throws ValidationError when it is not a principal ARN.
+ */
+export function parseCaller(arn: string, what = 'caller'): string {
+  const parsed = PrincipalArn.safeParse(arn);
+  if (!parsed.success)
+    throw new ValidationError(`${what} is not an IAM principal ARN: ${arn}`, [
+      { path: what, message: parsed.error.issues[0]?.message ?? 'invalid' },
+    ]);
+  return parsed.data;
+}
+
+/** Checks what a request references in the store (`revokes`, `renewalOf`). */
+async function checkReferences(deps: GovernanceDeps, request: DecisionRequest, identityKey: string) {
+  if (request.kind === 'revoke' && request.revokes) {
+    const target = await mustGet(deps, request.revokes);
+    if (target.kind !== 'grant' && target.kind !== 'break-glass')
+      throw new ValidationError(`revokes: decision ${target.id} is a ${target.kind}, not a grant`, [
+        { path: 'revokes', message: 'must reference a grant or break-glass decision' },
+      ]);
+    const targetEntitlement =
+      target.request.kind === 'grant' || target.request.kind === 'break-glass'
+        ? entitlementKey(target.request.entitlement)
+        : '';
+    if (target.identityKey !== identityKey || targetEntitlement !== entitlementKey(request.entitlement))
+      throw new ValidationError(`revokes: decision ${target.id} grants something else`, [
+        {
+          path: 'revokes',
+          message: `decision ${target.id} is about ${target.identityKey} ${targetEntitlement}`,
+        },
+      ]);
+  }
+  if (request.kind === 'exception' && request.renewalOf) {
+    const old = await mustGet(deps, request.renewalOf);
+    if (old.kind !== 'exception' || old.identityKey !== identityKey)
+      throw new ValidationError(`renewalOf: decision ${old.id} is not an exception for ${identityKey}`, [
+        { path: 'renewalOf', message: 'must reference an exception decision about the same identity' },
+      ]);
+    if (old.status !== 'approved' && old.status !== 'expired')
+      throw new ConflictError(
+        `exception ${old.id} is ${old.status}; only an approved or expired exception can be renewed`,
+      );
+  }
+}
+
+function ownerOf(request: DecisionRequest, requester: string): string {
+  if (request.owner) return request.owner;
+  if (request.kind === 'exception') return request.riskAcceptance.owner;
+  return canonicalPrincipal(requester);
+}
+
+/**
+ * Approves a decision on the policy's authority (auto-approve rule, zero-approval tier, break-glass
+ * self-activation): the approval is recorded as SYSTEM_PRINCIPAL with the rule as its basis.
+ */
+export async function approveByPolicy(
+  deps: GovernanceDeps,
+  decision: Decision,
+  basis: string,
+  extra: Pick<Decision, 'expiresAt' | 'reviewDueAt'> = {},
+): Promise<Decision> {
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const approval = { approver: SYSTEM_PRINCIPAL, at, basis };
+  const expiresAt = extra.expiresAt ?? decision.expiresAt ?? grantExpiry(decision.request, now);
+  const next = transition(
+    {
+      ...decision,
+      approvals: [...decision.approvals, approval],
+      policyVersion: deps.policy.version,
+      ...(expiresAt ? { expiresAt } : {}),
+      ...(extra.reviewDueAt ? { reviewDueAt: extra.reviewDueAt } : {}),
+    },
+    { to: 'approved', actor: SYSTEM_PRINCIPAL, at, action: 'auto-approved', note: basis },
+  );
+  const related = await endReferencedGrant(deps, next, SYSTEM_PRINCIPAL, at);
+  await deps.decisions.update(next, decision.version, { approval, ...(related ? { related } : {}) });
+  return next;
+}
+
+/**
+ * Submits a request: validates it, applies the policy, stores a pending decision (version 1) and,
+ * when the policy approves it outright (auto-approve, zero-approval tier, break-glass self-activation),
+ * approves it as version 2. Every status change is a modification of the stored decision, never an
+ * insert in a final state, so the decisions-table stream sees each transition.
+ * @throws ValidationError naming every invalid field; nothing is written.
+ * @throws PolicyDeniedError when the policy refuses the request; only the denied attempt is written.
+ * @throws NotFoundError / ConflictError for a bad `revokes` / `renewalOf` reference.
+ */
+export async function submitRequest(deps: GovernanceDeps, input: SubmitInput): Promise<Decision> {
+  const requester = parseCaller(input.requester, 'requester');
+  const parsed = parseOrThrow(DecisionRequest, input.request, 'request');
+  const request: DecisionRequest =
+    input.ticket && !parsed.ticket ? { ...parsed, ticket: input.ticket } : parsed;
+  const identityKey = requestIdentityKey(request);
+
+  const id = input.idempotencyKey
+    ? derivedId('request', input.source, canonicalPrincipal(requester), input.idempotencyKey)
+    : deps.ids.next();
+  Id.parse(id);
+  if (input.idempotencyKey) {
+    const existing = await deps.decisions.get(id, { consistent: true });
+    if (existing) return sameSubmission(existing, requester);
+  }
+
+  await checkReferences(deps, request, identityKey);
+  const now = deps.clock.now();
+  let plan: SubmissionPlan;
+  try {
+    plan = planSubmission(deps.policy, request, requester, identityKey, now);
+  } catch (error) {
+    if (error instanceof PolicyDeniedError)
+      throw await denied(deps, id, requester, `submit ${request.kind}`, error);
+    throw error;
+  }
+
+  const at = now.toISOString();
+  const renewalOf = request.kind === 'exception' ? request.renewalOf : undefined;
+  const revokes = request.kind === 'revoke' ? request.revokes : undefined;
+  const decision: Decision = {
+    id,
+    version: 1,
+    status: 'pending',
+    kind: request.kind,
+    request,
+    identityKey,
+    requester,
+    owner: ownerOf(request, requester),
+    source: input.source,
+    tier: plan.tier,
+    requiredApprovals: plan.requiredApprovals,
+    approvals: [],
+    policyVersion: deps.policy.version,
+    createdAt: at,
+    updatedAt: at,
+    ...(plan.expiresAt ? { expiresAt: plan.expiresAt } : {}),
+    ...(renewalOf ? { renewalOf } : {}),
+    ...(revokes ? { revokes } : {}),
+    ...(input.taskToken ? { taskToken: input.taskToken } : {}),
+    history: [
+      {
+        at,
+        actor: requester,
+        action: 'submitted',
+        version: 1,
+        ...(request.kind === 'break-glass' ? { note: 'break-glass activation requested' } : {}),
+      },
+    ],
+  };
+  try {
+    await deps.decisions.create(decision);
+  } catch (error) {
+    // Two deliveries of one idempotent submission racing: the second returns the first's decision.
+    if (error instanceof ConflictError && input.idempotencyKey) {
+      const existing = await mustGet(deps, id);
+      return sameSubmission(existing, requester);
+    }
+    throw error;
+  }
+  if (!plan.approvedBy) return decision;
+  return approveByPolicy(deps, decision, plan.approvedBy.basis, plan.breakGlass ?? {});
+}
+
+function sameSubmission(existing: Decision, requester: string): Decision {
+  if (!samePrincipal(existing.requester, requester))
+    throw new ConflictError(`idempotency key already used by another requester (decision ${existing.id})`);
+  return existing;
+}

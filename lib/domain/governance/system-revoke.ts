@@ -1,0 +1,106 @@
+import { type Decision, transition } from '../decision.js';
+import { ConflictError, ValidationError } from '../errors.js';
+import { RevokeRequestedDetail } from '../events.js';
+import { entitlementKey, type RevokeRequest } from '../request.js';
+import { parseOrThrow } from '../validation.js';
+import { derivedId, type GovernanceDeps, mustGet } from './deps.js';
+import { planSubmission } from './policy-evaluation.js';
+import { SYSTEM_PRINCIPAL } from './principals.js';
+import { approveByPolicy } from './submit.js';
+
+/** Expiry reasons are honoured only once the decision has actually expired, give or take this much clock skew. */
+const EXPIRY_SKEW_MS = 60_000;
+
+/**
+ * Files a system revoke through governance for an expired (or certified-away) decision; it never
+ * touches IAM.
+ *
+ * - An approved grant or break-glass decision gets a `revoke` decision (source `system`, requester
+ *   SYSTEM_PRINCIPAL, id derived from the target's id), approved at once when the policy auto-approves
+ *   revokes; approving it moves the grant to `revoked` in the same transaction.
+ * - An approved exception moves to `expired`.
+ *
+ * Idempotent: a second call returns the revoke decision (or expired exception) of the first and writes
+ * nothing. Returns undefined when the target is no longer in force and nothing is left to do.
+ * @throws ValidationError for a malformed detail or a target that is not a grant, break-glass or exception.
+ * @throws NotFoundError when the target decision does not exist.
+ * @throws ConflictError when an expiry reason arrives before the target's expiry.
+ */
+export async function fileSystemRevoke(deps: GovernanceDeps, input: unknown): Promise<Decision | undefined> {
+  const detail = parseOrThrow(RevokeRequestedDetail, input, 'RevokeRequested detail');
+  const target = await mustGet(deps, detail.decisionId);
+  if (target.kind !== 'grant' && target.kind !== 'break-glass' && target.kind !== 'exception')
+    throw new ValidationError(
+      `decision ${target.id} is a ${target.kind}; only grants, break-glass and exceptions are revoked by the system`,
+      [{ path: 'decisionId', message: 'must reference a grant, break-glass or exception decision' }],
+    );
+  const now = deps.clock.now();
+  if (detail.reason !== 'certification') {
+    const due = target.expiresAt ? Date.parse(target.expiresAt) : Number.POSITIVE_INFINITY;
+    if (due - EXPIRY_SKEW_MS > now.getTime())
+      throw new ConflictError(
+        `decision ${target.id} does not expire until ${target.expiresAt ?? 'never'}; refusing a ${detail.reason} revoke`,
+      );
+  }
+  const actor = `${SYSTEM_PRINCIPAL} (${detail.requestedBy})`;
+  const note = `${detail.reason}, requested by ${detail.requestedBy} at ${detail.requestedAt}`;
+
+  if (target.kind === 'exception') {
+    if (target.status === 'expired') return target;
+    if (target.status !== 'approved') return undefined;
+    const next = transition(target, { to: 'expired', actor, at: now.toISOString(), action: 'expired', note });
+    await deps.decisions.update(next, target.version);
+    return next;
+  }
+
+  const revokeId = derivedId('system-revoke', target.id);
+  const existing = await deps.decisions.get(revokeId, { consistent: true });
+  if (existing) return existing;
+  // A revoke already filed by someone else (an owner, a reviewer) covers it too.
+  const filed = (await deps.decisions.listByIdentity(target.identityKey)).find(
+    (d) =>
+      d.kind === 'revoke' && d.revokes === target.id && (d.status === 'pending' || d.status === 'approved'),
+  );
+  if (filed) return filed;
+  if (target.status !== 'approved') return undefined;
+  if (target.request.kind !== 'grant' && target.request.kind !== 'break-glass') return undefined;
+
+  const request: RevokeRequest = {
+    kind: 'revoke',
+    identity: target.request.identity,
+    entitlement: target.request.entitlement,
+    revokes: target.id,
+    justification: `system revoke of decision ${target.id} (${entitlementKey(target.request.entitlement)}): ${detail.reason}`,
+    owner: target.owner,
+  };
+  const plan = planSubmission(deps.policy, request, SYSTEM_PRINCIPAL, target.identityKey, now);
+  const at = now.toISOString();
+  const decision: Decision = {
+    id: revokeId,
+    version: 1,
+    status: 'pending',
+    kind: 'revoke',
+    request,
+    identityKey: target.identityKey,
+    requester: SYSTEM_PRINCIPAL,
+    owner: target.owner,
+    source: 'system',
+    tier: plan.tier,
+    requiredApprovals: plan.requiredApprovals,
+    approvals: [],
+    policyVersion: deps.policy.version,
+    createdAt: at,
+    updatedAt: at,
+    revokes: target.id,
+    history: [{ at, actor, action: 'submitted', version: 1, note }],
+  };
+  try {
+    await deps.decisions.create(decision);
+  } catch (error) {
+    // A concurrent call for the same target created it first: theirs is the one.
+    if (error instanceof ConflictError) return mustGet(deps, revokeId);
+    throw error;
+  }
+  if (!plan.approvedBy) return decision;
+  return approveByPolicy(deps, decision, plan.approvedBy.basis);
+}

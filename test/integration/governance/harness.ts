@@ -1,0 +1,41 @@
+import { DynamoCampaignStore } from '../../../lib/adapters/dynamodb/campaign-store.js';
+import { DynamoDecisionStore } from '../../../lib/adapters/dynamodb/decision-store.js';
+import { fixedClock, ulidGenerator } from '../../../lib/adapters/system.js';
+import { loadPolicyFile } from '../../../lib/config/policy-file.js';
+import { createGovernance, type Governance } from '../../../lib/domain/governance/index.js';
+import type { Policy } from '../../../lib/domain/policy/schema.js';
+import type { Clock } from '../../../lib/ports/clock.js';
+import { createTestTables, type TestTables } from '../../support/dynamo.js';
+
+/** A settable clock, so a test can move time past an expiry. */
+export interface MovableClock extends Clock {
+  set(at: string): void;
+}
+
+export function movableClock(start: string): MovableClock {
+  let now = new Date(start);
+  return { now: () => new Date(now.getTime()), set: (at) => (now = new Date(at)) };
+}
+
+export interface Harness {
+  readonly tables: TestTables;
+  readonly decisions: DynamoDecisionStore;
+  readonly campaigns: DynamoCampaignStore;
+  readonly clock: MovableClock;
+  readonly policy: Policy;
+  readonly gov: Governance;
+}
+
+export const START = '2026-03-02T09:00:00.000Z';
+
+/** Governance on fresh DynamoDB Local tables with the default policy and a movable clock. */
+export async function harness(policy: Policy = loadPolicyFile(), start = START): Promise<Harness> {
+  const tables = await createTestTables();
+  const decisions = new DynamoDecisionStore(tables.doc, tables.names.decisions);
+  const campaigns = new DynamoCampaignStore(tables.doc, tables.names.decisions);
+  const clock = movableClock(start);
+  const gov = createGovernance({ decisions, campaigns, policy, clock, ids: ulidGenerator });
+  return { tables, decisions, campaigns, clock, policy, gov };
+}
+
+export { fixedClock };
