@@ -1,5 +1,13 @@
+import type { Campaign, ReviewItem } from '../certification.js';
 import type { Decision } from '../decision.js';
 import type { RevokeRequestedDetail } from '../events.js';
+import {
+  getCampaign,
+  type ReviewItemInput,
+  reviewCampaignItem,
+  type StartCampaignInput,
+  startCampaign,
+} from './campaigns.js';
 import {
   type ActInput,
   approveDecision,
@@ -10,12 +18,20 @@ import {
   revokeDecision,
 } from './decide.js';
 import type { GovernanceDeps } from './deps.js';
+import { type ExceptionInput, renewException, requestException } from './exceptions.js';
 import { type SubmitInput, submitRequest } from './submit.js';
 import { fileSystemRevoke } from './system-revoke.js';
 
+export type { ReviewItemInput, StartCampaignInput } from './campaigns.js';
+export { ReviewItemBody, StartCampaignBody } from './campaigns.js';
+export type { ActInput, ReviewInput } from './decide.js';
 export type { GovernanceDeps } from './deps.js';
 export { publicDecision } from './deps.js';
+export type { ExceptionInput } from './exceptions.js';
+export { RenewExceptionBody } from './exceptions.js';
+export { PolicyDeniedError } from './policy-evaluation.js';
 export { SYSTEM_PRINCIPAL } from './principals.js';
+export type { SubmitInput } from './submit.js';
 
 /** The governance use cases bound to one set of dependencies. */
 export interface Governance {
@@ -28,6 +44,13 @@ export interface Governance {
   review(input: ReviewInput): Promise<Decision>;
   /** See fileSystemRevoke: the system revoke of an expired grant, break-glass or exception. */
   fileSystemRevoke(detail: RevokeRequestedDetail): Promise<Decision | undefined>;
+  requestException(input: ExceptionInput): Promise<Decision>;
+  renewException(input: ExceptionInput & { readonly id: string }): Promise<Decision>;
+  startCampaign(input: StartCampaignInput): Promise<{ campaign: Campaign; items: ReviewItem[] }>;
+  getCampaign(id: string): Promise<{ campaign: Campaign; items: ReviewItem[] }>;
+  reviewCampaignItem(
+    input: ReviewItemInput,
+  ): Promise<{ campaign: Campaign; item: ReviewItem; revokeDecision?: Decision }>;
   /** A decision by id, or undefined. */
   get(id: string): Promise<Decision | undefined>;
 }
@@ -43,6 +66,11 @@ export function createGovernance(deps: GovernanceDeps): Governance {
     revoke: (input) => revokeDecision(deps, input),
     review: (input) => reviewBreakGlass(deps, input),
     fileSystemRevoke: (detail) => fileSystemRevoke(deps, detail),
+    requestException: (input) => requestException(deps, input),
+    renewException: (input) => renewException(deps, input),
+    startCampaign: (input) => startCampaign(deps, input),
+    getCampaign: (id) => getCampaign(deps, id),
+    reviewCampaignItem: (input) => reviewCampaignItem(deps, input),
     get: (id) => deps.decisions.get(id, { consistent: true }),
   };
 }

@@ -1,3 +1,4 @@
+import { paginateScan } from '@aws-sdk/lib-dynamodb';
 import { DynamoCampaignStore } from '../../../lib/adapters/dynamodb/campaign-store.js';
 import { DynamoDecisionStore } from '../../../lib/adapters/dynamodb/decision-store.js';
 import { fixedClock, ulidGenerator } from '../../../lib/adapters/system.js';
@@ -39,3 +40,28 @@ export async function harness(policy: Policy = loadPolicyFile(), start = START):
 }
 
 export { fixedClock };
+
+/** Every item of the suite's tables, for "a refusal wrote nothing but the denied attempt" checks. */
+export async function snapshot(tables: TestTables): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  for (const name of [tables.names.decisions, tables.names.executions, tables.names.findings]) {
+    for await (const page of paginateScan(
+      { client: tables.doc },
+      { TableName: name, ConsistentRead: true },
+    )) {
+      for (const item of page.Items ?? []) items.push({ table: name, ...item });
+    }
+  }
+  return items.sort((a, b) => `${a.table}${a.pk}${a.sk}`.localeCompare(`${b.table}${b.pk}${b.sk}`));
+}
+
+/** The items in `after` that were not in `before` (whole-item comparison), and whether any item of `before` changed or vanished. */
+export function diff(before: Record<string, unknown>[], after: Record<string, unknown>[]) {
+  const key = (i: Record<string, unknown>) => JSON.stringify(i);
+  const beforeKeys = new Set(before.map(key));
+  const afterKeys = new Set(after.map(key));
+  return {
+    added: after.filter((i) => !beforeKeys.has(key(i))),
+    removedOrChanged: before.filter((i) => !afterKeys.has(key(i))),
+  };
+}

@@ -1,0 +1,307 @@
+import { z } from 'zod';
+import type { CampaignStore } from '../../ports/campaign-store.js';
+import { type Campaign, CampaignScope, type ReviewItem } from '../certification.js';
+import { type Decision, isInForce } from '../decision.js';
+import { ConflictError, NotFoundError, SeparationOfDutiesError, ValidationError } from '../errors.js';
+import { parseIdentity } from '../identity.js';
+import type { IamInventory } from '../inventory.js';
+import { matchesAny } from '../patterns.js';
+import { type DecisionRequest, type Entitlement, entitlementKey } from '../request.js';
+import { parseOrThrow } from '../validation.js';
+import { denied, derivedId, type GovernanceDeps } from './deps.js';
+import { isApproverAnywhere, isOperator, PolicyDeniedError, planSubmission } from './policy-evaluation.js';
+import { samePrincipal } from './principals.js';
+import { approveByPolicy, parseCaller } from './submit.js';
+
+const DAY_MS = 86_400_000;
+
+export const StartCampaignBody = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  scope: CampaignScope.default({}),
+  /** Days until items are overdue; default the policy's certification.dueDays. */
+  dueDays: z.number().positive().max(365).optional(),
+});
+
+export const ReviewItemBody = z.strictObject({
+  outcome: z.enum(['keep', 'revoke']),
+  note: z.string().trim().max(2000).optional(),
+});
+
+function campaignsOf(deps: GovernanceDeps): CampaignStore {
+  if (!deps.campaigns) throw new Error('governance was built without a campaign store');
+  return deps.campaigns;
+}
+
+interface Candidate {
+  identityKey: string;
+  entitlementKey: string;
+  grantDecisionId?: string;
+  owner?: string;
+}
+
+function fromDecisions(decisions: readonly Decision[], now: Date): Candidate[] {
+  const out: Candidate[] = [];
+  for (const d of decisions) {
+    if (!isInForce(d, now)) continue;
+    if (d.request.kind === 'grant' || d.request.kind === 'break-glass') {
+      out.push({
+        identityKey: d.identityKey,
+        entitlementKey: entitlementKey(d.request.entitlement),
+        grantDecisionId: d.id,
+        owner: d.owner,
+      });
+    } else if (d.request.kind === 'create-identity') {
+      out.push({
+        identityKey: d.identityKey,
+        entitlementKey: 'identity',
+        grantDecisionId: d.id,
+        owner: d.owner,
+      });
+    }
+  }
+  return out;
+}
+
+function fromInventory(inventory: IamInventory, pathPrefix: string): Candidate[] {
+  const out: Candidate[] = [];
+  const identities = [
+    ...inventory.roles.map((r) => ({ ...r, key: `role/${r.name}` })),
+    ...inventory.users.map((u) => ({ ...u, key: `user/${u.name}` })),
+  ];
+  for (const identity of identities) {
+    if (!identity.path.startsWith(pathPrefix)) continue;
+    out.push({ identityKey: identity.key, entitlementKey: 'identity' });
+    for (const p of identity.attachedManagedPolicies)
+      out.push({ identityKey: identity.key, entitlementKey: `managed-policy:${p.arn}` });
+    for (const p of identity.inlinePolicies)
+      out.push({ identityKey: identity.key, entitlementKey: `inline-policy:${p.name}` });
+  }
+  return out;
+}
+
+export interface StartCampaignInput {
+  readonly body: unknown;
+  /** The authenticated caller. */
+  readonly createdBy: string;
+  /** IAM state (live or snapshot), to include identities and entitlements no decision covers. */
+  readonly inventory?: IamInventory;
+}
+
+/**
+ * Starts a certification campaign over the identities in scope: every in-force grant, break-glass and
+ * created identity in the decisions table, plus (with an inventory) every identity under the scope's
+ * path (default: the managed path) and each of its policies. One review item per (identity,
+ * entitlement). Only a policy approver who is not an operator may start one.
+ * @throws ValidationError for a bad body or when nothing is in scope; nothing is written.
+ */
+export async function startCampaign(
+  deps: GovernanceDeps,
+  input: StartCampaignInput,
+): Promise<{ campaign: Campaign; items: ReviewItem[] }> {
+  const createdBy = parseCaller(input.createdBy, 'caller');
+  const body = parseOrThrow(StartCampaignBody, input.body, 'campaign');
+  const id = deps.ids.next();
+  if (isOperator(deps.policy, createdBy) || !isApproverAnywhere(deps.policy, createdBy))
+    throw await denied(
+      deps,
+      id,
+      createdBy,
+      'start campaign',
+      new PolicyDeniedError(
+        `${createdBy} may not start a certification campaign (not a policy approver, or an operator)`,
+      ),
+    );
+  const now = deps.clock.now();
+  const candidates = [
+    ...fromDecisions(await deps.decisions.listByStatus('approved'), now),
+    ...(input.inventory
+      ? fromInventory(input.inventory, body.scope.pathPrefix ?? deps.policy.document.managedPath)
+      : []),
+  ].filter((c) => body.scope.identities === undefined || matchesAny(body.scope.identities, c.identityKey));
+  // One item per (identity, entitlement); the one backed by a decision wins.
+  const byKey = new Map<string, Candidate>();
+  for (const c of candidates) {
+    const key = `${c.identityKey} ${c.entitlementKey}`;
+    const seen = byKey.get(key);
+    if (!seen || (!seen.grantDecisionId && c.grantDecisionId)) byKey.set(key, c);
+  }
+  if (byKey.size === 0)
+    throw new ValidationError('nothing to certify: no identity in the campaign scope', [
+      { path: 'scope', message: 'matches no in-force decision or inventory identity' },
+    ]);
+  const items: ReviewItem[] = [...byKey.values()]
+    .sort((a, b) =>
+      `${a.identityKey} ${a.entitlementKey}`.localeCompare(`${b.identityKey} ${b.entitlementKey}`),
+    )
+    .map((c) => ({
+      campaignId: id,
+      itemId: derivedId(c.identityKey, c.entitlementKey).slice(0, 16),
+      identityKey: c.identityKey,
+      entitlementKey: c.entitlementKey,
+      ...(c.grantDecisionId ? { grantDecisionId: c.grantDecisionId } : {}),
+      ...(c.owner ? { owner: c.owner } : {}),
+      outcome: 'pending',
+      version: 1,
+    }));
+  const campaign: Campaign = {
+    id,
+    name: body.name,
+    scope: body.scope,
+    createdBy,
+    createdAt: now.toISOString(),
+    dueAt: new Date(
+      now.getTime() + (body.dueDays ?? deps.policy.document.certification.dueDays) * DAY_MS,
+    ).toISOString(),
+    status: 'open',
+    policyVersion: deps.policy.version,
+    itemCount: items.length,
+    completedCount: 0,
+    version: 1,
+  };
+  await campaignsOf(deps).create(campaign, items);
+  return { campaign, items };
+}
+
+/** A campaign and its items. @throws NotFoundError when there is no such campaign. */
+export async function getCampaign(
+  deps: GovernanceDeps,
+  id: string,
+): Promise<{ campaign: Campaign; items: ReviewItem[] }> {
+  const store = campaignsOf(deps);
+  const campaign = await store.get(id, { consistent: true });
+  if (!campaign) throw new NotFoundError(`campaign ${id} does not exist`);
+  return { campaign, items: await store.listItems(id) };
+}
+
+function entitlementFromKey(key: string): Entitlement {
+  if (key.startsWith('managed-policy:'))
+    return { type: 'managed-policy', policyArn: key.slice('managed-policy:'.length) };
+  return { type: 'inline-policy', policyName: key.slice('inline-policy:'.length) };
+}
+
+export interface ReviewItemInput {
+  readonly campaignId: string;
+  readonly itemId: string;
+  /** The authenticated caller. */
+  readonly reviewer: string;
+  readonly body: unknown;
+}
+
+/**
+ * Records a reviewer's keep/revoke on one item. `revoke` files a revoke request (or a delete-identity
+ * request for the identity itself) through governance, in the same transaction as the item update,
+ * requested by the reviewer with source `certification`; the policy may auto-approve it, otherwise
+ * someone other than the reviewer approves it. Reviewers must be policy approvers, not operators, and
+ * may not certify access they requested themselves.
+ * @throws NotFoundError, ConflictError (closed campaign, item already reviewed), ValidationError,
+ *   SeparationOfDutiesError / PolicyDeniedError (recorded).
+ */
+export async function reviewCampaignItem(
+  deps: GovernanceDeps,
+  input: ReviewItemInput,
+): Promise<{ campaign: Campaign; item: ReviewItem; revokeDecision?: Decision }> {
+  const reviewer = parseCaller(input.reviewer, 'reviewer');
+  const body = parseOrThrow(ReviewItemBody, input.body, 'review');
+  const store = campaignsOf(deps);
+  const campaign = await store.get(input.campaignId, { consistent: true });
+  if (!campaign) throw new NotFoundError(`campaign ${input.campaignId} does not exist`);
+  if (campaign.status !== 'open') throw new ConflictError(`campaign ${campaign.id} is ${campaign.status}`);
+  const item = await store.getItem(campaign.id, input.itemId, { consistent: true });
+  if (!item) throw new NotFoundError(`campaign ${campaign.id} has no item ${input.itemId}`);
+  if (item.outcome !== 'pending')
+    throw new ConflictError(`item ${item.itemId} was already reviewed (${item.outcome}) by ${item.reviewer}`);
+
+  const evidenceId = item.grantDecisionId ?? campaign.id;
+  const grant = item.grantDecisionId
+    ? await deps.decisions.get(item.grantDecisionId, { consistent: true })
+    : undefined;
+  if (isOperator(deps.policy, reviewer))
+    throw await denied(
+      deps,
+      evidenceId,
+      reviewer,
+      'certify',
+      new SeparationOfDutiesError(`${reviewer} is an operator or executor and cannot certify access`),
+    );
+  if (grant && samePrincipal(grant.requester, reviewer))
+    throw await denied(
+      deps,
+      evidenceId,
+      reviewer,
+      'certify',
+      new SeparationOfDutiesError(`${reviewer} requested decision ${grant.id} and cannot certify it`),
+    );
+  if (!isApproverAnywhere(deps.policy, reviewer))
+    throw await denied(
+      deps,
+      evidenceId,
+      reviewer,
+      'certify',
+      new PolicyDeniedError(`${reviewer} is not a policy approver and cannot certify access`),
+    );
+
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  let revokeDecision: Decision | undefined;
+  let approvedBy: string | undefined;
+  if (body.outcome === 'revoke') {
+    const identity = parseIdentity(item.identityKey);
+    const justification = `certification campaign "${campaign.name}" (${campaign.id}): reviewer chose revoke${body.note ? `: ${body.note}` : ''}`;
+    const revokes = grant && (grant.kind === 'grant' || grant.kind === 'break-glass') ? grant.id : undefined;
+    const request: DecisionRequest =
+      item.entitlementKey === 'identity'
+        ? { kind: 'delete-identity', identity, justification, ...(item.owner ? { owner: item.owner } : {}) }
+        : {
+            kind: 'revoke',
+            identity,
+            entitlement:
+              grant && (grant.request.kind === 'grant' || grant.request.kind === 'break-glass')
+                ? grant.request.entitlement
+                : entitlementFromKey(item.entitlementKey),
+            justification,
+            ...(revokes ? { revokes } : {}),
+            ...(item.owner ? { owner: item.owner } : {}),
+          };
+    const plan = planSubmission(deps.policy, request, reviewer, item.identityKey, now);
+    approvedBy = plan.approvedBy?.basis;
+    revokeDecision = {
+      id: deps.ids.next(),
+      version: 1,
+      status: 'pending',
+      kind: request.kind,
+      request,
+      identityKey: item.identityKey,
+      requester: reviewer,
+      owner: item.owner ?? reviewer,
+      source: 'certification',
+      tier: plan.tier,
+      requiredApprovals: plan.requiredApprovals,
+      approvals: [],
+      policyVersion: deps.policy.version,
+      createdAt: at,
+      updatedAt: at,
+      ...(revokes ? { revokes } : {}),
+      history: [
+        {
+          at,
+          actor: reviewer,
+          action: 'submitted',
+          version: 1,
+          note: `certification campaign ${campaign.id}`,
+        },
+      ],
+    };
+  }
+  const reviewed: ReviewItem = {
+    ...item,
+    outcome: body.outcome,
+    reviewer,
+    reviewedAt: at,
+    ...(body.note ? { note: body.note } : {}),
+    ...(revokeDecision ? { revokeDecisionId: revokeDecision.id } : {}),
+    version: item.version + 1,
+  };
+  const after = await store.recordReview(reviewed, item.version, revokeDecision ? { revokeDecision } : {});
+  if (revokeDecision && approvedBy) revokeDecision = await approveByPolicy(deps, revokeDecision, approvedBy);
+  return { campaign: after, item: reviewed, ...(revokeDecision ? { revokeDecision } : {}) };
+}
