@@ -1,8 +1,23 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { INDEX } from '../../config/tables.js';
 import { Finding, type FindingStatus, type FindingType } from '../../domain/finding.js';
+import { MetricsSnapshot } from '../../domain/metrics.js';
 import type { FindingStore } from '../../ports/finding-store.js';
+import type { FindingBatch, MetricsStore } from '../../ports/metrics-store.js';
 import { queryAll, stripKeys } from './query.js';
+
+/** DynamoDB's batch limits, and how many batches a scan keeps in flight. */
+const BATCH_GET_MAX = 100;
+const BATCH_WRITE_MAX = 25;
+const BATCH_CONCURRENCY = 8;
+const MAX_UNPROCESSED_ROUNDS = 8;
 
 const findingKey = (id: string) => ({ pk: `FINDING#${id}`, sk: 'FINDING' });
 
@@ -24,7 +39,7 @@ export function findingItem(finding: Finding): Record<string, unknown> {
 
 const toFinding = (item: Record<string, unknown>) => Finding.parse(stripKeys(item));
 
-export class DynamoFindingStore implements FindingStore {
+export class DynamoFindingStore implements FindingStore, FindingBatch, MetricsStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -72,4 +87,86 @@ export class DynamoFindingStore implements FindingStore {
     });
     return items.map(toFinding);
   }
+
+  /** BatchGetItem in chunks of 100, strongly consistent, retrying unprocessed keys. */
+  async getMany(ids: readonly string[]): Promise<Finding[]> {
+    const unique = [...new Set(ids)];
+    const found: Finding[] = [];
+    await inChunks(unique, BATCH_GET_MAX, async (chunk) => {
+      let keys: Record<string, unknown>[] | undefined = chunk.map(findingKey);
+      for (let round = 0; keys && keys.length > 0; round++) {
+        if (round > 0) await backoff(round);
+        if (round >= MAX_UNPROCESSED_ROUNDS) throw new Error('DynamoDB left keys unprocessed after retries');
+        const result: BatchGetCommandOutput = await this.client.send(
+          new BatchGetCommand({
+            RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } },
+          }),
+        );
+        for (const item of result.Responses?.[this.tableName] ?? []) found.push(toFinding(item));
+        keys = result.UnprocessedKeys?.[this.tableName]?.Keys;
+      }
+    });
+    return found;
+  }
+
+  /** BatchWriteItem in chunks of 25 (a few in parallel), retrying unprocessed items with backoff. */
+  async putMany(findings: readonly Finding[]): Promise<void> {
+    const items = findings.map((f) => findingItem(Finding.parse(f)));
+    await inChunks(items, BATCH_WRITE_MAX, async (chunk) => {
+      let requests: { PutRequest?: { Item: Record<string, unknown> } }[] | undefined = chunk.map((Item) => ({
+        PutRequest: { Item },
+      }));
+      for (let round = 0; requests && requests.length > 0; round++) {
+        if (round > 0) await backoff(round);
+        if (round >= MAX_UNPROCESSED_ROUNDS)
+          throw new Error('DynamoDB left writes unprocessed after retries');
+        const result = await this.client.send(
+          new BatchWriteCommand({ RequestItems: { [this.tableName]: requests as never } }),
+        );
+        requests = result.UnprocessedItems?.[this.tableName] as typeof requests;
+      }
+    });
+  }
+
+  async putMetrics(snapshot: MetricsSnapshot): Promise<void> {
+    const valid = MetricsSnapshot.parse(snapshot);
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: 'METRICS', sk: `DAY#${valid.day}`, entity: 'metrics', ...valid },
+      }),
+    );
+  }
+
+  async listMetrics(from: string, to: string): Promise<MetricsSnapshot[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': 'METRICS', ':from': `DAY#${from}`, ':to': `DAY#${to}` },
+    });
+    return items.map((item) => MetricsSnapshot.parse(stripKeys(item)));
+  }
+}
+
+async function inChunks<T>(
+  items: readonly T[],
+  size: number,
+  fn: (chunk: T[]) => Promise<void>,
+): Promise<void> {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  let next = 0;
+  const worker = async () => {
+    while (next < chunks.length) {
+      const chunk = chunks[next++] as T[];
+      await fn(chunk);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(BATCH_CONCURRENCY, chunks.length) }, worker));
+}
+
+/** Exponential backoff with full jitter, as AWS advises for unprocessed batch items. */
+function backoff(round: number): Promise<void> {
+  const cap = Math.min(2_000, 50 * 2 ** round);
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * cap));
 }

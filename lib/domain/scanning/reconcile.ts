@@ -1,0 +1,84 @@
+import type { Decision } from '../decision.js';
+import { DEFAULT_SEVERITY, type Finding, FRAMEWORKS, findingId } from '../finding.js';
+import type { PolicyFile } from '../policy/schema.js';
+import { SEVERITY_RANK } from '../primitives.js';
+import type { FindingDraft } from './rules.js';
+
+/** Finding types whose condition can only be judged from the credential report. */
+export const CREDENTIAL_REPORT_TYPES = new Set<Finding['type']>([
+  'unused-access-key',
+  'unrotated-access-key',
+  'human-use-of-nhi',
+]);
+
+/**
+ * Turns drafts into findings: stable id, severity from the policy, framework mapping, `firstSeen`
+ * kept from the stored finding (also when it had been resolved and came back), `lastSeen` = the scan
+ * time, and `suppressed` with the exception's id when an active exception names the identity and the
+ * type.
+ */
+export function toFindings(
+  drafts: readonly FindingDraft[],
+  stored: ReadonlyMap<string, Finding>,
+  exceptions: readonly Decision[],
+  policy: PolicyFile,
+  asOf: string,
+): Finding[] {
+  const byId = new Map<string, Finding>();
+  for (const draft of drafts) {
+    const id = findingId(draft.type, draft.identityKey, draft.subject);
+    const previous = stored.get(id);
+    const exception = exceptions.find(
+      (e) =>
+        e.request.kind === 'exception' &&
+        e.identityKey === draft.identityKey &&
+        e.request.findingTypes.includes(draft.type),
+    );
+    byId.set(id, {
+      id,
+      type: draft.type,
+      severity: policy.severities[draft.type] ?? DEFAULT_SEVERITY[draft.type],
+      status: exception ? 'suppressed' : 'open',
+      source: 'scanner',
+      identityKey: draft.identityKey,
+      ...(draft.identityArn ? { identityArn: draft.identityArn } : {}),
+      ...(draft.owner ? { owner: draft.owner } : {}),
+      title: draft.title,
+      evidence: draft.evidence,
+      firstSeen: previous?.firstSeen ?? asOf,
+      lastSeen: asOf,
+      ...(exception ? { suppressedBy: exception.id } : {}),
+      frameworks: FRAMEWORKS[draft.type],
+    });
+  }
+  return [...byId.values()];
+}
+
+/**
+ * The stored scanner findings whose condition this scan no longer sees, marked `resolved`. Findings of
+ * other sources (forged events, failed provisioning) are never touched; a key finding of a user the
+ * credential report did not cover stays as it is, since this scan could not look.
+ */
+export function resolveGone(
+  storedActive: readonly Finding[],
+  currentIds: ReadonlySet<string>,
+  canJudge: (finding: Finding) => boolean,
+  asOf: string,
+): Finding[] {
+  return storedActive
+    .filter((f) => f.source === 'scanner' && f.status !== 'resolved' && !currentIds.has(f.id) && canJudge(f))
+    .map((f) => {
+      const { suppressedBy: _suppressedBy, ...rest } = f;
+      return { ...rest, status: 'resolved' as const, resolvedAt: asOf };
+    });
+}
+
+/** Worst first, then by type and identity: the order every output uses. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
+    a.type.localeCompare(b.type) ||
+    a.identityKey.localeCompare(b.identityKey) ||
+    a.id.localeCompare(b.id)
+  );
+}

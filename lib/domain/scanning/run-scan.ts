@@ -1,0 +1,178 @@
+import type { DecisionStore } from '../../ports/decision-store.js';
+import type { ExecutionTrail } from '../../ports/execution-trail.js';
+import type { FindingStore } from '../../ports/finding-store.js';
+import type { FindingBatch, MetricsStore } from '../../ports/metrics-store.js';
+import type { RevokeRequester } from '../../ports/revoke-requester.js';
+import type { Decision } from '../decision.js';
+import type { RevokeRequestedDetail } from '../events.js';
+import type { Finding } from '../finding.js';
+import type { IamInventory } from '../inventory.js';
+import type { MetricsSnapshot } from '../metrics.js';
+import type { Policy } from '../policy/schema.js';
+import { activeExceptions, approvedState, isExpired } from './approved-state.js';
+import { type ClassifiedIdentity, classifyInventory } from './classify.js';
+import { computeMetrics } from './metrics.js';
+import { CREDENTIAL_REPORT_TYPES, compareFindings, resolveGone, toFindings } from './reconcile.js';
+import { RULES, type RuleInput } from './rules.js';
+
+/** What a scan reads and writes. Scanners never write IAM: revokes go to governance. */
+export interface ScanDeps {
+  readonly decisions: Pick<DecisionStore, 'listByStatus' | 'listDeniedAttemptsSince'>;
+  readonly findings: Pick<FindingStore, 'listByStatus'> & FindingBatch;
+  readonly metrics: Pick<MetricsStore, 'putMetrics'>;
+  readonly executions: Pick<ExecutionTrail, 'listForDay'>;
+  readonly revokes: RevokeRequester;
+}
+
+export interface ScanInput {
+  readonly inventory: IamInventory;
+  readonly policy: Policy;
+  /** The scan's "now": thresholds count back from here, `firstSeen`/`lastSeen`/`resolvedAt` use it. */
+  readonly asOf: Date;
+  /** Progress lines for a human (the CLI shows them on a TTY). */
+  readonly onProgress?: (message: string) => void;
+}
+
+export interface ScanResult {
+  readonly asOf: string;
+  readonly policy: { readonly name: string; readonly version: string; readonly managedPath: string };
+  readonly inventory: Pick<IamInventory, 'source' | 'collectedAt' | 'origin'> & {
+    readonly accountId?: string;
+    readonly roles: number;
+    readonly users: number;
+  };
+  readonly identities: Readonly<Record<ClassifiedIdentity['category'], number>> & {
+    readonly managed: number;
+  };
+  /** Findings this scan saw, open and suppressed, worst first. */
+  readonly findings: Finding[];
+  /** Stored findings whose condition is gone, now `resolved`. */
+  readonly resolved: Finding[];
+  readonly revokes: {
+    readonly requested: RevokeRequestedDetail[];
+    readonly failed: { readonly decisionId: string; readonly error: string }[];
+  };
+  readonly metrics: MetricsSnapshot;
+}
+
+const decidedAt = (d: Decision) => d.decidedAt ?? d.createdAt;
+
+/**
+ * One full scan: classify the inventory, run every rule against it and the approved decisions,
+ * merge with stored findings (stable ids, `firstSeen` kept), apply active exceptions, resolve what is
+ * gone, file system revokes for expired grants and exceptions, and store the day's metrics.
+ */
+export async function runScan(deps: ScanDeps, input: ScanInput): Promise<ScanResult> {
+  const { inventory, asOf } = input;
+  const policy = input.policy.document;
+  const at = asOf.toISOString();
+  const progress = input.onProgress ?? (() => {});
+
+  progress('reading decisions');
+  const [approvedAll, revoked, expired] = await Promise.all([
+    deps.decisions.listByStatus('approved'),
+    deps.decisions.listByStatus('revoked'),
+    deps.decisions.listByStatus('expired'),
+  ]);
+  const approved = approvedAll.filter((d) => decidedAt(d) <= at);
+  const breakGlass = [...approved, ...revoked, ...expired].filter(
+    (d) => d.request.kind === 'break-glass' && decidedAt(d) <= at,
+  );
+
+  progress(`classifying ${inventory.roles.length} roles and ${inventory.users.length} users`);
+  const identities = classifyInventory(inventory, policy.managedPath, approved);
+  const states = approvedState(approved, asOf);
+  const ruleInput: RuleInput = { asOf, policy, identities, states, approved, breakGlass };
+  const drafts = RULES.flatMap((rule) => rule(ruleInput));
+
+  progress(`merging ${drafts.length} findings with the store`);
+  const [open, suppressed] = await Promise.all([
+    deps.findings.listByStatus('open'),
+    deps.findings.listByStatus('suppressed'),
+  ]);
+  const storedActive = [...open, ...suppressed];
+  const stored = new Map(storedActive.map((f) => [f.id, f]));
+  const exceptions = activeExceptions(approved, asOf);
+  let current = toFindings(drafts, stored, exceptions, policy, at);
+  // Findings that were resolved earlier and came back keep their firstSeen: fetch only those.
+  const unknownIds = current.filter((f) => !stored.has(f.id)).map((f) => f.id);
+  if (unknownIds.length > 0) {
+    for (const f of await deps.findings.getMany(unknownIds)) stored.set(f.id, f);
+    current = toFindings(drafts, stored, exceptions, policy, at);
+  }
+
+  const users = new Map(inventory.users.map((u) => [`user/${u.name}`, u]));
+  const canJudge = (f: Finding) => {
+    if (!CREDENTIAL_REPORT_TYPES.has(f.type)) return true;
+    const user = users.get(f.identityKey);
+    return user === undefined || user.credentialReportSeen;
+  };
+  const resolved = resolveGone(storedActive, new Set(current.map((f) => f.id)), canJudge, at);
+  progress(`writing ${current.length} findings, resolving ${resolved.length}`);
+  await deps.findings.putMany([...current, ...resolved]);
+
+  const requested: RevokeRequestedDetail[] = [];
+  const failed: { decisionId: string; error: string }[] = [];
+  const filed = new Set<string>();
+  for (const draft of drafts) {
+    if (!draft.revoke || filed.has(draft.revoke.decisionId)) continue;
+    filed.add(draft.revoke.decisionId);
+    const detail: RevokeRequestedDetail = {
+      schemaVersion: '1',
+      decisionId: draft.revoke.decisionId,
+      reason: draft.revoke.reason,
+      requestedBy: 'system:scanner',
+      requestedAt: at,
+    };
+    try {
+      await deps.revokes.requestRevoke(detail);
+      requested.push(detail);
+    } catch (error) {
+      failed.push({ decisionId: detail.decisionId, error: (error as Error).message ?? String(error) });
+    }
+  }
+
+  progress("storing the day's metrics");
+  const day = at.slice(0, 10);
+  const nextDay = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString();
+  const [denied, executions] = await Promise.all([
+    deps.decisions.listDeniedAttemptsSince(`${day}T00:00:00Z`),
+    deps.executions.listForDay(day),
+  ]);
+  const nhis = identities.filter((i) => i.category === 'nhi');
+  const certificationScope = nhis.filter((i) => i.managed).length;
+  const metrics = computeMetrics({
+    asOf,
+    source: inventory.source,
+    identities: identities.length,
+    nhis: nhis.length,
+    certificationScope,
+    certificationOverdue: current.filter((f) => f.type === 'certification-overdue').length,
+    findings: current,
+    activeExceptions: exceptions,
+    expiredExceptions: approved.filter((d) => d.request.kind === 'exception' && isExpired(d, asOf)).length,
+    deniedAttempts: denied.filter((a) => a.at < nextDay),
+    executions,
+  });
+  await deps.metrics.putMetrics(metrics);
+
+  const categories = { nhi: 0, 'aws-managed': 0, human: 0, unknown: 0 };
+  for (const i of identities) categories[i.category]++;
+  return {
+    asOf: at,
+    policy: { name: policy.name, version: input.policy.version, managedPath: policy.managedPath },
+    inventory: {
+      source: inventory.source,
+      collectedAt: inventory.collectedAt,
+      origin: inventory.origin,
+      ...(inventory.accountId ? { accountId: inventory.accountId } : {}),
+      roles: inventory.roles.length,
+      users: inventory.users.length,
+    },
+    identities: { ...categories, managed: identities.filter((i) => i.managed).length },
+    findings: current.sort(compareFindings),
+    resolved: resolved.sort(compareFindings),
+    revokes: { requested, failed },
+    metrics,
+  };
+}
