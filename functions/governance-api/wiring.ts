@@ -1,0 +1,37 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { z } from 'zod';
+import { DynamoCampaignStore } from '../../lib/adapters/dynamodb/campaign-store.js';
+import { documentClient } from '../../lib/adapters/dynamodb/client.js';
+import { DynamoDecisionStore } from '../../lib/adapters/dynamodb/decision-store.js';
+import { systemClock, ulidGenerator } from '../../lib/adapters/system.js';
+import { loadEnv, required } from '../../lib/config/env.js';
+import { FUNCTION_ENV } from '../../lib/config/functions.js';
+import { loadPolicyFile } from '../../lib/config/policy-file.js';
+import { ENV } from '../../lib/config/tables.js';
+import { createGovernance, type Governance } from '../../lib/domain/governance/index.js';
+
+/** The environment every governance function reads: its table and the policy file in its bundle. */
+export const GovernanceEnv = z.object({
+  [ENV.decisionsTable]: required(),
+  [FUNCTION_ENV.policyFile]: required(),
+});
+
+/**
+ * The governance use cases over DynamoDB, built from the environment (shared by the four governance
+ * functions). Fails at cold start, naming every missing variable or policy problem.
+ */
+export function governanceFromEnv(
+  client: DynamoDBClient = new DynamoDBClient({}),
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Governance {
+  const config = loadEnv(GovernanceEnv, env);
+  const doc = documentClient(client);
+  const table = config[ENV.decisionsTable];
+  return createGovernance({
+    decisions: new DynamoDecisionStore(doc, table),
+    campaigns: new DynamoCampaignStore(doc, table),
+    policy: loadPolicyFile(config[FUNCTION_ENV.policyFile]),
+    clock: systemClock,
+    ids: ulidGenerator,
+  });
+}
