@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FindingType } from '../finding.js';
-import { Severity } from '../primitives.js';
+import { PrincipalArn, Severity } from '../primitives.js';
 import { REQUEST_KINDS } from '../request.js';
 
 /** A glob over ARNs or keys: `*` matches any run of characters, `?` one character. */
@@ -85,6 +85,20 @@ export const PolicyFile = z
     }),
     /** Per-type severity overrides. */
     severities: z.partialRecord(FindingType, Severity).default({}),
+    /**
+     * Ticketing systems trusted to file requests as EventBridge `AccessRequested` events: the event's
+     * `source` (and, when given, the `account` that put it) maps to the principal recorded as the
+     * requester. Events from any other source are refused. Optional, so existing files keep their hash.
+     */
+    ticketing: z
+      .array(
+        z.strictObject({
+          source: z.string().min(1),
+          account: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id').optional(),
+          principal: PrincipalArn,
+        }),
+      )
+      .optional(),
   })
   .superRefine((p, ctx) => {
     const tiers = new Set(Object.keys(p.tiers));
