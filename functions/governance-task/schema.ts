@@ -1,0 +1,13 @@
+import { z } from 'zod';
+
+/**
+ * The input the state machine gives the task (waitForTaskToken). `requester` is set in the state
+ * machine definition by the infrastructure (the state machine's role ARN), never taken from the
+ * workflow's own input, so a workflow cannot choose who it requests as.
+ */
+export const GovernanceTaskInput = z.strictObject({
+  taskToken: z.string().min(1).max(1024),
+  request: z.unknown(),
+  requester: z.string().min(1),
+});
+export type GovernanceTaskInput = z.infer<typeof GovernanceTaskInput>;
