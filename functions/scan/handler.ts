@@ -1,0 +1,131 @@
+// AWS permissions this function needs (least privilege, read by infra/):
+//   iam:GetAccountAuthorizationDetails, iam:GenerateCredentialReport, iam:GetCredentialReport
+//     (read-only on IAM; resource `*`, as these actions support no resource scoping);
+//   dynamodb:Query on the decisions table and its indexes (`<table>/index/*`);
+//   dynamodb:Query on the executions table's indexes;
+//   dynamodb:Query, dynamodb:BatchGetItem, dynamodb:BatchWriteItem, dynamodb:PutItem on the findings
+//     table and its indexes;
+//   events:PutEvents on the suite's bus (RevokeRequested for expired grants and exceptions).
+// Never an IAM write action: expiry goes through governance as a system revoke request.
+// Environment: DECISIONS_TABLE_NAME, EXECUTIONS_TABLE_NAME, FINDINGS_TABLE_NAME, EVENT_BUS_NAME,
+// POLICY_FILE (the policy copied into the bundle).
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { IAMClient } from '@aws-sdk/client-iam';
+import middy from '@middy/core';
+import { z } from 'zod';
+import { documentClient } from '../../lib/adapters/dynamodb/client.js';
+import { DynamoDecisionStore } from '../../lib/adapters/dynamodb/decision-store.js';
+import { DynamoExecutionTrail } from '../../lib/adapters/dynamodb/execution-trail.js';
+import { DynamoFindingStore } from '../../lib/adapters/dynamodb/finding-store.js';
+import { EventBridgeRevokeRequester } from '../../lib/adapters/eventbridge/revoke-requester.js';
+import { LiveIamDirectory } from '../../lib/adapters/iam-inventory/live-inventory.js';
+import { systemClock } from '../../lib/adapters/system.js';
+import { loadEnv, required } from '../../lib/config/env.js';
+import { FUNCTION_ENV } from '../../lib/config/functions.js';
+import { loadPolicyFile } from '../../lib/config/policy-file.js';
+import { ENV } from '../../lib/config/tables.js';
+import { AppError } from '../../lib/domain/errors.js';
+import type { Policy } from '../../lib/domain/policy/schema.js';
+import { runScan, type ScanDeps } from '../../lib/domain/scanning/run-scan.js';
+import { parseOrThrow } from '../../lib/domain/validation.js';
+import type { Clock } from '../../lib/ports/clock.js';
+import type { IamDirectory } from '../../lib/ports/iam-directory.js';
+import { observability } from '../shared/observability.js';
+import { ScanEvent } from './schema.js';
+
+export const ScanEnv = z.object({
+  [ENV.decisionsTable]: required(),
+  [ENV.executionsTable]: required(),
+  [ENV.findingsTable]: required(),
+  [FUNCTION_ENV.eventBusName]: required(),
+  [FUNCTION_ENV.policyFile]: required(),
+});
+
+export interface ScanHandlerDeps extends ScanDeps {
+  readonly directory: IamDirectory;
+  readonly policy: Policy;
+  readonly clock: Clock;
+  /** Counts for CloudWatch (Powertools metrics in Lambda). */
+  readonly record?: (summary: ScanSummary) => void;
+}
+
+/** What the function returns and logs: counts only, never evidence. */
+export interface ScanSummary {
+  readonly asOf: string;
+  readonly identities: number;
+  readonly open: number;
+  readonly suppressed: number;
+  readonly resolved: number;
+  readonly revokesRequested: number;
+  readonly revokesFailed: number;
+  readonly metricsDay: string;
+}
+
+/** Some system revokes could not be filed: the findings are stored, the invocation fails so it alarms and retries. */
+export class RevokeFilingError extends AppError {
+  constructor(message: string) {
+    super('REVOKE_FILING_FAILED', message);
+  }
+}
+
+/** The scheduled scan: live inventory → every rule → findings, revokes and the day's metrics. */
+export function buildHandler(deps: ScanHandlerDeps) {
+  return async (event: unknown): Promise<ScanSummary> => {
+    const input = parseOrThrow(ScanEvent, event, 'scan event');
+    const asOf = input?.asOf ? new Date(input.asOf) : deps.clock.now();
+    const inventory = await deps.directory.readInventory();
+    const result = await runScan(deps, { inventory, policy: deps.policy, asOf });
+    const summary: ScanSummary = {
+      asOf: result.asOf,
+      identities: result.inventory.roles + result.inventory.users,
+      open: result.findings.filter((f) => f.status === 'open').length,
+      suppressed: result.findings.filter((f) => f.status === 'suppressed').length,
+      resolved: result.resolved.length,
+      revokesRequested: result.revokes.requested.length,
+      revokesFailed: result.revokes.failed.length,
+      metricsDay: result.metrics.day,
+    };
+    deps.record?.(summary);
+    if (result.revokes.failed.length > 0) {
+      throw new RevokeFilingError(
+        `could not file system revokes for ${result.revokes.failed.map((f) => `${f.decisionId} (${f.error})`).join(', ')}`,
+      );
+    }
+    return summary;
+  };
+}
+
+/** The Lambda's dependencies, built once per cold start from the environment. */
+export function defaultDeps(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Omit<ScanHandlerDeps, 'record'> {
+  const config = loadEnv(ScanEnv, env);
+  const doc = documentClient(new DynamoDBClient({}));
+  const findings = new DynamoFindingStore(doc, config[ENV.findingsTable]);
+  return {
+    directory: new LiveIamDirectory(new IAMClient({})),
+    decisions: new DynamoDecisionStore(doc, config[ENV.decisionsTable]),
+    executions: new DynamoExecutionTrail(doc, config[ENV.executionsTable]),
+    findings,
+    metrics: findings,
+    revokes: new EventBridgeRevokeRequester(new EventBridgeClient({}), config[FUNCTION_ENV.eventBusName]),
+    policy: loadPolicyFile(config[FUNCTION_ENV.policyFile]),
+    clock: systemClock,
+  };
+}
+
+const obs = observability('scan');
+
+export const handler = middy(
+  buildHandler({
+    ...defaultDeps(),
+    record: (summary) => {
+      obs.metrics.addMetric('OpenFindings', 'Count', summary.open);
+      obs.metrics.addMetric('ResolvedFindings', 'Count', summary.resolved);
+      obs.metrics.addMetric('RevokesRequested', 'Count', summary.revokesRequested);
+      obs.metrics.addMetric('RevokesFailed', 'Count', summary.revokesFailed);
+      obs.logger.info('scan finished', { ...summary });
+    },
+  }),
+).use(obs.middlewares);
