@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
+import { registerReport } from './report.js';
 
 /** A command module: adds its subcommand(s) to the program. */
 export type RegisterCommand = (program: Command, io: CliIo) => void;
 
 /** Every command of the `nhi-gov` CLI, in the order `--help` lists them. */
-export const COMMANDS: readonly RegisterCommand[] = [];
+export const COMMANDS: readonly RegisterCommand[] = [registerReport];

@@ -1,0 +1,358 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { type Command, Option } from 'commander';
+import { identityKey, parseIdentity } from '../../domain/identity.js';
+import { Id, type Severity } from '../../domain/primitives.js';
+import { type ProgressFn, reachesSeverity } from '../../domain/reports/common.js';
+import { type GateableReport, gateSeverities } from '../../domain/reports/fail-on.js';
+import {
+  auditReport,
+  driftReport,
+  exceptionsReport,
+  findingsReport,
+  overviewReport,
+  provisioningReport,
+  type ReportSources,
+  reviewsReport,
+  violationsReport,
+} from '../../domain/reports/queries.js';
+import { type CliIo, EXIT } from '../io.js';
+import { type Stores, withLocalStores } from '../local-store.js';
+import { ExitCode } from '../main.js';
+import { OUTPUT_FORMATS } from '../output.js';
+import { type RemoteOptions, wantsRemote, withRemoteStores } from '../remote-store.js';
+import {
+  type CommonOptions,
+  parseReportOptions,
+  type ReportOptionsKind,
+  windowOf,
+} from '../report/options.js';
+import { terminalProgress } from '../report/progress.js';
+import { renderReport } from '../report/render.js';
+import { reportSources } from '../report/sources.js';
+import type { AnyReport } from '../report/views.js';
+import type { RegisterCommand } from './index.js';
+
+const SEVERITY_VALUES = 'info, low, medium, high or critical';
+
+const STORE_HELP = `
+Store:
+  By default the report reads the embedded store under .nhi-gov/ (DynamoDB Local, started and
+  stopped by this command). With --region, --stack or table names it reads a deployed stack with
+  your normal AWS credentials (environment, --profile, SSO); it only uses GetItem and Query.
+
+Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage or input error, 3 unexpected error.`;
+
+function addCommonOptions(cmd: Command): Command {
+  return cmd
+    .addOption(
+      new Option('-f, --format <format>', `output format: ${OUTPUT_FORMATS.join(', ')}`).default('table'),
+    )
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('--region <region>', 'read the tables of a deployed stack in this AWS region')
+    .option('--profile <name>', 'AWS profile for the deployed stack (default: the SDK default chain)')
+    .option('--stack <name>', 'CloudFormation stack whose outputs name the tables (e.g. NhiGov)')
+    .option('--decisions-table <name>', 'decisions table name (overrides the stack output)')
+    .option('--executions-table <name>', 'executions table name (overrides the stack output)')
+    .option('--findings-table <name>', 'findings table name (overrides the stack output)')
+    .option('--endpoint-url <url>', 'another DynamoDB endpoint for the deployed tables');
+}
+
+const failOnOption = (cmd: Command) =>
+  cmd.option(
+    '--fail-on <severity>',
+    `exit with code 1 when an open finding is at or above this severity (${SEVERITY_VALUES})`,
+  );
+
+const windowOptions = (cmd: Command, what: string) =>
+  cmd
+    .option('--since <when>', `start of the window: 30d, 12h, 8w, a day or a timestamp (default 30d) ${what}`)
+    .option('--until <when>', 'end of the window (default now)');
+
+/** Runs `fn` on the embedded store, or on a deployed stack when the options ask for one. */
+async function withStores<T>(
+  io: CliIo,
+  options: CommonOptions,
+  fn: (sources: ReportSources) => Promise<T>,
+): Promise<T> {
+  const run = (stores: Stores) => fn(reportSources(stores));
+  if (wantsRemote(options)) return withRemoteStores(options as RemoteOptions, run);
+  return withLocalStores(io, run);
+}
+
+/** Writes the report where it was asked for, then applies `--fail-on`. */
+function deliver(io: CliIo, report: AnyReport, options: CommonOptions & { failOn?: Severity }): void {
+  const text = renderReport(report, options.format);
+  if (options.output) {
+    const path = resolve(io.cwd, options.output);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text);
+    if (io.stderr.isTTY) io.stderr.write(`wrote ${path}\n`);
+  } else {
+    io.stdout.write(text);
+  }
+  if (options.failOn) {
+    const severities = gateSeverities(report as GateableReport);
+    if (reachesSeverity(severities, options.failOn)) {
+      const n = severities.filter((s) => reachesSeverity([s], options.failOn as Severity)).length;
+      io.stderr.write(
+        `nhi-gov: ${n} open ${n === 1 ? 'finding' : 'findings'} at or above ${options.failOn} (--fail-on)\n`,
+      );
+      throw new ExitCode(EXIT.failOn);
+    }
+  }
+}
+
+type Read = (sources: ReportSources, progress: ProgressFn) => Promise<AnyReport>;
+
+/**
+ * Validates the options and plans the read before any store is opened (so bad input never starts
+ * DynamoDB Local or calls AWS), reads the report with progress on a terminal, and delivers it.
+ */
+async function runReport<K extends ReportOptionsKind>(
+  io: CliIo,
+  kind: K,
+  raw: Record<string, unknown>,
+  plan: (options: ReturnType<typeof parseReportOptions<K>>) => Read,
+): Promise<void> {
+  const options = parseReportOptions(kind, raw);
+  const read = plan(options);
+  const progress = terminalProgress(io, `report ${kind}`);
+  let report: AnyReport;
+  try {
+    report = await withStores(io, options, (sources) => read(sources, progress.update));
+  } finally {
+    progress.done();
+  }
+  deliver(io, report, options as CommonOptions & { failOn?: Severity });
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+const examples = (...lines: string[]) =>
+  `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n${STORE_HELP}`;
+
+/** `nhi-gov report <kind>`: the reports security teams run against the local store or a deployed stack. */
+export const registerReport: RegisterCommand = (program, io) => {
+  const report = program
+    .command('report')
+    .description(
+      'reports for security teams: findings, drift, exceptions, reviews, provisioning, violations, audit',
+    )
+    .addHelpText(
+      'after',
+      examples(
+        'nhi-gov report findings',
+        'nhi-gov report drift --format html -o drift.html',
+        'nhi-gov report overview --format html -o nhi-gov.html',
+        'nhi-gov report findings --stack NhiGov --region eu-west-1 --fail-on high',
+      ),
+    );
+  const now = () => io.now();
+
+  failOnOption(
+    windowOptions(
+      addCommonOptions(
+        report
+          .command('findings')
+          .description('open findings by type, severity, owner and age, with their trend over time'),
+      ),
+      'for the trend',
+    ),
+  )
+    .option('--status <status>', 'findings in this status: open, suppressed or resolved (default open)')
+    .option('--owner <owner>', 'only this owner’s findings')
+    .option('--type <type>', 'only findings of this type (e.g. unrotated-access-key)')
+    .option('--min-severity <severity>', `only findings at or above this severity (${SEVERITY_VALUES})`)
+    .addHelpText(
+      'after',
+      examples(
+        'nhi-gov report findings',
+        'nhi-gov report findings --owner team-payments --min-severity high',
+        'nhi-gov report findings --format csv -o findings.csv',
+        "nhi-gov report findings --format json | jq '.byType'",
+        'nhi-gov report findings --fail-on high    # CI gate: exit 1 on high or critical',
+      ),
+    )
+    .action(async (raw: Record<string, unknown>) =>
+      runReport(io, 'findings', raw, (o) => {
+        const query = {
+          window: windowOf(o, now()),
+          status: o.status,
+          ...(o.owner ? { owner: o.owner } : {}),
+          ...(o.type ? { type: o.type } : {}),
+          ...(o.minSeverity ? { minSeverity: o.minSeverity } : {}),
+        };
+        return (sources, progress) => findingsReport(sources, query, { now: now(), progress });
+      }),
+    );
+
+  failOnOption(
+    windowOptions(
+      addCommonOptions(
+        report
+          .command('drift')
+          .description(
+            'every IAM change with its execution record, decision, approvers and policy version, and every change with none',
+          ),
+      ),
+      'for the changes',
+    ),
+  )
+    .option(
+      '--identity <identity>',
+      'only this identity (role/<name>, user/<name> or an IAM ARN); repeatable',
+      collect,
+    )
+    .addHelpText(
+      'after',
+      examples(
+        'nhi-gov report drift',
+        'nhi-gov report drift --since 90d --identity role/payments-batch',
+        'nhi-gov report drift --fail-on critical   # exit 1 when a change has no approved decision',
+      ),
+    )
+    .action(async (raw: Record<string, unknown>) =>
+      runReport(io, 'drift', raw, (o) => {
+        const query = {
+          window: windowOf(o, now()),
+          identities: o.identity ? o.identity.map((i) => identityKey(parseIdentity(i))) : null,
+        };
+        return (sources, progress) => driftReport(sources, query, { now: now(), progress });
+      }),
+    );
+
+  addCommonOptions(
+    report
+      .command('exceptions')
+      .description('active and expired exceptions by owner, days to expiry and age'),
+  )
+    .option('--expiring-within <days>', 'count active exceptions expiring within this many days (default 14)')
+    .addHelpText(
+      'after',
+      examples('nhi-gov report exceptions', 'nhi-gov report exceptions --expiring-within 30 --format csv'),
+    )
+    .action(async (raw: Record<string, unknown>) =>
+      runReport(
+        io,
+        'exceptions',
+        raw,
+        (o) => (sources, progress) =>
+          exceptionsReport(sources, { expiringWithinDays: o.expiringWithin }, { now: now(), progress }),
+      ),
+    );
+
+  windowOptions(
+    addCommonOptions(
+      report
+        .command('reviews')
+        .description('certification completion per campaign, and overdue review items'),
+    ),
+    'for closed campaigns',
+  )
+    .option('--campaign <id>', 'only this campaign')
+    .addHelpText(
+      'after',
+      examples('nhi-gov report reviews', 'nhi-gov report reviews --campaign 01JH0Z8Q3M4X'),
+    )
+    .action(async (raw: Record<string, unknown>) =>
+      runReport(io, 'reviews', raw, (o) => {
+        const query = { window: windowOf(o, now()), ...(o.campaign ? { campaignId: o.campaign } : {}) };
+        return (sources, progress) => reviewsReport(sources, query, { now: now(), progress });
+      }),
+    );
+
+  windowOptions(
+    addCommonOptions(
+      report
+        .command('provisioning')
+        .description('time from approval to grant and from revoke to removal: median, p95, worst, per kind'),
+    ),
+    '',
+  )
+    .addHelpText(
+      'after',
+      examples(
+        'nhi-gov report provisioning',
+        'nhi-gov report provisioning --since 2026-01-01 --format html -o latency.html',
+      ),
+    )
+    .action(async (raw: Record<string, unknown>) =>
+      runReport(io, 'provisioning', raw, (o) => {
+        const query = { window: windowOf(o, now()) };
+        return (sources, progress) => provisioningReport(sources, query, { now: now(), progress });
+      }),
+    );
+
+  failOnOption(
+    windowOptions(
+      addCommonOptions(
+        report
+          .command('violations')
+          .description('separation-of-duties refusals, policy denials, forged events and unapproved access'),
+      ),
+      '',
+    ),
+  )
+    .addHelpText(
+      'after',
+      examples('nhi-gov report violations', 'nhi-gov report violations --since 7d --format json'),
+    )
+    .action(async (raw: Record<string, unknown>) =>
+      runReport(io, 'violations', raw, (o) => {
+        const query = { window: windowOf(o, now()) };
+        return (sources, progress) => violationsReport(sources, query, { now: now(), progress });
+      }),
+    );
+
+  failOnOption(
+    addCommonOptions(
+      report
+        .command('audit')
+        .argument(
+          '<decision-id|identity>',
+          'a decision id, or an identity: role/<name>, user/<name> or an IAM ARN',
+        )
+        .description(
+          'the full trail of one decision or one identity: decisions, approvals, refusals, executions, findings',
+        ),
+    ),
+  )
+    .addHelpText(
+      'after',
+      examples(
+        'nhi-gov report audit 01JH0Z8Q3M4XK2V7T9B6C5D4E3',
+        'nhi-gov report audit arn:aws:iam::111122223333:role/nhi/payments-batch',
+        'nhi-gov report audit user/ci-deploy --format json',
+      ),
+    )
+    .action(async (subject: string, raw: Record<string, unknown>) =>
+      runReport(io, 'audit', raw, () => {
+        const target = Id.safeParse(subject).success
+          ? { decisionId: subject }
+          : { identityKey: identityKey(parseIdentity(subject)) };
+        return (sources, progress) => auditReport(sources, target, { now: now(), progress });
+      }),
+    );
+
+  failOnOption(
+    windowOptions(
+      addCommonOptions(
+        report
+          .command('overview')
+          .description(
+            'findings, exceptions, provisioning, violations and reviews on one page (best as --format html)',
+          ),
+      ),
+      '',
+    ),
+  )
+    .option('--expiring-within <days>', 'count active exceptions expiring within this many days (default 14)')
+    .addHelpText('after', examples('nhi-gov report overview --format html -o nhi-gov.html'))
+    .action(async (raw: Record<string, unknown>) =>
+      runReport(io, 'overview', raw, (o) => {
+        const query = { window: windowOf(o, now()), expiringWithinDays: o.expiringWithin };
+        return (sources, progress) => overviewReport(sources, query, { now: now(), progress });
+      }),
+    );
+};

@@ -1,0 +1,207 @@
+import { escapeHtml } from '../output.js';
+
+/**
+ * Charts as inline SVG, drawn here rather than in the browser: the page needs no script, no CDN and no
+ * network, renders the same in every browser and in a headless screenshot, and still shows its numbers
+ * when printed. Each mark has a <title>, so hovering shows the exact value.
+ */
+
+export interface Series {
+  readonly name: string;
+  readonly color: string;
+  readonly values: readonly (number | null)[];
+}
+
+export interface ChartOptions {
+  /** Accessible name of the chart (aria-label). */
+  readonly label: string;
+  readonly categories: readonly string[];
+  readonly series: readonly Series[];
+  /** How a value is written on labels and the axis (default: the number). */
+  readonly format?: (value: number) => string;
+  readonly width?: number;
+  readonly height?: number;
+}
+
+export const PALETTE = {
+  critical: '#b91c1c',
+  high: '#ea580c',
+  medium: '#ca8a04',
+  low: '#2563eb',
+  info: '#64748b',
+  primary: '#4f46e5',
+  secondary: '#0891b2',
+  tertiary: '#9333ea',
+  good: '#16a34a',
+  muted: '#94a3b8',
+} as const;
+
+const MARGIN = { top: 16, right: 16, bottom: 48, left: 64 };
+const FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif"';
+
+const round = (n: number) => Math.round(n * 10) / 10;
+
+/** A "nice" upper bound and tick step for an axis from 0 to `max`. */
+export function niceScale(max: number, ticks = 5): { max: number; step: number } {
+  if (!(max > 0)) return { max: 1, step: 1 };
+  const raw = max / ticks;
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const step = ([1, 2, 2.5, 5, 10].find((m) => m * magnitude >= raw) ?? 10) * magnitude;
+  return { max: Math.ceil(max / step) * step, step };
+}
+
+function frame(width: number, height: number, label: string, body: string): string {
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="${escapeHtml(label)}" ${FONT} font-size="12">${body}</svg>`;
+}
+
+function emptyChart(width: number, height: number, label: string): string {
+  return frame(
+    width,
+    height,
+    label,
+    `<rect x="0.5" y="0.5" width="${width - 1}" height="${height - 1}" rx="8" fill="none" stroke="#e2e8f0"/>` +
+      `<text x="${width / 2}" y="${height / 2}" text-anchor="middle" fill="#64748b" font-size="14">No data yet</text>`,
+  );
+}
+
+function yAxis(
+  plotTop: number,
+  plotHeight: number,
+  plotLeft: number,
+  plotRight: number,
+  scale: { max: number; step: number },
+  format: (v: number) => string,
+): string {
+  const parts: string[] = [];
+  for (let v = 0; v <= scale.max + scale.step / 1000; v += scale.step) {
+    const y = round(plotTop + plotHeight - (v / scale.max) * plotHeight);
+    parts.push(
+      `<line x1="${plotLeft}" x2="${plotRight}" y1="${y}" y2="${y}" stroke="#e2e8f0"/>`,
+      `<text x="${plotLeft - 8}" y="${y + 4}" text-anchor="end" fill="#475569">${escapeHtml(format(v))}</text>`,
+    );
+  }
+  return parts.join('');
+}
+
+function legend(series: readonly Series[], x: number, y: number): string {
+  let cursor = x;
+  return series
+    .map((s) => {
+      const item = `<rect x="${cursor}" y="${y - 9}" width="10" height="10" rx="2" fill="${s.color}"/><text x="${cursor + 14}" y="${y}" fill="#334155">${escapeHtml(s.name)}</text>`;
+      cursor += 24 + s.name.length * 7;
+      return item;
+    })
+    .join('');
+}
+
+/** Shows every n-th category label so they do not overlap. */
+function labelEvery(count: number, plotWidth: number, labelWidth: number): number {
+  return Math.max(1, Math.ceil((count * labelWidth) / plotWidth));
+}
+
+/** Grouped vertical bars: one group per category, one bar per series, each labelled with its value. */
+export function barChart(options: ChartOptions): string {
+  const width = options.width ?? 640;
+  const height = options.height ?? 280;
+  const format = options.format ?? ((v: number) => String(round(v)));
+  const values = options.series.flatMap((s) => s.values.filter((v): v is number => v !== null));
+  if (options.categories.length === 0 || values.length === 0) return emptyChart(width, height, options.label);
+
+  const plotLeft = MARGIN.left;
+  const plotRight = width - MARGIN.right;
+  const plotTop = MARGIN.top + (options.series.length > 1 ? 16 : 0);
+  const plotHeight = height - plotTop - MARGIN.bottom;
+  const scale = niceScale(Math.max(...values));
+  const groupWidth = (plotRight - plotLeft) / options.categories.length;
+  const barWidth = Math.min(48, (groupWidth * 0.8) / options.series.length);
+  const every = labelEvery(options.categories.length, plotRight - plotLeft, 80);
+
+  const parts = [yAxis(plotTop, plotHeight, plotLeft, plotRight, scale, format)];
+  options.categories.forEach((category, ci) => {
+    const groupLeft = plotLeft + ci * groupWidth + (groupWidth - barWidth * options.series.length) / 2;
+    options.series.forEach((s, si) => {
+      const v = s.values[ci];
+      if (v === null || v === undefined) return;
+      const h = (v / scale.max) * plotHeight;
+      const x = round(groupLeft + si * barWidth);
+      const y = round(plotTop + plotHeight - h);
+      parts.push(
+        `<rect x="${x + 1}" y="${y}" width="${round(barWidth - 2)}" height="${round(Math.max(h, v > 0 ? 1 : 0))}" rx="2" fill="${s.color}"><title>${escapeHtml(`${category} · ${s.name}: ${format(v)}`)}</title></rect>`,
+      );
+      if (barWidth >= 14) {
+        parts.push(
+          `<text x="${round(x + barWidth / 2)}" y="${y - 4}" text-anchor="middle" fill="#0f172a" font-size="${barWidth >= 30 ? 11 : 9}">${escapeHtml(format(v))}</text>`,
+        );
+      }
+    });
+    if (ci % every === 0) {
+      parts.push(
+        `<text x="${round(plotLeft + ci * groupWidth + groupWidth / 2)}" y="${plotTop + plotHeight + 18}" text-anchor="middle" fill="#334155">${escapeHtml(category.length > 18 ? `${category.slice(0, 17)}…` : category)}</text>`,
+      );
+    }
+  });
+  parts.push(
+    `<line x1="${plotLeft}" x2="${plotRight}" y1="${plotTop + plotHeight}" y2="${plotTop + plotHeight}" stroke="#94a3b8"/>`,
+  );
+  if (options.series.length > 1) parts.push(legend(options.series, plotLeft, MARGIN.top));
+  return frame(width, height, options.label, parts.join(''));
+}
+
+/** Lines over categories (days): one line per series, a dot per value, the last value labelled. */
+export function lineChart(options: ChartOptions): string {
+  const width = options.width ?? 640;
+  const height = options.height ?? 280;
+  const format = options.format ?? ((v: number) => String(round(v)));
+  const values = options.series.flatMap((s) => s.values.filter((v): v is number => v !== null));
+  if (options.categories.length === 0 || values.length === 0) return emptyChart(width, height, options.label);
+
+  const plotLeft = MARGIN.left;
+  const plotRight = width - MARGIN.right - 24;
+  const plotTop = MARGIN.top + 16;
+  const plotHeight = height - plotTop - MARGIN.bottom;
+  const scale = niceScale(Math.max(...values));
+  const n = options.categories.length;
+  const xOf = (i: number) =>
+    round(n === 1 ? (plotLeft + plotRight) / 2 : plotLeft + (i / (n - 1)) * (plotRight - plotLeft));
+  const yOf = (v: number) => round(plotTop + plotHeight - (v / scale.max) * plotHeight);
+  const every = labelEvery(n, plotRight - plotLeft, 84);
+
+  const parts = [yAxis(plotTop, plotHeight, plotLeft, plotRight, scale, format)];
+  options.categories.forEach((c, i) => {
+    if (i % every === 0 || i === n - 1) {
+      parts.push(
+        `<text x="${xOf(i)}" y="${plotTop + plotHeight + 18}" text-anchor="middle" fill="#334155">${escapeHtml(c)}</text>`,
+      );
+    }
+  });
+  for (const s of options.series) {
+    const points = s.values
+      .map((v, i) => (v === null ? null : ([xOf(i), yOf(v), v, i] as const)))
+      .filter((p): p is readonly [number, number, number, number] => p !== null);
+    if (points.length === 0) continue;
+    const first = points[0] as readonly [number, number, number, number];
+    const last = points.at(-1) as readonly [number, number, number, number];
+    // A light area under the first series makes the trend readable at a glance.
+    if (s === options.series[0] && points.length > 1) {
+      parts.push(
+        `<path d="M${first[0]},${plotTop + plotHeight} ${points.map((p) => `L${p[0]},${p[1]}`).join(' ')} L${last[0]},${plotTop + plotHeight} Z" fill="${s.color}" opacity="0.12"/>`,
+      );
+    }
+    parts.push(
+      `<polyline points="${points.map((p) => `${p[0]},${p[1]}`).join(' ')}" fill="none" stroke="${s.color}" stroke-width="2.5" stroke-linejoin="round"/>`,
+    );
+    for (const [x, y, v, i] of points) {
+      parts.push(
+        `<circle cx="${x}" cy="${y}" r="${n > 60 ? 1.5 : 3}" fill="${s.color}"><title>${escapeHtml(`${options.categories[i]} · ${s.name}: ${format(v)}`)}</title></circle>`,
+      );
+    }
+    parts.push(
+      `<text x="${last[0] + 6}" y="${last[1] + 4}" fill="${s.color}" font-weight="600">${escapeHtml(format(last[2]))}</text>`,
+    );
+  }
+  parts.push(
+    `<line x1="${plotLeft}" x2="${plotRight}" y1="${plotTop + plotHeight}" y2="${plotTop + plotHeight}" stroke="#94a3b8"/>`,
+  );
+  parts.push(legend(options.series, plotLeft, MARGIN.top));
+  return frame(width, height, options.label, parts.join(''));
+}

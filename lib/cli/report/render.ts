@@ -1,0 +1,46 @@
+import { renderHtmlReport } from '../html/report-page.js';
+import { UsageError } from '../io.js';
+import { type Column, type OutputFormat, renderCsv, renderJson, renderTable } from '../output.js';
+import { type AnyReport, csvGridOf, type Grid, type View, viewOf } from './views.js';
+
+/** Columns that read a grid's cells by position, so the shared renderers in output.ts draw grids too. */
+function gridColumns(g: Grid): Column<readonly string[]>[] {
+  return g.headers.map((header, i) => ({ header, value: (row) => row[i] }));
+}
+
+/** The terminal rendering: title, headline, facts, then each table (or what it would say when empty). */
+export function renderText(view: View): string {
+  const out: string[] = [view.title, '='.repeat(view.title.length), view.headline, ''];
+  if (view.facts.length > 0) {
+    const width = Math.max(...view.facts.map(([k]) => k.length));
+    for (const [k, v] of view.facts) out.push(`  ${`${k}:`.padEnd(width + 2)}${v}`);
+    out.push('');
+  }
+  for (const s of view.sections) {
+    out.push(s.title, '-'.repeat(s.title.length));
+    out.push(s.cells.length === 0 ? s.empty : renderTable(s.cells, gridColumns(s)).trimEnd());
+    out.push('');
+  }
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+/**
+ * Renders a report in one of the four formats.
+ * @throws UsageError for `csv` of the overview, which has no single list of rows.
+ */
+export function renderReport(report: AnyReport, format: OutputFormat): string {
+  switch (format) {
+    case 'json':
+      return renderJson(report);
+    case 'csv': {
+      const g = csvGridOf(report);
+      if (!g)
+        throw new UsageError(`the ${report.report} report has no CSV form; use --format table, json or html`);
+      return renderCsv(g.cells, gridColumns(g));
+    }
+    case 'html':
+      return renderHtmlReport(report);
+    case 'table':
+      return renderText(viewOf(report));
+  }
+}

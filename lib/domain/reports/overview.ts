@@ -1,0 +1,19 @@
+import type { ExceptionsReport } from './exceptions.js';
+import type { FindingsReport } from './findings.js';
+import type { ProvisioningReport } from './provisioning.js';
+import type { ReviewsReport } from './reviews.js';
+import type { ViolationsReport } from './violations.js';
+
+/**
+ * Everything a security team looks at weekly, on one page: open findings and their trend, exception
+ * age, provisioning latency, violations and (when the store has campaigns) review completion.
+ */
+export interface OverviewReport {
+  readonly report: 'overview';
+  readonly generatedAt: string;
+  readonly findings: FindingsReport;
+  readonly exceptions: ExceptionsReport;
+  readonly provisioning: ProvisioningReport;
+  readonly violations: ViolationsReport;
+  readonly reviews: ReviewsReport | null;
+}
