@@ -6,21 +6,26 @@ import {
   TableEncryptionV2,
   TableV2,
 } from 'aws-cdk-lib/aws-dynamodb';
+import type { PolicyDocument } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import {
-  DECISIONS_TABLE,
-  EXECUTIONS_TABLE,
-  FINDINGS_TABLE,
-  IDEMPOTENCY_TABLE,
-  type KeyAttribute,
-  type TableDefinition,
-} from '../../lib/config/tables.js';
+import { type KeyAttribute, TABLES, type TableDefinition, type TableId } from '../../lib/config/tables.js';
 
 export interface DataStoreProps {
   /** Keep tables when the stack is deleted (default: RETAIN). */
   readonly removalPolicy?: RemovalPolicy;
   /** Refuse table deletion through the API (default: true). */
   readonly deletionProtection?: boolean;
+  /** Which of the suite's tables this stack holds (default: all four). */
+  readonly include?: readonly TableId[];
+  /** Fixed physical names (a table another account refers to needs one). */
+  readonly tableNames?: Partial<Record<TableId, string>>;
+  /** Resource-based policies (cross-account readers of the decisions table). */
+  readonly resourcePolicies?: Partial<Record<TableId, PolicyDocument>>;
+}
+
+interface TableOptions {
+  readonly tableName?: string;
+  readonly resourcePolicy?: PolicyDocument;
 }
 
 const attribute = (a: KeyAttribute): Attribute => ({
@@ -34,8 +39,11 @@ export function tableFromDefinition(
   id: string,
   def: TableDefinition,
   props: DataStoreProps,
+  options: TableOptions = {},
 ): TableV2 {
   return new TableV2(scope, id, {
+    ...(options.tableName ? { tableName: options.tableName } : {}),
+    ...(options.resourcePolicy ? { resourcePolicy: options.resourcePolicy } : {}),
     partitionKey: attribute(def.partitionKey),
     ...(def.sortKey ? { sortKey: attribute(def.sortKey) } : {}),
     globalSecondaryIndexes: def.indexes.map((index) => ({
@@ -57,19 +65,54 @@ export function tableFromDefinition(
   });
 }
 
-/** The suite's four tables: decisions, executions, findings and idempotency. */
+const CONSTRUCT_IDS: Readonly<Record<TableId, string>> = {
+  decisions: 'Decisions',
+  executions: 'Executions',
+  findings: 'Findings',
+  idempotency: 'Idempotency',
+};
+
+/**
+ * The suite's tables: decisions, executions, findings and idempotency (all four in one account; in the
+ * multi-account option the governance account holds decisions and each member the other three).
+ */
 export class DataStore extends Construct {
-  readonly decisions: TableV2;
-  readonly executions: TableV2;
-  readonly findings: TableV2;
-  readonly idempotency: TableV2;
+  readonly tables: Partial<Record<TableId, TableV2>> = {};
 
   constructor(scope: Construct, id: string, props: DataStoreProps = {}) {
     super(scope, id);
-    this.decisions = tableFromDefinition(this, 'Decisions', DECISIONS_TABLE, props);
-    this.executions = tableFromDefinition(this, 'Executions', EXECUTIONS_TABLE, props);
-    this.findings = tableFromDefinition(this, 'Findings', FINDINGS_TABLE, props);
-    // Idempotency records are short-lived by design; no point-in-time recovery needed, but it costs little.
-    this.idempotency = tableFromDefinition(this, 'Idempotency', IDEMPOTENCY_TABLE, props);
+    const include = new Set(props.include ?? TABLES.map((t) => t.id));
+    for (const def of TABLES) {
+      if (!include.has(def.id)) continue;
+      const tableName = props.tableNames?.[def.id];
+      const resourcePolicy = props.resourcePolicies?.[def.id];
+      this.tables[def.id] = tableFromDefinition(this, CONSTRUCT_IDS[def.id], def, props, {
+        ...(tableName ? { tableName } : {}),
+        ...(resourcePolicy ? { resourcePolicy } : {}),
+      });
+    }
+  }
+
+  /**
+   * One table of this stack.
+   * @throws Error when this stack does not hold that table.
+   */
+  table(id: TableId): TableV2 {
+    const table = this.tables[id];
+    if (!table) throw new Error(`this stack has no ${id} table`);
+    return table;
+  }
+
+  get decisions(): TableV2 {
+    return this.table('decisions');
+  }
+  get executions(): TableV2 {
+    return this.table('executions');
+  }
+  get findings(): TableV2 {
+    return this.table('findings');
+  }
+  get idempotency(): TableV2 {
+    return this.table('idempotency');
   }
 }

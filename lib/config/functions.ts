@@ -34,6 +34,8 @@ export const FUNCTION_ENV = {
   scheduleGroupName: 'SCHEDULE_GROUP_NAME',
   /** Role EventBridge Scheduler assumes to deliver a JIT revoke to the bus. */
   schedulerRoleArn: 'SCHEDULER_ROLE_ARN',
+  /** Dead-letter queue for JIT revoke schedules (their DeadLetterConfig); the scheduler role may send to it. */
+  scheduleDeadLetterArn: 'SCHEDULE_DLQ_ARN',
   /** Path of the policy file copied into the function's bundle at synth time. */
   policyFile: 'POLICY_FILE',
   /** This function's own principal, recorded as executor on execution records. */
@@ -49,3 +51,8 @@ export const FUNCTION_ENV = {
 export const DEFAULT_SECRET_PREFIX = 'nhi-gov/';
 export const DEFAULT_SCHEDULE_GROUP = 'nhi-gov-jit';
 export const METRICS_NAMESPACE = 'NhiGov';
+
+/** Default EventBridge Scheduler expression of the scan (daily, 05:00 in the schedule's time zone). */
+export const DEFAULT_SCAN_SCHEDULE = 'cron(0 5 * * ? *)';
+/** Default days between automatic rotations of the managed access-key secrets. */
+export const DEFAULT_ROTATION_DAYS = 30;

@@ -1,0 +1,173 @@
+import { isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+import {
+  DEFAULT_ROTATION_DAYS,
+  DEFAULT_SCAN_SCHEDULE,
+  DEFAULT_SCHEDULE_GROUP,
+  DEFAULT_SECRET_PREFIX,
+} from '../lib/config/functions.js';
+import { loadPolicyFile } from '../lib/config/policy-file.js';
+import { ValidationError } from '../lib/domain/errors.js';
+import { normalizeIamPath } from '../lib/domain/identity.js';
+import type { Policy } from '../lib/domain/policy/schema.js';
+import { formatIssues, toIssues } from '../lib/domain/validation.js';
+
+/** Repository root: infra refers to handlers and the policy file relative to it. */
+export const REPO_ROOT = resolve(import.meta.dirname, '..');
+
+/**
+ * IAM path of the suite's own roles. It is disjoint from the managed path, so the provisioning role's
+ * explicit deny on it (and the managed-path scoping of every allow) keeps the executor off its own roles.
+ */
+export const SUITE_ROLE_PATH = '/nhi-gov/';
+/** Prefix of the suite's own role names; the default policy lists `role/nhi-gov-*` as operators. */
+export const SUITE_ROLE_NAME_PREFIX = 'nhi-gov-';
+
+/**
+ * Every `cdk.json` context key the app reads, with its default. docs/deploy.md documents them; the
+ * README's Deploy section lists them too.
+ */
+export const CONTEXT_DEFAULTS = {
+  /** IAM path every provisioned role and user lives under. Must match the policy file's `managedPath`. */
+  'nhi-gov:managedPath': '/nhi/',
+  /** ARN of an existing permissions boundary; empty means the stack creates one. */
+  'nhi-gov:permissionsBoundaryArn': '',
+  /** Policy-as-code file, relative to the repository root; validated at synth. */
+  'nhi-gov:policyFile': 'policy/default.yaml',
+  /** EventBridge Scheduler expression of the daily scan. */
+  'nhi-gov:scanSchedule': DEFAULT_SCAN_SCHEDULE,
+  /** Time zone of the scan schedule. */
+  'nhi-gov:scanTimezone': 'UTC',
+  /** Days CloudWatch keeps the functions' logs. */
+  'nhi-gov:logRetentionDays': 365,
+  /** Existing SNS topic for alarms; empty means the stack creates one. */
+  'nhi-gov:alarmTopicArn': '',
+  /** E-mail subscribed to the created alarm topic (ignored with an existing topic); empty for none. */
+  'nhi-gov:alarmEmail': '',
+  /** Days between automatic rotations of the managed access-key secrets. */
+  'nhi-gov:rotationDays': DEFAULT_ROTATION_DAYS,
+  /** Name of the suite's EventBridge bus. */
+  'nhi-gov:busName': 'nhi-gov',
+  /** Deployment mode: `single` (everything in one account), or `multi-account` (see nhi-gov:organization). */
+  'nhi-gov:mode': 'single',
+  /** multi-account only: `{ organizationId, governanceAccount, memberAccounts: [...], region }`. */
+  'nhi-gov:organization': undefined,
+} as const;
+
+export type ContextKey = keyof typeof CONTEXT_DEFAULTS;
+
+const Account = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
+
+const Organization = z.strictObject({
+  organizationId: z.string().regex(/^o-[a-z0-9]{10,32}$/, 'must be an AWS Organizations id (o-...)'),
+  governanceAccount: Account,
+  memberAccounts: z.array(Account).min(1, 'name at least one member account'),
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1'),
+});
+export type Organization = z.infer<typeof Organization>;
+
+const Positive = z.coerce.number().int().positive();
+
+const ContextSchema = z
+  .strictObject({
+    managedPath: z
+      .string()
+      .regex(/^\/?([\w+=,.@-]+\/)*[\w+=,.@-]+\/?$/, 'must be an IAM path such as /nhi/')
+      .transform(normalizeIamPath),
+    permissionsBoundaryArn: z
+      .string()
+      .regex(/^(arn:aws[a-z-]*:iam::\d{12}:policy\/.+)?$/, 'must be an IAM managed policy ARN or empty'),
+    policyFile: z.string().min(1),
+    scanSchedule: z.string().regex(/^(rate|cron)\(.+\)$/, 'must be a rate(...) or cron(...) expression'),
+    scanTimezone: z.string().min(1),
+    logRetentionDays: Positive,
+    alarmTopicArn: z
+      .string()
+      .regex(/^(arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:.+)?$/, 'must be an SNS topic ARN'),
+    alarmEmail: z.union([z.literal(''), z.email()]),
+    rotationDays: Positive.max(1000),
+    busName: z.string().regex(/^[\w.-]{1,256}$/, 'must be an EventBridge bus name'),
+    mode: z.enum(['single', 'multi-account']),
+    organization: Organization.optional(),
+  })
+  .refine((c) => !c.managedPath.startsWith(SUITE_ROLE_PATH), {
+    path: ['managedPath'],
+    message: `must not be under ${SUITE_ROLE_PATH}, the path of the suite's own roles`,
+  })
+  .refine((c) => c.mode === 'single' || c.organization !== undefined, {
+    path: ['organization'],
+    message: 'is required when nhi-gov:mode is multi-account',
+  });
+
+/** The app's configuration: context values with their defaults applied, validated, plus the parsed policy. */
+export interface NhiGovConfig {
+  readonly managedPath: string;
+  /** Undefined: the stack creates the boundary. */
+  readonly permissionsBoundaryArn?: string;
+  /** Absolute path of the policy file. */
+  readonly policyFile: string;
+  readonly policy: Policy;
+  readonly scanSchedule: string;
+  readonly scanTimezone: string;
+  readonly logRetentionDays: number;
+  readonly alarmTopicArn?: string;
+  readonly alarmEmail?: string;
+  readonly rotationDays: number;
+  readonly busName: string;
+  readonly secretPrefix: string;
+  readonly scheduleGroupName: string;
+  readonly mode: 'single' | 'multi-account';
+  readonly organization?: Organization;
+}
+
+/**
+ * Reads the `nhi-gov:*` context (a `tryGetContext` function), applies the documented defaults,
+ * validates every value and the policy file.
+ * @throws ValidationError naming every bad context key, or every problem of the policy file.
+ */
+export function readConfig(tryGetContext: (key: string) => unknown): NhiGovConfig {
+  const raw: Record<string, unknown> = {};
+  for (const [key, fallback] of Object.entries(CONTEXT_DEFAULTS)) {
+    const value = tryGetContext(key);
+    const name = key.slice('nhi-gov:'.length);
+    const chosen = value ?? fallback;
+    // Context given on the command line (`-c key=value`) arrives as a string; JSON values parse here.
+    raw[name] = name === 'organization' && typeof chosen === 'string' ? JSON.parse(chosen) : chosen;
+  }
+  const parsed = ContextSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issues = toIssues(parsed.error).map((i) => ({ ...i, path: `nhi-gov:${i.path}` }));
+    throw new ValidationError(`invalid cdk.json context: ${formatIssues(issues)}`, issues);
+  }
+  const c = parsed.data;
+  const policyFile = isAbsolute(c.policyFile) ? c.policyFile : resolve(REPO_ROOT, c.policyFile);
+  const policy = loadPolicyFile(policyFile);
+  if (normalizeIamPath(policy.document.managedPath) !== c.managedPath) {
+    throw new ValidationError(
+      `nhi-gov:managedPath ${c.managedPath} differs from the policy file's managedPath ${policy.document.managedPath}`,
+      [
+        {
+          path: 'managedPath',
+          message: `must equal the policy file's managedPath (${policy.document.managedPath})`,
+        },
+      ],
+    );
+  }
+  return {
+    managedPath: c.managedPath,
+    ...(c.permissionsBoundaryArn ? { permissionsBoundaryArn: c.permissionsBoundaryArn } : {}),
+    policyFile,
+    policy,
+    scanSchedule: c.scanSchedule,
+    scanTimezone: c.scanTimezone,
+    logRetentionDays: c.logRetentionDays,
+    ...(c.alarmTopicArn ? { alarmTopicArn: c.alarmTopicArn } : {}),
+    ...(c.alarmEmail ? { alarmEmail: c.alarmEmail } : {}),
+    rotationDays: c.rotationDays,
+    busName: c.busName,
+    secretPrefix: DEFAULT_SECRET_PREFIX,
+    scheduleGroupName: DEFAULT_SCHEDULE_GROUP,
+    mode: c.mode,
+    ...(c.organization ? { organization: c.organization } : {}),
+  };
+}

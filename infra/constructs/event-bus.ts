@@ -1,0 +1,59 @@
+import { Duration } from 'aws-cdk-lib';
+import { EventBus, type EventPattern, Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { EVENT_SOURCE } from '../../lib/domain/events.js';
+import { deadLetterQueue } from './dead-letter-queue.js';
+import type { NhiFunction } from './nhi-function.js';
+
+export interface SuiteBusProps {
+  readonly busName: string;
+}
+
+export interface RouteProps {
+  readonly description: string;
+  readonly pattern: EventPattern;
+  readonly target: NhiFunction;
+}
+
+/**
+ * The suite's own EventBridge bus: decisions, outcomes and findings flow over it. Every route to a
+ * function has a retry policy and its own dead-letter queue, so an event that cannot be delivered is
+ * kept (and alarmed), never dropped.
+ */
+export class SuiteBus extends Construct {
+  readonly bus: EventBus;
+  /** Dead-letter queues of every route, for the alarms. */
+  readonly deadLetterQueues: { readonly label: string; readonly queue: Queue }[] = [];
+
+  constructor(scope: Construct, id: string, props: SuiteBusProps) {
+    super(scope, id);
+    this.bus = new EventBus(this, 'Bus', { eventBusName: props.busName, description: 'nhi-gov events' });
+    // A year of the suite's own events can be replayed after an incident (invariant 8: nothing approved is lost).
+    this.bus.archive('Archive', {
+      description: 'nhi-gov events, replayable',
+      eventPattern: { source: [EVENT_SOURCE] },
+      retention: Duration.days(365),
+    });
+  }
+
+  /** A rule on the bus to one function, with retries and a dead-letter queue. */
+  route(id: string, props: RouteProps): Rule {
+    const dlq = deadLetterQueue(this, `${id}Dlq`);
+    this.deadLetterQueues.push({ label: `rule ${id}`, queue: dlq });
+    const rule = new Rule(this, id, {
+      eventBus: this.bus,
+      description: props.description,
+      eventPattern: props.pattern,
+    });
+    rule.addTarget(
+      new LambdaFunction(props.target.fn, {
+        deadLetterQueue: dlq,
+        retryAttempts: 8,
+        maxEventAge: Duration.hours(2),
+      }),
+    );
+    return rule;
+  }
+}

@@ -1,0 +1,163 @@
+import { CfnOutput, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { ENV } from '../../lib/config/tables.js';
+import { EVENT_SOURCE } from '../../lib/domain/events.js';
+import type { SuiteBus } from './event-bus.js';
+import { acknowledgeIndexQueries, acknowledgeWildcard, nagPseudo } from './nag-helpers.js';
+import { NhiFunction } from './nhi-function.js';
+import { tableStatement } from './table-access.js';
+
+export interface GovernanceProps {
+  readonly decisions: TableV2;
+  readonly bus: SuiteBus;
+  readonly policyFile: string;
+  readonly logRetention: RetentionDays;
+}
+
+/** What every governance function may do on the decisions table: read it and write decisions, never delete. */
+const DECISIONS_READ_WRITE = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:ConditionCheckItem',
+] as const;
+
+/**
+ * Governance: the deciding side. Four functions, each with read/write on the decisions table only,
+ * and no IAM, Secrets Manager or executions-table permission at all. Requests come in through the
+ * HTTP API (IAM authorization: the caller's ARN is the authenticated principal), a Step Functions
+ * task, or events on the bus.
+ */
+export class Governance extends Construct {
+  readonly api: NhiFunction;
+  readonly task: NhiFunction;
+  readonly events: NhiFunction;
+  readonly callback: NhiFunction;
+  readonly httpApi: HttpApi;
+  readonly functions: NhiFunction[];
+
+  constructor(scope: Construct, id: string, props: GovernanceProps) {
+    super(scope, id);
+    const { account, region, partition } = Stack.of(this);
+    const env = { [ENV.decisionsTable]: props.decisions.tableName };
+    const common = { logRetention: props.logRetention, policyFile: props.policyFile, environment: env };
+
+    this.api = new NhiFunction(this, 'Api', {
+      ...common,
+      id: 'governanceApi',
+      description: 'HTTP API: submit, approve, reject, cancel, revoke, exceptions, campaigns',
+      asynchronous: false,
+    });
+    this.task = new NhiFunction(this, 'Task', {
+      ...common,
+      id: 'governanceTask',
+      description: 'Step Functions task: submit a request and keep the task token on the decision',
+      asynchronous: false,
+    });
+    this.events = new NhiFunction(this, 'Events', {
+      ...common,
+      id: 'governanceEvents',
+      description: 'AccessRequested and RevokeRequested events into decisions',
+      asynchronous: true,
+    });
+    this.callback = new NhiFunction(this, 'Callback', {
+      ...common,
+      id: 'governanceCallback',
+      description: 'answers stored Step Functions task tokens when a decision is final',
+      asynchronous: true,
+      wildcardResourceReason:
+        'None other: the SendTask* statement is scoped to the state machines of this account and region.',
+    });
+    this.functions = [this.api, this.task, this.events, this.callback];
+
+    for (const f of this.functions) {
+      f.allow(tableStatement('DecisionsReadWrite', props.decisions, DECISIONS_READ_WRITE, { indexes: true }));
+      acknowledgeIndexQueries(f.role, [props.decisions]);
+    }
+
+    // Task tokens are opaque; any workflow of this account that submitted through governanceTask may be waiting.
+    this.callback.allow(
+      new PolicyStatement({
+        sid: 'AnswerTaskTokens',
+        actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
+        resources: [`arn:${partition}:states:${region}:${account}:stateMachine:*`],
+      }),
+    );
+    const nag = nagPseudo(this);
+    acknowledgeWildcard(
+      this.callback.role,
+      `arn:${nag.partition}:states:${nag.region}:${nag.account}:stateMachine:*`,
+      'A task token may come from any state machine of this account that called governanceTask; the token itself names the execution. Scoped to state machines in this account and region, and only the SendTask* callbacks.',
+    );
+
+    props.bus.route('AccessRequested', {
+      description: 'access requests from integrations (ticketing) to governance',
+      pattern: { detailType: ['AccessRequested'] },
+      target: this.events,
+    });
+    props.bus.route('RevokeRequested', {
+      description: 'system revoke requests (JIT expiry schedule, scanners) to governance',
+      pattern: { source: [EVENT_SOURCE], detailType: ['RevokeRequested'] },
+      target: this.events,
+    });
+    props.bus.route('DecisionFinal', {
+      description: 'final decisions to the task-token callback',
+      pattern: {
+        source: [EVENT_SOURCE],
+        detailType: ['DecisionApproved', 'DecisionRejected', 'DecisionCancelled'],
+      },
+      target: this.callback,
+    });
+
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.httpApi = new HttpApi(this, 'HttpApi', {
+      description: 'nhi-gov governance API (IAM authorization)',
+      // Every route requires SigV4: the approver is the authenticated IAM principal, never a body field.
+      defaultAuthorizer: new HttpIamAuthorizer(),
+      defaultIntegration: new HttpLambdaIntegration('Governance', this.api.fn),
+      createDefaultStage: false,
+    });
+    this.httpApi.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: 50, burstLimit: 100 },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            caller: '$context.identity.userArn',
+            method: '$context.httpMethod',
+            path: '$context.path',
+            status: '$context.status',
+            requestTime: '$context.requestTime',
+            latencyMs: '$context.responseLatency',
+            integrationError: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
+    });
+    Validations.of(this.httpApi).acknowledge({
+      id: 'Serverless-APIGWXrayEnabled',
+      reason:
+        'HTTP APIs (API Gateway v2) do not support X-Ray tracing; the governance function behind it is traced.',
+    });
+
+    new CfnOutput(this, 'ApiUrl', {
+      value: this.httpApi.apiEndpoint,
+      description: 'Governance HTTP API (SigV4 / IAM authorization)',
+    });
+  }
+}

@@ -1,0 +1,199 @@
+import { join } from 'node:path';
+import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import {
+  FUNCTION_ENTRIES,
+  FUNCTION_ENV,
+  type FunctionId,
+  METRICS_NAMESPACE,
+} from '../../lib/config/functions.js';
+import { REPO_ROOT, SUITE_ROLE_NAME_PREFIX, SUITE_ROLE_PATH } from '../config.js';
+import { deadLetterQueue } from './dead-letter-queue.js';
+
+/** The Lambda runtime every function runs on, and the esbuild target that matches it. */
+export const RUNTIME = Runtime.NODEJS_24_X;
+export const ESBUILD_TARGET = 'node24';
+
+/**
+ * ESM bundles have no `require`; some dependencies still call it (the SDK's and Powertools' CommonJS
+ * paths). Without this banner the function crashes on load with "Dynamic require of ... is not supported".
+ */
+export const ESM_BANNER =
+  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+/** Where the policy file lands inside a bundle that reads it, and the path the function is told. */
+export const POLICY_FILE_IN_BUNDLE = 'policy.yaml';
+export const POLICY_FILE_RUNTIME_PATH = `/var/task/${POLICY_FILE_IN_BUNDLE}`;
+
+/**
+ * The esbuild options NodejsFunction uses for every function; scripts/bundle-sizes.ts bundles with the
+ * same ones so the sizes it reports are the deployed ones.
+ */
+export const BUNDLE_OPTIONS = {
+  format: 'esm',
+  platform: 'node',
+  target: ESBUILD_TARGET,
+  mainFields: ['module', 'main'],
+  minify: true,
+  sourcemap: true,
+  sourcesContent: false,
+  banner: ESM_BANNER,
+  // The SDK is bundled: the function runs the exact client versions the tests ran, not the runtime's.
+  external: [] as string[],
+} as const;
+
+export interface NhiFunctionProps {
+  readonly id: FunctionId;
+  readonly description: string;
+  /** Environment beyond the Powertools variables this construct sets. */
+  readonly environment: Readonly<Record<string, string>>;
+  readonly logRetention: RetentionDays;
+  readonly timeout?: Duration;
+  readonly memorySize?: number;
+  /** Copy this policy file into the bundle and point POLICY_FILE at it. */
+  readonly policyFile?: string;
+  /**
+   * Invoked asynchronously (EventBridge, Scheduler, Secrets Manager): failed invocations go to an
+   * on-failure destination queue after Lambda's own retries. Synchronous callers see the error instead.
+   */
+  readonly asynchronous: boolean;
+  /** Why a statement beyond X-Ray's needs `Resource: "*"` (an API without resource-level permissions). */
+  readonly wildcardResourceReason?: string;
+}
+
+/** `governanceApi` -> `governance-api`: function ids in role and service names. */
+export const kebab = (id: string) => id.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/**
+ * One suite function: its own role (named `nhi-gov-<function>-<region>` under the suite's role path,
+ * with no managed policies: every permission is an explicit statement added by the concern that owns
+ * the function), its own log group, X-Ray tracing, Powertools configuration, and the local esbuild
+ * ESM bundle of its handler.
+ */
+export class NhiFunction extends Construct {
+  readonly fn: NodejsFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
+  /** On-failure destination of asynchronous invocations (absent for synchronous functions). */
+  readonly failures?: Queue;
+  readonly functionId: FunctionId;
+
+  constructor(scope: Construct, id: string, props: NhiFunctionProps) {
+    super(scope, id);
+    this.functionId = props.id;
+    const service = `nhi-gov-${kebab(props.id)}`;
+
+    this.role = new Role(this, 'Role', {
+      roleName: `${SUITE_ROLE_NAME_PREFIX}${kebab(props.id)}-${Aws.REGION}`,
+      path: SUITE_ROLE_PATH,
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `nhi-gov ${props.id}: ${props.description}`,
+    });
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // Instead of AWSLambdaBasicExecutionRole (logs:* on every log group): this function's group only.
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'OwnLogGroup',
+        effect: Effect.ALLOW,
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [this.logGroup.logGroupArn],
+      }),
+    );
+
+    if (props.asynchronous) this.failures = deadLetterQueue(this, 'FailedInvocations');
+    const policyFile = props.policyFile;
+
+    this.fn = new NodejsFunction(this, 'Function', {
+      entry: join(REPO_ROOT, FUNCTION_ENTRIES[props.id]),
+      handler: 'handler',
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
+      runtime: RUNTIME,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(30),
+      description: `nhi-gov ${props.id}: ${props.description}`,
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      tracing: Tracing.ACTIVE,
+      ...(this.failures
+        ? { onFailure: new SqsDestination(this.failures), retryAttempts: 2, maxEventAge: Duration.hours(6) }
+        : {}),
+      environment: {
+        ...props.environment,
+        [FUNCTION_ENV.powertoolsServiceName]: service,
+        [FUNCTION_ENV.powertoolsMetricsNamespace]: METRICS_NAMESPACE,
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        // Stack traces point at the TypeScript sources through the bundled source maps.
+        NODE_OPTIONS: '--enable-source-maps',
+        ...(policyFile ? { [FUNCTION_ENV.policyFile]: POLICY_FILE_RUNTIME_PATH } : {}),
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: BUNDLE_OPTIONS.target,
+        mainFields: [...BUNDLE_OPTIONS.mainFields],
+        minify: BUNDLE_OPTIONS.minify,
+        sourceMap: BUNDLE_OPTIONS.sourcemap,
+        sourcesContent: BUNDLE_OPTIONS.sourcesContent,
+        banner: BUNDLE_OPTIONS.banner,
+        bundleAwsSDK: true,
+        externalModules: [],
+        // Never Docker: the local esbuild from devDependencies bundles, or synth fails loudly.
+        forceDockerBundling: false,
+        ...(policyFile
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (_input: string, output: string) => [
+                  `cp ${JSON.stringify(policyFile)} ${JSON.stringify(join(output, POLICY_FILE_IN_BUNDLE))}`,
+                ],
+              },
+            }
+          : {}),
+      },
+    });
+
+    // X-Ray's PutTraceSegments/PutTelemetryRecords have no resource-level permissions.
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: `The X-Ray statement CDK adds for active tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) uses Resource "*": X-Ray has no resource-level permissions.${props.wildcardResourceReason ? ` ${props.wildcardResourceReason}` : ''} Every other statement names its resources.`,
+    });
+    if (!this.failures) {
+      Validations.of(this.fn).acknowledge(
+        {
+          id: 'Serverless-LambdaDLQ',
+          reason:
+            'Invoked synchronously (API Gateway, Step Functions): the caller receives the error and retries; there is no asynchronous event to dead-letter.',
+        },
+        {
+          id: 'Serverless-LambdaAsyncFailureDestination',
+          reason:
+            'Invoked synchronously (API Gateway, Step Functions): the caller receives the error; there is no asynchronous invocation to route on failure.',
+        },
+      );
+    } else {
+      Validations.of(this.fn).acknowledge({
+        id: 'Serverless-LambdaDLQ',
+        reason:
+          'Failed asynchronous invocations go to an on-failure destination queue (FailedInvocations) instead of a DLQ: the destination record keeps the request context and error.',
+      });
+    }
+  }
+
+  /** Adds an explicit statement to this function's own role. */
+  allow(statement: PolicyStatement): this {
+    this.role.addToPrincipalPolicy(statement);
+    return this;
+  }
+}

@@ -1,0 +1,302 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { FUNCTION_ENV } from '../../lib/config/functions.js';
+import { ENV } from '../../lib/config/tables.js';
+import { EVENT_SOURCE } from '../../lib/domain/events.js';
+import { SUITE_ROLE_NAME_PREFIX, SUITE_ROLE_PATH } from '../config.js';
+import { deadLetterQueue } from './dead-letter-queue.js';
+import type { SuiteBus } from './event-bus.js';
+import { acknowledgeIndexQueries, acknowledgeWildcard, nagPseudo } from './nag-helpers.js';
+import { NhiFunction } from './nhi-function.js';
+import type { PermissionsBoundary } from './permissions-boundary.js';
+import { type TableRef, tableStatement } from './table-access.js';
+
+/** A table the function is told about by name (a table ARN for a table in another account). */
+export interface NamedTable extends TableRef {
+  readonly tableName: string;
+}
+
+export interface ProvisioningProps {
+  readonly managedPath: string;
+  readonly secretPrefix: string;
+  readonly scheduleGroupName: string;
+  readonly boundary: PermissionsBoundary;
+  readonly decisions: NamedTable;
+  readonly executions: TableV2;
+  readonly findings: TableV2;
+  readonly idempotency: TableV2;
+  readonly bus: SuiteBus;
+  readonly logRetention: RetentionDays;
+}
+
+/** Decision kinds whose approval provisioning applies to IAM. */
+export const PROVISIONED_KINDS = [
+  'grant',
+  'break-glass',
+  'create-identity',
+  'delete-identity',
+  'revoke',
+] as const;
+
+/** IAM calls that can change what an identity may do: allowed only with the suite's boundary attached. */
+export const BOUNDARY_CONDITIONED_ACTIONS = [
+  'iam:CreateRole',
+  'iam:CreateUser',
+  'iam:AttachRolePolicy',
+  'iam:DetachRolePolicy',
+  'iam:PutRolePolicy',
+  'iam:DeleteRolePolicy',
+  'iam:AttachUserPolicy',
+  'iam:DetachUserPolicy',
+  'iam:PutUserPolicy',
+  'iam:DeleteUserPolicy',
+  'iam:PutRolePermissionsBoundary',
+  'iam:PutUserPermissionsBoundary',
+] as const;
+
+/**
+ * IAM calls on managed identities that IAM cannot condition on the boundary (tags, reads, deletion,
+ * access keys). Still scoped to the managed path only.
+ */
+export const MANAGED_PATH_ACTIONS = [
+  'iam:GetRole',
+  'iam:GetUser',
+  'iam:TagRole',
+  'iam:UntagRole',
+  'iam:TagUser',
+  'iam:UntagUser',
+  'iam:UpdateAssumeRolePolicy',
+  'iam:DeleteRole',
+  'iam:DeleteUser',
+  'iam:ListAttachedRolePolicies',
+  'iam:ListRolePolicies',
+  'iam:GetRolePolicy',
+  'iam:ListAttachedUserPolicies',
+  'iam:ListUserPolicies',
+  'iam:GetUserPolicy',
+  'iam:ListInstanceProfilesForRole',
+  'iam:CreateAccessKey',
+  'iam:DeleteAccessKey',
+  'iam:UpdateAccessKey',
+  'iam:ListAccessKeys',
+] as const;
+
+/**
+ * Provisioning: the executing side for IAM. The provision function applies approved decisions within
+ * the guardrails: it can create and change roles and users only under the managed path and only with
+ * the permissions boundary attached, cannot change or remove the boundary, cannot touch the suite's
+ * own roles, reads the decisions table (one consistent GetItem) but cannot write it, and can only
+ * append to the execution trail. JIT grants end through a one-time schedule that files a revoke request
+ * on the bus; the scheduler's role can do nothing else.
+ */
+export class Provisioning extends Construct {
+  readonly provision: NhiFunction;
+  readonly scheduleGroup: ScheduleGroup;
+  readonly schedulerRole: Role;
+  readonly scheduleDeadLetters: Queue;
+
+  constructor(scope: Construct, id: string, props: ProvisioningProps) {
+    super(scope, id);
+    const { account, region, partition } = Stack.of(this);
+    const path = props.managedPath;
+    const managedRoles = `arn:${partition}:iam::${account}:role${path}*`;
+    const managedUsers = `arn:${partition}:iam::${account}:user${path}*`;
+    const suiteRoles = [
+      `arn:${partition}:iam::${account}:role${SUITE_ROLE_PATH}*`,
+      `arn:${partition}:iam::${account}:role/${SUITE_ROLE_NAME_PREFIX}*`,
+    ];
+    const secrets = `arn:${partition}:secretsmanager:${region}:${account}:secret:${props.secretPrefix}*`;
+
+    this.scheduleGroup = new ScheduleGroup(this, 'JitRevokes', {
+      scheduleGroupName: props.scheduleGroupName,
+    });
+    this.scheduleDeadLetters = deadLetterQueue(this, 'JitRevokeDlq');
+    this.schedulerRole = new Role(this, 'SchedulerRole', {
+      description: 'nhi-gov: EventBridge Scheduler delivers JIT revoke requests to the bus',
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': account },
+          ArnLike: { 'aws:SourceArn': `${this.scheduleGroup.scheduleGroupArn}` },
+        },
+      }),
+    });
+    this.schedulerRole.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'PutOnBus',
+        actions: ['events:PutEvents'],
+        resources: [props.bus.bus.eventBusArn],
+      }),
+    );
+    this.schedulerRole.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'DeadLetter',
+        actions: ['sqs:SendMessage'],
+        resources: [this.scheduleDeadLetters.queueArn],
+      }),
+    );
+
+    this.provision = new NhiFunction(this, 'Provision', {
+      id: 'provision',
+      description: 'applies approved grants, revocations and identity changes to IAM within the guardrails',
+      asynchronous: true,
+      timeout: Duration.minutes(2),
+      logRetention: props.logRetention,
+      environment: {
+        [ENV.decisionsTable]: props.decisions.tableName,
+        [ENV.executionsTable]: props.executions.tableName,
+        [ENV.findingsTable]: props.findings.tableName,
+        [ENV.idempotencyTable]: props.idempotency.tableName,
+        [FUNCTION_ENV.eventBusName]: props.bus.bus.eventBusName,
+        [FUNCTION_ENV.managedPath]: path,
+        [FUNCTION_ENV.permissionsBoundaryArn]: props.boundary.arn,
+        [FUNCTION_ENV.secretPrefix]: props.secretPrefix,
+        [FUNCTION_ENV.scheduleGroupName]: props.scheduleGroupName,
+        [FUNCTION_ENV.schedulerRoleArn]: this.schedulerRole.roleArn,
+        [FUNCTION_ENV.scheduleDeadLetterArn]: this.scheduleDeadLetters.queueArn,
+      },
+    });
+    const p = this.provision;
+    p.fn.addEnvironment(FUNCTION_ENV.executorPrincipal, p.role.roleArn);
+    const boundaryAttached = { StringEquals: { 'iam:PermissionsBoundary': props.boundary.arn } };
+
+    p.allow(
+      new PolicyStatement({
+        sid: 'ChangeManagedIdentitiesOnlyWithBoundary',
+        actions: [...BOUNDARY_CONDITIONED_ACTIONS],
+        resources: [managedRoles, managedUsers],
+        conditions: boundaryAttached,
+      }),
+    );
+    p.allow(
+      new PolicyStatement({
+        sid: 'ManageManagedIdentities',
+        actions: [...MANAGED_PATH_ACTIONS],
+        resources: [managedRoles, managedUsers],
+      }),
+    );
+    p.allow(
+      new PolicyStatement({
+        sid: 'NeverChangeTheBoundaryPolicy',
+        effect: Effect.DENY,
+        actions: [
+          'iam:CreatePolicyVersion',
+          'iam:DeletePolicy',
+          'iam:DeletePolicyVersion',
+          'iam:SetDefaultPolicyVersion',
+          'iam:TagPolicy',
+          'iam:UntagPolicy',
+        ],
+        resources: [props.boundary.arn],
+      }),
+    );
+    p.allow(
+      new PolicyStatement({
+        sid: 'NeverRemoveABoundary',
+        effect: Effect.DENY,
+        actions: ['iam:DeleteRolePermissionsBoundary', 'iam:DeleteUserPermissionsBoundary'],
+        resources: ['*'],
+      }),
+    );
+    p.allow(
+      new PolicyStatement({
+        sid: 'NeverTouchTheSuiteRoles',
+        effect: Effect.DENY,
+        // Everything but passing the scheduler role (allowed above, to Scheduler only) is denied on them.
+        notActions: ['iam:PassRole'],
+        resources: suiteRoles,
+      }),
+    );
+    p.allow(
+      new PolicyStatement({
+        sid: 'ManagedSecrets',
+        actions: [
+          'secretsmanager:CreateSecret',
+          'secretsmanager:PutSecretValue',
+          'secretsmanager:TagResource',
+          'secretsmanager:DescribeSecret',
+          'secretsmanager:DeleteSecret',
+        ],
+        resources: [secrets],
+      }),
+    );
+    p.allow(
+      new PolicyStatement({
+        sid: 'JitRevokeSchedules',
+        actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule'],
+        resources: [`arn:${partition}:scheduler:${region}:${account}:schedule/${props.scheduleGroupName}/*`],
+      }),
+    );
+    p.allow(
+      new PolicyStatement({
+        sid: 'PassTheSchedulerRoleToSchedulerOnly',
+        actions: ['iam:PassRole'],
+        resources: [this.schedulerRole.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      }),
+    );
+    p.allow(tableStatement('ReReadDecisions', props.decisions, ['dynamodb:GetItem']));
+    p.allow(
+      tableStatement('AppendExecutions', props.executions, ['dynamodb:PutItem', 'dynamodb:Query'], {
+        indexes: true,
+      }),
+    );
+    p.allow(tableStatement('Findings', props.findings, ['dynamodb:PutItem', 'dynamodb:GetItem']));
+    p.allow(
+      tableStatement('Idempotency', props.idempotency, [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+      ]),
+    );
+    p.allow(
+      new PolicyStatement({
+        sid: 'PutOnBus',
+        actions: ['events:PutEvents'],
+        resources: [props.bus.bus.eventBusArn],
+      }),
+    );
+    acknowledgeIndexQueries(p.role, [props.executions]);
+    const nag = nagPseudo(this);
+    acknowledgeWildcard(
+      p.role,
+      `arn:${nag.partition}:iam::${nag.account}:role${path}*`,
+      `Roles under the managed path ${path} only: the path is the guardrail (invariant 6). Policy changes additionally require the permissions boundary (iam:PermissionsBoundary condition).`,
+    );
+    acknowledgeWildcard(
+      p.role,
+      `arn:${nag.partition}:iam::${nag.account}:user${path}*`,
+      `Users under the managed path ${path} only: the path is the guardrail (invariant 6). Policy changes additionally require the permissions boundary (iam:PermissionsBoundary condition).`,
+    );
+    acknowledgeWildcard(
+      p.role,
+      `arn:${nag.partition}:secretsmanager:${nag.region}:${nag.account}:secret:${props.secretPrefix}*`,
+      `Secrets named ${props.secretPrefix}<user> that hold provisioned access keys; Secrets Manager appends a random suffix to every secret ARN, so a prefix is the narrowest scope.`,
+    );
+    acknowledgeWildcard(
+      p.role,
+      `arn:${nag.partition}:scheduler:${nag.region}:${nag.account}:schedule/${props.scheduleGroupName}/*`,
+      `One-time JIT revoke schedules are created at runtime, one per grant, in the ${props.scheduleGroupName} group only.`,
+    );
+
+    props.bus.route('ApprovedToProvision', {
+      description: 'approved IAM decisions to provisioning',
+      pattern: {
+        source: [EVENT_SOURCE],
+        detailType: ['DecisionApproved'],
+        detail: { kind: [...PROVISIONED_KINDS] },
+      },
+      target: p,
+    });
+    props.bus.route('EndedToProvision', {
+      description: 'revoked and expired decisions to provisioning (access is removed)',
+      pattern: { source: [EVENT_SOURCE], detailType: ['DecisionRevoked', 'DecisionExpired'] },
+      target: p,
+    });
+  }
+}

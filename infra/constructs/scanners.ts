@@ -1,0 +1,133 @@
+import { type CfnElement, Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { FUNCTION_ENV } from '../../lib/config/functions.js';
+import { ENV } from '../../lib/config/tables.js';
+import { deadLetterQueue } from './dead-letter-queue.js';
+import type { SuiteBus } from './event-bus.js';
+import { acknowledgeIndexQueries, acknowledgeWildcard, nagRender } from './nag-helpers.js';
+import { NhiFunction } from './nhi-function.js';
+import type { NamedTable } from './provisioning.js';
+import { tableStatement } from './table-access.js';
+
+export interface ScannersProps {
+  readonly managedPath: string;
+  readonly policyFile: string;
+  readonly scanSchedule: string;
+  readonly scanTimezone: string;
+  readonly decisions: NamedTable;
+  /** When the decisions table is in this stack, its indexes' wildcard is acknowledged by logical id. */
+  readonly localDecisions?: TableV2;
+  readonly executions: TableV2;
+  readonly findings: TableV2;
+  readonly bus: SuiteBus;
+  readonly logRetention: RetentionDays;
+}
+
+/** The only IAM actions a scanner has: the bulk, read-only inventory calls. */
+export const SCANNER_IAM_ACTIONS = [
+  'iam:GetAccountAuthorizationDetails',
+  'iam:GenerateCredentialReport',
+  'iam:GetCredentialReport',
+] as const;
+
+/**
+ * Scanners: a scheduled, read-only sweep of IAM (GetAccountAuthorizationDetails pages and the credential
+ * report) against decisions and the policy. They write findings and, for what has expired, send a
+ * `RevokeRequested` to governance: a scanner never changes IAM itself.
+ */
+export class Scanners extends Construct {
+  readonly scan: NhiFunction;
+  readonly schedule: Schedule;
+  readonly deadLetterQueues: { readonly label: string; readonly queue: Queue }[] = [];
+
+  constructor(scope: Construct, id: string, props: ScannersProps) {
+    super(scope, id);
+    this.scan = new NhiFunction(this, 'Scan', {
+      id: 'scan',
+      description: 'inventory, every scanner rule and the daily metrics snapshot',
+      asynchronous: true,
+      timeout: Duration.minutes(10),
+      memorySize: 1024,
+      logRetention: props.logRetention,
+      policyFile: props.policyFile,
+      wildcardResourceReason:
+        'The IAM inventory calls (iam:GetAccountAuthorizationDetails, iam:GenerateCredentialReport, iam:GetCredentialReport) are account-level reads without resource-level permissions.',
+      environment: {
+        [ENV.decisionsTable]: props.decisions.tableName,
+        [ENV.executionsTable]: props.executions.tableName,
+        [ENV.findingsTable]: props.findings.tableName,
+        [FUNCTION_ENV.eventBusName]: props.bus.bus.eventBusName,
+        [FUNCTION_ENV.managedPath]: props.managedPath,
+      },
+    });
+    const s = this.scan;
+    s.allow(
+      new PolicyStatement({ sid: 'ReadIamInventory', actions: [...SCANNER_IAM_ACTIONS], resources: ['*'] }),
+    );
+    s.allow(
+      tableStatement('ReadDecisions', props.decisions, ['dynamodb:GetItem', 'dynamodb:Query'], {
+        indexes: true,
+      }),
+    );
+    s.allow(tableStatement('ReadExecutions', props.executions, ['dynamodb:Query'], { indexes: true }));
+    s.allow(
+      tableStatement(
+        'Findings',
+        props.findings,
+        ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+        { indexes: true },
+      ),
+    );
+    s.allow(
+      new PolicyStatement({
+        sid: 'PutOnBus',
+        actions: ['events:PutEvents'],
+        resources: [props.bus.bus.eventBusArn],
+      }),
+    );
+    acknowledgeIndexQueries(s.role, [
+      props.executions,
+      props.findings,
+      ...(props.localDecisions ? [props.localDecisions] : []),
+    ]);
+    if (!props.localDecisions) {
+      // The governance account's decisions table (multi-account), addressed by ARN.
+      acknowledgeWildcard(
+        s.role,
+        `${nagRender(this, props.decisions.tableArn)}/index/*`,
+        'Query on the indexes of the governance account decisions table only (read-only; its resource policy admits this role from inside the organization).',
+      );
+    }
+
+    const dlq = deadLetterQueue(this, 'ScheduleDlq');
+    this.deadLetterQueues.push({ label: 'scan schedule', queue: dlq });
+    const schedulerRole = new Role(this, 'SchedulerRole', {
+      description: 'nhi-gov: EventBridge Scheduler starts the scan',
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    });
+    this.schedule = new Schedule(this, 'Daily', {
+      description: 'nhi-gov scan: inventory, scanner rules, metrics snapshot',
+      schedule: ScheduleExpression.expression(props.scanSchedule, TimeZone.of(props.scanTimezone)),
+      target: new LambdaInvoke(s.fn, {
+        role: schedulerRole,
+        input: ScheduleTargetInput.fromObject({ trigger: 'schedule' }),
+        deadLetterQueue: dlq,
+        retryAttempts: 3,
+        maxEventAge: Duration.hours(2),
+      }),
+    });
+    Validations.of(schedulerRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(s.fn.node.defaultChild as CfnElement)}.Arn>:*]`,
+      reason:
+        'lambda:InvokeFunction on the scan function and its versions/aliases only (CDK grants <arn> and <arn>:*); nothing else.',
+    });
+  }
+}
