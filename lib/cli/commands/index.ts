@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
+import { registerGovernance } from './governance.js';
 import { registerReport } from './report.js';
+import { registerScan } from './scan.js';
 
 /** A command module: adds its subcommand(s) to the program. */
 export type RegisterCommand = (program: Command, io: CliIo) => void;
 
 /** Every command of the `nhi-gov` CLI, in the order `--help` lists them. */
-export const COMMANDS: readonly RegisterCommand[] = [registerReport];
+export const COMMANDS: readonly RegisterCommand[] = [registerScan, registerGovernance, registerReport];

@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+import type { CliIo } from '../../../lib/cli/io.js';
+import { run } from '../../../lib/cli/main.js';
+import { ALICE, BOB, CAROL } from '../../support/builders.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'nhi-gov-cli-'));
+const env = {
+  NHI_GOV_DYNAMODB_ENDPOINT: inject('dynamoEndpoint'),
+  NHI_GOV_TABLE_PREFIX: `cli-${randomUUID().slice(0, 8)}`,
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
+
+async function cli(...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s) },
+    env,
+    cwd: dir,
+    now: () => new Date('2026-03-02T09:00:00.000Z'),
+  };
+  const code = await run(argv, io);
+  return { code, stdout, stderr };
+}
+
+writeFileSync(
+  join(dir, 'request.json'),
+  JSON.stringify({
+    kind: 'grant',
+    identity: { type: 'role', name: 'payments-batch' },
+    entitlement: { type: 'managed-policy', policyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' },
+    durationHours: 8,
+    justification: 'nightly reconciliation job reads the ledger',
+  }),
+);
+
+describe('nhi-gov governance commands (local mode)', () => {
+  it('runs request -> approve with --as and prints the decision as JSON, never the task token', async () => {
+    const submitted = await cli('request', '--as', ALICE, '--file', 'request.json', '--format', 'json');
+    expect(submitted.stderr).toBe('');
+    expect(submitted.code).toBe(0);
+    const pending = JSON.parse(submitted.stdout);
+    expect(pending).toMatchObject({ status: 'pending', requester: ALICE, source: 'cli', tier: 'low' });
+
+    const self = await cli('approve', pending.id, '--as', ALICE);
+    expect(self.code).not.toBe(0);
+    expect(self.stderr).toMatch(/^nhi-gov: .*cannot approve it\n$/);
+
+    const approved = await cli('approve', pending.id, '--as', BOB, '--format', 'json');
+    expect(approved.code).toBe(0);
+    expect(JSON.parse(approved.stdout)).toMatchObject({
+      id: pending.id,
+      status: 'approved',
+      approvals: [{ approver: BOB }],
+      expiresAt: '2026-03-02T17:00:00.000Z',
+    });
+    expect(approved.stdout).not.toContain('taskToken');
+
+    const shown = await cli('decision', 'show', pending.id);
+    expect(shown.stdout).toContain(
+      `decision ${pending.id}  grant role/payments-batch  APPROVED  (version 2)`,
+    );
+    expect(shown.stdout).toContain(`approved by ${BOB}`);
+
+    const revoked = await cli(
+      'revoke',
+      pending.id,
+      '--as',
+      CAROL,
+      '--note',
+      'job retired',
+      '--format',
+      'json',
+    );
+    expect(JSON.parse(revoked.stdout)).toMatchObject({ status: 'revoked', statusReason: 'job retired' });
+  });
+
+  it('exits 2 with every invalid field named for a bad request file, and requires --as', async () => {
+    writeFileSync(
+      join(dir, 'bad.json'),
+      JSON.stringify({ kind: 'grant', identity: { type: 'role' }, justification: 'x' }),
+    );
+    const bad = await cli('request', '--as', ALICE, '--file', 'bad.json');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/identity\.name/);
+    expect(bad.stderr).toMatch(/entitlement/);
+    expect(bad.stderr).toMatch(/justification/);
+    const noAs = await cli('approve', 'some-decision-id');
+    expect(noAs.code).toBe(2);
+    expect(noAs.stderr).toMatch(/--as/);
+  });
+
+  it('runs the exception flow and a campaign review from the command line', async () => {
+    writeFileSync(
+      join(dir, 'exception.json'),
+      JSON.stringify({
+        identity: { type: 'user', name: 'legacy-ftp' },
+        findingTypes: ['unrotated-access-key'],
+        riskAcceptance: {
+          owner: 'team-legacy',
+          risk: 'vendor cannot rotate yet',
+          compensatingControls: ['IP condition'],
+          residualSeverity: 'medium',
+        },
+        expiresAt: '2026-04-01T00:00:00Z',
+        justification: 'vendor migration finishes in March',
+      }),
+    );
+    const requested = JSON.parse(
+      (await cli('exception', 'request', '--as', ALICE, '--file', 'exception.json', '--format', 'json'))
+        .stdout,
+    );
+    await cli('exception', 'approve', requested.id, '--as', BOB);
+    const approved = JSON.parse(
+      (await cli('exception', 'approve', requested.id, '--as', CAROL, '--format', 'json')).stdout,
+    );
+    expect(approved.status).toBe('approved');
+    const renewed = await cli(
+      'exception',
+      'renew',
+      requested.id,
+      '--as',
+      ALICE,
+      '--expires-at',
+      '2026-05-01T00:00:00Z',
+      '--justification',
+      'migration slipped to April',
+      '--format',
+      'json',
+    );
+    expect(JSON.parse(renewed.stdout)).toMatchObject({ status: 'pending', renewalOf: requested.id });
+
+    const grant = JSON.parse(
+      (await cli('request', '--as', ALICE, '--file', 'request.json', '--format', 'json')).stdout,
+    );
+    await cli('approve', grant.id, '--as', BOB);
+    const started = await cli('campaign', 'start', '--as', CAROL, '--name', 'Q1', '--format', 'json');
+    expect(started.code).toBe(0);
+    const { campaign, items } = JSON.parse(started.stdout);
+    expect(items).toEqual([expect.objectContaining({ grantDecisionId: grant.id, outcome: 'pending' })]);
+    const review = await cli(
+      'campaign',
+      'review',
+      campaign.id,
+      items[0].itemId,
+      '--as',
+      BOB,
+      '--outcome',
+      'keep',
+    );
+    expect(review.code).toBe(0);
+    expect(review.stdout).toContain(`keep by ${BOB}`);
+  });
+});
