@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
+import { NotFoundError } from '../../domain/errors.js';
 import { identityKey, parseIdentity } from '../../domain/identity.js';
 import { Id, type Severity } from '../../domain/primitives.js';
 import { type ProgressFn, reachesSeverity } from '../../domain/reports/common.js';
@@ -16,7 +17,7 @@ import {
   reviewsReport,
   violationsReport,
 } from '../../domain/reports/queries.js';
-import { type CliIo, EXIT } from '../io.js';
+import { type CliIo, EXIT, UsageError } from '../io.js';
 import { type Stores, withLocalStores } from '../local-store.js';
 import { ExitCode } from '../main.js';
 import { OUTPUT_FORMATS } from '../output.js';
@@ -121,6 +122,10 @@ async function runReport<K extends ReportOptionsKind>(
   let report: AnyReport;
   try {
     report = await withStores(io, options, (sources) => read(sources, progress.update));
+  } catch (error) {
+    // An audit of an unknown decision or campaign is a mistake in the input, not a failure: exit 2.
+    if (error instanceof NotFoundError) throw new UsageError(error.message);
+    throw error;
   } finally {
     progress.done();
   }
