@@ -1,14 +1,12 @@
-import { App } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { NhiGovStack } from '../../infra/nhi-gov-stack.js';
 import { TABLES } from '../../lib/config/tables.js';
+import { synthSingle } from './support/synth.js';
 
 let template: Template;
 
 beforeAll(() => {
-  const app = new App({ context: { '@aws-cdk/core:builtinCloudFormationValidation': false } });
-  template = Template.fromStack(new NhiGovStack(app, 'Test', { managedPath: '/nhi/' }));
+  ({ template } = synthSingle());
 });
 
 describe('DataStore', () => {
