@@ -1,0 +1,395 @@
+import type { Clock } from '../../ports/clock.js';
+import type { DecisionStore } from '../../ports/decision-store.js';
+import type { ExecutionTrail } from '../../ports/execution-trail.js';
+import type { FindingStore } from '../../ports/finding-store.js';
+import type { CallOutcome, IamAdmin } from '../../ports/iam-admin.js';
+import type { RevokeScheduler } from '../../ports/revoke-scheduler.js';
+import type { SecretVault } from '../../ports/secret-vault.js';
+import { type Decision, isInForce } from '../decision.js';
+import { type IdentityRef, identityKey } from '../identity.js';
+import { entitlementKey } from '../request.js';
+import { CallLog, type RetryPolicy } from './call-log.js';
+import type { PlannedChange } from './changes.js';
+import { ExternalCallError, ProvisioningFailedError } from './errors.js';
+import { ExecutionRun } from './execution-run.js';
+import { failAttempt, refuseExecution, replayCompleted } from './failure.js';
+import { forgedEventFinding, openFinding } from './findings.js';
+import { type Guardrails, isUnderManagedPath, keySecretName, TAG_DECISION_ID } from './guardrails.js';
+import type { IdentityState } from './identity-state.js';
+import { intentOf, planChanges } from './plan.js';
+import { type DecisionEvent, verifyDecisionEvent } from './verify.js';
+
+export interface ProvisionConfig {
+  readonly guardrails: Guardrails;
+  /** This function's principal, written on every execution record. */
+  readonly executor: string;
+  /** Retries of one AWS call within an invocation. */
+  readonly callRetry: RetryPolicy;
+  /** Failed invocations of one decision version (retryable errors) before it is failed for good. */
+  readonly maxInvocationAttempts: number;
+  /** Recovery window of a deleted user's key secret. */
+  readonly secretRecoveryWindowDays: number;
+}
+
+export const DEFAULT_PROVISION_LIMITS = {
+  callRetry: { attempts: 3, baseDelayMs: 200 },
+  maxInvocationAttempts: 3,
+  secretRecoveryWindowDays: 7,
+} as const;
+
+export interface ProvisionDeps {
+  readonly decisions: Pick<DecisionStore, 'get' | 'listByIdentity'>;
+  readonly trail: ExecutionTrail;
+  readonly findings: FindingStore;
+  readonly iam: IamAdmin;
+  readonly vault: SecretVault;
+  readonly scheduler: RevokeScheduler;
+  readonly clock: Clock;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly config: ProvisionConfig;
+}
+
+export interface ChangeResult {
+  readonly action: string;
+  readonly target: string;
+  /** `recorded-earlier`: an earlier attempt did and recorded it; this one made no call. */
+  readonly outcome: CallOutcome | 'recorded-earlier';
+}
+
+/** What one provision invocation did. Never holds key material. */
+export interface ProvisionOutcome {
+  readonly decisionId: string;
+  readonly version: number;
+  readonly kind: string;
+  readonly identityKey: string;
+  /**
+   * `succeeded`: the change is in place and recorded; `already-complete`: an earlier attempt finished it;
+   * `forged`: the event was not backed by its decision (finding opened, nothing done);
+   * `ignored`: not the provision function's business.
+   */
+  readonly status: 'succeeded' | 'already-complete' | 'forged' | 'ignored';
+  readonly changes: readonly ChangeResult[];
+  readonly notes: readonly string[];
+  readonly reason?: string;
+  /** Milliseconds from decision to the `complete` record: the provisioning latency. */
+  readonly latencyMs?: number;
+}
+
+const iamName = (ref: IdentityRef) => (ref.type === 'role' ? 'Role' : 'User');
+
+/**
+ * The provision use case: re-verifies a decision event against the stored decision, plans the change
+ * within the guardrails, applies it step by step (each step idempotent, each recorded once in the
+ * append-only trail), schedules the revoke of a just-in-time grant, and ends with a `complete` record.
+ */
+export class ProvisionDecision {
+  constructor(private readonly deps: ProvisionDeps) {}
+
+  /**
+   * Handles one decision event.
+   * @throws ProvisioningFailedError when the execution failed for good (record, finding written).
+   * @throws ProvisioningRetryError when an attempt failed on something that may pass; retry the event.
+   */
+  async handle(event: DecisionEvent): Promise<ProvisionOutcome> {
+    const base = {
+      decisionId: event.decisionId,
+      version: event.version,
+      kind: event.kind,
+      identityKey: event.identityKey,
+    };
+    if (!intentOf({ kind: event.kind, status: event.status })) {
+      return {
+        ...base,
+        status: 'ignored',
+        changes: [],
+        notes: [],
+        reason: `a ${event.status} ${event.kind} decision needs nothing from the provision function`,
+      };
+    }
+    const now = this.deps.clock.now();
+    const stored = await this.deps.decisions.get(event.decisionId, { consistent: true });
+    const verification = verifyDecisionEvent(event, stored, now);
+    if (!verification.ok) {
+      await openFinding(
+        this.deps.findings,
+        forgedEventFinding(
+          event,
+          verification.reason,
+          verification.evidence,
+          'provisioning',
+          now.toISOString(),
+        ),
+      );
+      return { ...base, status: 'forged', changes: [], notes: [], reason: verification.reason };
+    }
+    return this.execute(verification.decision);
+  }
+
+  private async execute(decision: Decision): Promise<ProvisionOutcome> {
+    const { clock, config } = this.deps;
+    const startedAt = clock.now().toISOString();
+    const base = {
+      decisionId: decision.id,
+      version: decision.version,
+      kind: decision.kind,
+      identityKey: decision.identityKey,
+    };
+    const run = await ExecutionRun.resume(decision, this.deps.trail, clock, config.executor);
+    const replay = await replayCompleted({ run, decision, ...this.failureDeps() });
+    if (replay)
+      return { ...base, status: 'already-complete', changes: [], notes: [], latencyMs: replay.latencyMs };
+
+    const inspect = new CallLog(clock, this.deps.sleep, config.callRetry);
+    let state: IdentityState | undefined;
+    let plan: ReturnType<typeof planChanges>;
+    try {
+      state = await inspect.read(() => this.readState(decision));
+      const stillGranted = await this.stillGranted(decision);
+      const revokes =
+        decision.revokes ?? (decision.request.kind === 'revoke' ? decision.request.revokes : undefined);
+      const revokedGrant = revokes ? await this.deps.decisions.get(revokes, { consistent: true }) : undefined;
+      plan = planChanges({
+        decision,
+        state,
+        guardrails: config.guardrails,
+        stillGranted,
+        ...(revokedGrant ? { revokedGrant } : {}),
+      });
+    } catch (error) {
+      return this.fail(run, decision, 'inspect', error, inspect, startedAt, undefined);
+    }
+    if (plan.outcome === 'not-applicable') {
+      return { ...base, status: 'ignored', changes: [], notes: [], reason: plan.reason };
+    }
+    if (plan.outcome === 'refused') {
+      return refuseExecution({
+        run,
+        decision,
+        reason: plan.reason,
+        startedAt,
+        ...(state?.arn ? { identityArn: state.arn } : {}),
+        ...this.failureDeps(),
+      });
+    }
+
+    const results: ChangeResult[] = [];
+    for (const c of plan.changes) {
+      if (run.recorded(c.action, c.target)) {
+        results.push({ action: c.action, target: c.target, outcome: 'recorded-earlier' });
+        continue;
+      }
+      const log = new CallLog(clock, this.deps.sleep, config.callRetry);
+      const stepStarted = clock.now().toISOString();
+      let outcome: CallOutcome;
+      try {
+        outcome = await this.apply(c, decision, log);
+      } catch (error) {
+        return this.fail(run, decision, c.action, error, log, stepStarted, state?.arn);
+      }
+      await run.append({
+        action: c.action,
+        status: 'succeeded',
+        calls: log.calls,
+        startedAt: stepStarted,
+        ...(state?.arn ? { identityArn: state.arn } : {}),
+      });
+      results.push({ action: c.action, target: c.target, outcome });
+    }
+    const complete = await run.complete('succeeded', startedAt);
+    return {
+      ...base,
+      status: 'succeeded',
+      changes: results,
+      notes: plan.notes,
+      latencyMs: complete.latencyMs ?? 0,
+    };
+  }
+
+  private failureDeps() {
+    return { findings: this.deps.findings, clock: this.deps.clock, source: 'provisioning' as const };
+  }
+
+  private fail(
+    run: ExecutionRun,
+    decision: Decision,
+    action: string,
+    error: unknown,
+    log: CallLog,
+    startedAt: string,
+    identityArn: string | undefined,
+  ): Promise<never> {
+    return failAttempt({
+      run,
+      decision,
+      action,
+      error,
+      calls: log.calls,
+      startedAt,
+      ...(identityArn ? { identityArn } : {}),
+      maxInvocationAttempts: this.deps.config.maxInvocationAttempts,
+      ...this.failureDeps(),
+    });
+  }
+
+  private async readState(decision: Decision): Promise<IdentityState | undefined> {
+    const ref = decision.request.identity;
+    const state = await this.deps.iam.getIdentity(ref);
+    const needsSecret =
+      ref.type === 'user' && (decision.kind === 'create-identity' || decision.kind === 'delete-identity');
+    if (!needsSecret || !state) return state;
+    const keySecret = await this.keySecret(keySecretName(this.deps.config.guardrails.secretPrefix, ref.name));
+    return { ...state, keySecret };
+  }
+
+  private async keySecret(name: string): Promise<{ exists: boolean; accessKeyId?: string }> {
+    const meta = await this.deps.vault.describe(name);
+    if (!meta || meta.deletedAt) return { exists: false };
+    const value = await this.deps.vault.readAccessKey(name);
+    return value ? { exists: true, accessKeyId: value.accessKeyId } : { exists: true };
+  }
+
+  /** Entitlements other in-force grants keep on the identity, when a grant is being removed. */
+  private async stillGranted(decision: Decision): Promise<Set<string>> {
+    if (intentOf(decision) !== 'remove') return new Set();
+    const now = this.deps.clock.now();
+    const others = await this.deps.decisions.listByIdentity(decision.identityKey);
+    const keys = new Set<string>();
+    for (const d of others) {
+      if (d.id === decision.id || !isInForce(d, now)) continue;
+      if (d.request.kind === 'grant' || d.request.kind === 'break-glass')
+        keys.add(entitlementKey(d.request.entitlement));
+    }
+    return keys;
+  }
+
+  /** True when an identity that already exists is the one this decision created (a retried create). */
+  private async createdBy(ref: IdentityRef, decision: Decision): Promise<boolean> {
+    const state = await this.deps.iam.getIdentity(ref);
+    return (
+      state !== undefined &&
+      state.tags[TAG_DECISION_ID] === decision.id &&
+      isUnderManagedPath(state.path, this.deps.config.guardrails.managedPath)
+    );
+  }
+
+  private async apply(c: PlannedChange, decision: Decision, log: CallLog): Promise<CallOutcome> {
+    const { iam, vault, scheduler } = this.deps;
+    const ref = c.identity;
+    const kind = iamName(ref);
+    switch (c.action) {
+      case 'create-role':
+      case 'create-user': {
+        const api = `iam:Create${kind}`;
+        if (c.alreadyDone) return log.skip(api, c.target);
+        return log.run(api, c.target, async () => {
+          try {
+            return await iam.createIdentity({
+              identity: ref,
+              path: c.path,
+              permissionsBoundaryArn: c.permissionsBoundaryArn,
+              tags: c.tags,
+              ...(c.action === 'create-role' ? { trustPolicy: c.trustPolicy } : {}),
+              ...(c.action === 'create-role' && c.description ? { description: c.description } : {}),
+            });
+          } catch (error) {
+            // Someone (or an earlier attempt of ours) made it between our read and our create.
+            if (error instanceof ExternalCallError && error.awsCode === 'EntityAlreadyExists') {
+              if (await this.createdBy(ref, decision)) return 'already-done' as const;
+            }
+            throw error;
+          }
+        });
+      }
+      case 'create-access-key':
+        return this.createAccessKey(c, log);
+      case 'attach-policy': {
+        const api = `iam:Attach${kind}Policy`;
+        if (c.alreadyDone) return log.skip(api, c.target);
+        return log.run(api, c.target, () => iam.attachPolicy(ref, c.policyArn));
+      }
+      case 'detach-policy': {
+        const api = `iam:Detach${kind}Policy`;
+        if (c.alreadyDone) return log.skip(api, c.target);
+        return log.run(api, c.target, () => iam.detachPolicy(ref, c.policyArn));
+      }
+      case 'put-inline-policy': {
+        const api = `iam:Put${kind}Policy`;
+        if (c.alreadyDone) return log.skip(api, c.target);
+        return log.run(api, c.target, () => iam.putInlinePolicy(ref, c.policyName, c.document));
+      }
+      case 'delete-inline-policy': {
+        const api = `iam:Delete${kind}Policy`;
+        if (c.alreadyDone) return log.skip(api, c.target);
+        return log.run(api, c.target, () => iam.deleteInlinePolicy(ref, c.policyName));
+      }
+      case 'delete-access-key': {
+        const keyId = c.accessKeyId;
+        if (!keyId) throw new ProvisioningFailedError(`access key of ${identityKey(ref)} has no id`);
+        return log.run('iam:DeleteAccessKey', c.target, () => iam.deleteAccessKey(ref.name, keyId));
+      }
+      case 'delete-login-profile':
+        return log.run('iam:DeleteLoginProfile', c.target, () => iam.deleteLoginProfile(ref.name));
+      case 'remove-from-group':
+        return log.run('iam:RemoveUserFromGroup', c.target, () =>
+          iam.removeUserFromGroup(ref.name, c.groupName),
+        );
+      case 'remove-from-instance-profile':
+        return log.run('iam:RemoveRoleFromInstanceProfile', c.target, () =>
+          iam.removeRoleFromInstanceProfile(ref.name, c.instanceProfileName),
+        );
+      case 'delete-identity':
+        return log.run(`iam:Delete${kind}`, c.target, () => iam.deleteIdentity(ref));
+      case 'delete-key-secret': {
+        const meta = await log.read(() => vault.describe(c.secretName));
+        if (!meta || meta.deletedAt) return log.skip('secretsmanager:DeleteSecret', c.target);
+        return log.run('secretsmanager:DeleteSecret', c.target, () =>
+          vault.delete(c.secretName, this.deps.config.secretRecoveryWindowDays),
+        );
+      }
+      case 'schedule-revoke':
+        return log.run('scheduler:CreateSchedule', c.target, () =>
+          scheduler.create({ name: c.scheduleName, expression: c.expression, detail: c.detail }),
+        );
+      case 'cancel-revoke-schedule':
+        return log.run('scheduler:DeleteSchedule', c.target, () => scheduler.cancel(c.scheduleName));
+    }
+  }
+
+  /**
+   * Creates a user's access key straight into its secret. A key the secret does not hold can only be
+   * left from an attempt that died between CreateAccessKey and storing it: nobody has its secret half,
+   * so it is deleted before the new key is made (this also keeps within IAM's two keys per user).
+   */
+  private async createAccessKey(
+    c: Extract<PlannedChange, { action: 'create-access-key' }>,
+    log: CallLog,
+  ): Promise<CallOutcome> {
+    const { iam, vault } = this.deps;
+    const userName = c.identity.name;
+    const secretTarget = `secret:${c.secretName}`;
+    const meta = await log.read(() => vault.describe(c.secretName));
+    const held =
+      meta && !meta.deletedAt
+        ? (await log.read(() => vault.readAccessKey(c.secretName)))?.accessKeyId
+        : undefined;
+    const keys = await log.read(() => iam.listAccessKeys(userName));
+    if (held && keys.some((k) => k.accessKeyId === held)) return log.skip('iam:CreateAccessKey', c.target);
+    for (const k of keys) {
+      await log.run('iam:DeleteAccessKey', `${identityKey(c.identity)}:access-key/${k.accessKeyId}`, () =>
+        iam.deleteAccessKey(userName, k.accessKeyId),
+      );
+    }
+    const material = await log.run('iam:CreateAccessKey', c.target, () => iam.createAccessKey(userName));
+    const value = { userName, accessKeyId: material.accessKeyId, secretAccessKey: material.secretAccessKey };
+    if (!meta) {
+      await log.run('secretsmanager:CreateSecret', secretTarget, () =>
+        vault.create(c.secretName, value, c.tags),
+      );
+    } else {
+      if (meta.deletedAt)
+        await log.run('secretsmanager:RestoreSecret', secretTarget, () => vault.restore(c.secretName));
+      await log.run('secretsmanager:PutSecretValue', secretTarget, () => vault.putValue(c.secretName, value));
+    }
+    return 'ok';
+  }
+}
