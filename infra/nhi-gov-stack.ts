@@ -118,6 +118,7 @@ export class NhiGovStack extends Stack {
         decisions: this.data.decisions,
         bus: this.bus,
         policyFile: cfg.policyFile,
+        ticketingSources: (cfg.policy.document.ticketing ?? []).map((t) => t.source),
         logRetention,
       });
     }

@@ -18,18 +18,38 @@ export interface GovernanceProps {
   readonly decisions: TableV2;
   readonly bus: SuiteBus;
   readonly policyFile: string;
+  /** EventBridge sources the policy file trusts for AccessRequested (`ticketing[].source`). */
+  readonly ticketingSources: readonly string[];
   readonly logRetention: RetentionDays;
 }
 
-/** What every governance function may do on the decisions table: read it and write decisions, never delete. */
-const DECISIONS_READ_WRITE = [
-  'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
-  'dynamodb:Query',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:ConditionCheckItem',
-] as const;
+/** What each governance function may do on the decisions table (from each handler's header): never delete. */
+export const GOVERNANCE_DECISIONS_ACTIONS = {
+  governanceApi: [
+    'dynamodb:GetItem',
+    'dynamodb:Query',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:ConditionCheckItem',
+    'dynamodb:BatchWriteItem',
+  ],
+  governanceTask: [
+    'dynamodb:GetItem',
+    'dynamodb:Query',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:ConditionCheckItem',
+  ],
+  governanceEvents: [
+    'dynamodb:GetItem',
+    'dynamodb:Query',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:ConditionCheckItem',
+  ],
+  // Callback only clears a used task token; it never writes a decision version.
+  governanceCallback: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+} as const;
 
 /**
  * Governance: the deciding side. Four functions, each with read/write on the decisions table only,
@@ -80,30 +100,38 @@ export class Governance extends Construct {
     this.functions = [this.api, this.task, this.events, this.callback];
 
     for (const f of this.functions) {
-      f.allow(tableStatement('DecisionsReadWrite', props.decisions, DECISIONS_READ_WRITE, { indexes: true }));
-      acknowledgeIndexQueries(f.role, [props.decisions]);
+      const actions = GOVERNANCE_DECISIONS_ACTIONS[f.functionId as keyof typeof GOVERNANCE_DECISIONS_ACTIONS];
+      const indexes = actions.includes('dynamodb:Query' as never);
+      f.allow(tableStatement('Decisions', props.decisions, actions, { indexes }));
+      if (indexes) acknowledgeIndexQueries(f.role, [props.decisions]);
     }
 
     // Task tokens are opaque; any workflow of this account that submitted through governanceTask may be waiting.
-    this.callback.allow(
-      new PolicyStatement({
-        sid: 'AnswerTaskTokens',
-        actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
-        resources: [`arn:${partition}:states:${region}:${account}:stateMachine:*`],
-      }),
-    );
+    const stateMachines = `arn:${partition}:states:${region}:${account}:stateMachine:*`;
     const nag = nagPseudo(this);
-    acknowledgeWildcard(
-      this.callback.role,
-      `arn:${nag.partition}:states:${nag.region}:${nag.account}:stateMachine:*`,
-      'A task token may come from any state machine of this account that called governanceTask; the token itself names the execution. Scoped to state machines in this account and region, and only the SendTask* callbacks.',
-    );
+    for (const [f, actions] of [
+      [this.callback, ['states:SendTaskSuccess', 'states:SendTaskFailure']],
+      // The task fails the waiting workflow at once when a request is refused.
+      [this.task, ['states:SendTaskFailure']],
+    ] as const) {
+      f.allow(
+        new PolicyStatement({ sid: 'AnswerTaskTokens', actions: [...actions], resources: [stateMachines] }),
+      );
+      acknowledgeWildcard(
+        f.role,
+        `arn:${nag.partition}:states:${nag.region}:${nag.account}:stateMachine:*`,
+        'A task token may come from any state machine of this account that called governanceTask; the token itself names the execution. Scoped to state machines in this account and region, and only the SendTask* callbacks.',
+      );
+    }
 
-    props.bus.route('AccessRequested', {
-      description: 'access requests from integrations (ticketing) to governance',
-      pattern: { detailType: ['AccessRequested'] },
-      target: this.events,
-    });
+    // Only the ticketing sources the policy trusts; without any, no AccessRequested rule exists.
+    if (props.ticketingSources.length > 0) {
+      props.bus.route('AccessRequested', {
+        description: 'access requests from the trusted ticketing integrations to governance',
+        pattern: { source: [...props.ticketingSources], detailType: ['AccessRequested'] },
+        target: this.events,
+      });
+    }
     props.bus.route('RevokeRequested', {
       description: 'system revoke requests (JIT expiry schedule, scanners) to governance',
       pattern: { source: [EVENT_SOURCE], detailType: ['RevokeRequested'] },

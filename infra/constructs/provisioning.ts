@@ -6,7 +6,7 @@ import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FUNCTION_ENV } from '../../lib/config/functions.js';
-import { ENV } from '../../lib/config/tables.js';
+import { ENV, INDEX } from '../../lib/config/tables.js';
 import { EVENT_SOURCE } from '../../lib/domain/events.js';
 import { SUITE_ROLE_NAME_PREFIX, SUITE_ROLE_PATH } from '../config.js';
 import { deadLetterQueue } from './dead-letter-queue.js';
@@ -67,23 +67,22 @@ export const MANAGED_PATH_ACTIONS = [
   'iam:GetRole',
   'iam:GetUser',
   'iam:TagRole',
-  'iam:UntagRole',
   'iam:TagUser',
-  'iam:UntagUser',
-  'iam:UpdateAssumeRolePolicy',
-  'iam:DeleteRole',
-  'iam:DeleteUser',
   'iam:ListAttachedRolePolicies',
   'iam:ListRolePolicies',
   'iam:GetRolePolicy',
+  'iam:ListInstanceProfilesForRole',
   'iam:ListAttachedUserPolicies',
   'iam:ListUserPolicies',
   'iam:GetUserPolicy',
-  'iam:ListInstanceProfilesForRole',
+  'iam:ListGroupsForUser',
+  'iam:GetLoginProfile',
+  'iam:DeleteLoginProfile',
+  'iam:ListAccessKeys',
   'iam:CreateAccessKey',
   'iam:DeleteAccessKey',
-  'iam:UpdateAccessKey',
-  'iam:ListAccessKeys',
+  'iam:DeleteRole',
+  'iam:DeleteUser',
 ] as const;
 
 /**
@@ -179,6 +178,18 @@ export class Provisioning extends Construct {
         resources: [managedRoles, managedUsers],
       }),
     );
+    // Deleting an identity completely detaches it from instance profiles and groups; IAM authorizes
+    // these on the profile or group only, so they cannot be path-scoped. They only remove membership.
+    p.allow(
+      new PolicyStatement({
+        sid: 'DetachManagedIdentitiesForDeletion',
+        actions: ['iam:RemoveRoleFromInstanceProfile', 'iam:RemoveUserFromGroup'],
+        resources: [
+          `arn:${partition}:iam::${account}:instance-profile/*`,
+          `arn:${partition}:iam::${account}:group/*`,
+        ],
+      }),
+    );
     p.allow(
       new PolicyStatement({
         sid: 'NeverChangeTheBoundaryPolicy',
@@ -215,11 +226,13 @@ export class Provisioning extends Construct {
       new PolicyStatement({
         sid: 'ManagedSecrets',
         actions: [
+          'secretsmanager:DescribeSecret',
+          'secretsmanager:GetSecretValue',
           'secretsmanager:CreateSecret',
           'secretsmanager:PutSecretValue',
-          'secretsmanager:TagResource',
-          'secretsmanager:DescribeSecret',
+          'secretsmanager:RestoreSecret',
           'secretsmanager:DeleteSecret',
+          'secretsmanager:TagResource',
         ],
         resources: [secrets],
       }),
@@ -227,7 +240,7 @@ export class Provisioning extends Construct {
     p.allow(
       new PolicyStatement({
         sid: 'JitRevokeSchedules',
-        actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule'],
+        actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'],
         resources: [`arn:${partition}:scheduler:${region}:${account}:schedule/${props.scheduleGroupName}/*`],
       }),
     );
@@ -240,6 +253,14 @@ export class Provisioning extends Construct {
       }),
     );
     p.allow(tableStatement('ReReadDecisions', props.decisions, ['dynamodb:GetItem']));
+    // Other in-force grants of the same entitlement, when a grant ends: one index, read-only.
+    p.allow(
+      new PolicyStatement({
+        sid: 'DecisionsByIdentity',
+        actions: ['dynamodb:Query'],
+        resources: [`${props.decisions.tableArn}/index/${INDEX.decisionsByIdentity}`],
+      }),
+    );
     p.allow(
       tableStatement('AppendExecutions', props.executions, ['dynamodb:PutItem', 'dynamodb:Query'], {
         indexes: true,
@@ -280,6 +301,16 @@ export class Provisioning extends Construct {
     );
     acknowledgeWildcard(
       p.role,
+      `arn:${nag.partition}:iam::${nag.account}:instance-profile/*`,
+      'RemoveRoleFromInstanceProfile is authorized on the instance profile only (not the role), so it cannot be limited to the managed path; it only removes a managed role being deleted from its profiles.',
+    );
+    acknowledgeWildcard(
+      p.role,
+      `arn:${nag.partition}:iam::${nag.account}:group/*`,
+      'RemoveUserFromGroup is authorized on the group only (not the user), so it cannot be limited to the managed path; it only removes a managed user being deleted from its groups.',
+    );
+    acknowledgeWildcard(
+      p.role,
       `arn:${nag.partition}:scheduler:${nag.region}:${nag.account}:schedule/${props.scheduleGroupName}/*`,
       `One-time JIT revoke schedules are created at runtime, one per grant, in the ${props.scheduleGroupName} group only.`,
     );
@@ -294,8 +325,12 @@ export class Provisioning extends Construct {
       target: p,
     });
     props.bus.route('EndedToProvision', {
-      description: 'revoked and expired decisions to provisioning (access is removed)',
-      pattern: { source: [EVENT_SOURCE], detailType: ['DecisionRevoked', 'DecisionExpired'] },
+      description: 'revoked and expired grants to provisioning (access is removed)',
+      pattern: {
+        source: [EVENT_SOURCE],
+        detailType: ['DecisionRevoked', 'DecisionExpired'],
+        detail: { kind: ['grant', 'break-glass'] },
+      },
       target: p,
     });
   }

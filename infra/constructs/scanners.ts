@@ -63,7 +63,6 @@ export class Scanners extends Construct {
         [ENV.executionsTable]: props.executions.tableName,
         [ENV.findingsTable]: props.findings.tableName,
         [FUNCTION_ENV.eventBusName]: props.bus.bus.eventBusName,
-        [FUNCTION_ENV.managedPath]: props.managedPath,
       },
     });
     const s = this.scan;

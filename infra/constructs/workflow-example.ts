@@ -79,7 +79,7 @@ export class WorkflowExample extends Construct {
         FilterExpression: '#action = :complete AND decisionVersion = :version',
         ExpressionAttributeNames: { '#action': 'action' },
         ExpressionAttributeValues: {
-          ':pk': { 'S.$': "States.Format('DECISION#{}', $.decision.decisionId)" },
+          ':pk': { 'S.$': "States.Format('DECISION#{}', $.decision.id)" },
           ':exec': { S: 'EXEC#' },
           ':complete': { S: COMPLETE_ACTION },
           ':version': { 'N.$': "States.Format('{}', $.decision.version)" },

@@ -2,6 +2,7 @@ import type { CfnElement } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SUITE_ROLE_PATH } from '../../infra/config.js';
+import { GOVERNANCE_DECISIONS_ACTIONS } from '../../infra/constructs/governance.js';
 import type { NhiFunction } from '../../infra/constructs/nhi-function.js';
 import { BOUNDARY_CONDITIONED_ACTIONS } from '../../infra/constructs/provisioning.js';
 import { SCANNER_IAM_ACTIONS } from '../../infra/constructs/scanners.js';
@@ -94,19 +95,21 @@ describe('least privilege: the synthesized roles prove the invariants', () => {
     expect(new Set(writers)).toEqual(governanceRoles);
   });
 
-  it('executors re-read decisions with GetItem only', () => {
-    for (const f of [stack.provisioning?.provision, stack.rotation?.rotate]) {
-      if (!f) throw new Error('missing executor');
-      const onDecisions = statementsOf(f).filter(
-        (s) =>
-          s.Effect === 'Allow' &&
-          s.Resource.some((r) => JSON.stringify(r).includes(`"${id(stack.data.decisions)}"`)),
-      );
-      expect(
-        onDecisions.flatMap((s) => s.Action),
-        f.functionId,
-      ).toEqual(['dynamodb:GetItem']);
-    }
+  it('executors re-read decisions with GetItem (and provision queries one index), never more', () => {
+    const decisions = id(stack.data.decisions);
+    const onDecisions = (f: NhiFunction) =>
+      statementsOf(f)
+        .filter(
+          (s) => s.Effect === 'Allow' && s.Resource.some((r) => JSON.stringify(r).includes(`"${decisions}"`)),
+        )
+        .map((s) => ({ actions: s.Action, resources: s.Resource.map(renderResource) }));
+    expect(onDecisions(stack.provisioning?.provision as NhiFunction)).toEqual([
+      { actions: ['dynamodb:GetItem'], resources: [`<${decisions}.Arn>`] },
+      { actions: ['dynamodb:Query'], resources: [`<${decisions}.Arn>/index/by-identity`] },
+    ]);
+    expect(onDecisions(stack.rotation?.rotate as NhiFunction)).toEqual([
+      { actions: ['dynamodb:GetItem'], resources: [`<${decisions}.Arn>`] },
+    ]);
   });
 
   it('no role anywhere can update or delete execution records; only provision and rotate can append', () => {
@@ -170,6 +173,15 @@ describe('least privilege: the synthesized roles prove the invariants', () => {
       for (const s of statements.filter(
         (x) => x.Effect === 'Allow' && x.Action.some((a) => a.startsWith('iam:')),
       )) {
+        if (s.Sid === 'DetachManagedIdentitiesForDeletion') {
+          // Authorized on the profile or group only; they can only remove memberships.
+          expect(s.Action).toEqual(['iam:RemoveRoleFromInstanceProfile', 'iam:RemoveUserFromGroup']);
+          expect(s.Resource.map(renderResource)).toEqual([
+            'arn:<AWS::Partition>:iam::<AWS::AccountId>:instance-profile/*',
+            'arn:<AWS::Partition>:iam::<AWS::AccountId>:group/*',
+          ]);
+          continue;
+        }
         if (s.Action.includes('iam:PassRole')) {
           expect(s.Action).toEqual(['iam:PassRole']);
           expect(s.Resource).toEqual([

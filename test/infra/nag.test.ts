@@ -5,19 +5,17 @@ import { nagViolations, synthMultiAccount, synthSingle } from './support/synth.j
 
 /** Every acknowledgement recorded in a construct tree: rule id and reason. */
 function acknowledgements(root: IConstruct): { path: string; id: string; reason: string }[] {
-  return root.node
-    .findAll()
-    .flatMap((c) =>
-      c.node.metadata
-        .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-        .flatMap((m) =>
-          Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({
-            path: c.node.path,
-            id,
-            reason,
-          })),
-        ),
-    );
+  return root.node.findAll().flatMap((c) =>
+    c.node.metadata
+      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((m) =>
+        Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({
+          path: c.node.path,
+          id,
+          reason,
+        })),
+      ),
+  );
 }
 
 const single = synthSingle();
