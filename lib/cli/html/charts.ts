@@ -10,6 +10,8 @@ export interface Series {
   readonly name: string;
   readonly color: string;
   readonly values: readonly (number | null)[];
+  /** A colour per category (e.g. by severity), instead of `color`. */
+  readonly colors?: readonly string[];
 }
 
 export interface ChartOptions {
@@ -19,6 +21,8 @@ export interface ChartOptions {
   readonly series: readonly Series[];
   /** How a value is written on labels and the axis (default: the number). */
   readonly format?: (value: number) => string;
+  /** Values are durations in milliseconds: the axis steps in whole seconds, minutes, hours or days. */
+  readonly durationAxis?: boolean;
   readonly width?: number;
   readonly height?: number;
 }
@@ -41,13 +45,66 @@ const FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-seri
 
 const round = (n: number) => Math.round(n * 10) / 10;
 
-/** A "nice" upper bound and tick step for an axis from 0 to `max`. */
-export function niceScale(max: number, ticks = 5): { max: number; step: number } {
+/** A "nice" upper bound and tick step for an axis from 0 to `max`; counts step by whole numbers. */
+export function niceScale(
+  max: number,
+  options: { ticks?: number; integer?: boolean } = {},
+): { max: number; step: number } {
   if (!(max > 0)) return { max: 1, step: 1 };
-  const raw = max / ticks;
+  const raw = max / (options.ticks ?? 5);
   const magnitude = 10 ** Math.floor(Math.log10(raw));
-  const step = ([1, 2, 2.5, 5, 10].find((m) => m * magnitude >= raw) ?? 10) * magnitude;
+  let step = ([1, 2, 2.5, 5, 10].find((m) => m * magnitude >= raw) ?? 10) * magnitude;
+  if (options.integer) step = Math.max(1, Math.ceil(step));
+  // toPrecision drops binary noise such as 0.30000000000000004 from the axis labels.
+  return { max: Number((Math.ceil(max / step) * step).toPrecision(12)), step: Number(step.toPrecision(12)) };
+}
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DURATION_STEPS = [
+  SECOND,
+  2 * SECOND,
+  5 * SECOND,
+  10 * SECOND,
+  15 * SECOND,
+  30 * SECOND,
+  MINUTE,
+  2 * MINUTE,
+  5 * MINUTE,
+  10 * MINUTE,
+  15 * MINUTE,
+  30 * MINUTE,
+  HOUR,
+  2 * HOUR,
+  6 * HOUR,
+  12 * HOUR,
+  24 * HOUR,
+  48 * HOUR,
+  7 * 24 * HOUR,
+];
+
+/** An axis of durations (ms) that steps in round units: 30 s, 1 min, 5 min, 1 h, 1 day... */
+export function durationScale(max: number, ticks = 5): { max: number; step: number } {
+  if (!(max > 0)) return { max: SECOND, step: SECOND };
+  const raw = max / ticks;
+  const step = DURATION_STEPS.find((d) => d >= raw) ?? Math.ceil(raw / (7 * 24 * HOUR)) * 7 * 24 * HOUR;
   return { max: Math.ceil(max / step) * step, step };
+}
+
+function scaleFor(options: ChartOptions, values: readonly number[]): { max: number; step: number } {
+  const max = Math.max(...values);
+  if (options.durationAxis) return durationScale(max);
+  return niceScale(max, { integer: values.every((v) => Number.isInteger(v)) });
+}
+
+/** Writes a category label, one line per `\n`, centred at x. */
+function categoryLabel(x: number, y: number, label: string): string {
+  const lines = label.split('\n').map((l) => (l.length > 20 ? `${l.slice(0, 19)}…` : l));
+  const spans = lines
+    .map((l, i) => `<tspan x="${x}" dy="${i === 0 ? 0 : 14}">${escapeHtml(l)}</tspan>`)
+    .join('');
+  return `<text x="${x}" y="${y}" text-anchor="middle" fill="#334155">${spans}</text>`;
 }
 
 function frame(width: number, height: number, label: string, body: string): string {
@@ -111,7 +168,7 @@ export function barChart(options: ChartOptions): string {
   const plotRight = width - MARGIN.right;
   const plotTop = MARGIN.top + (options.series.length > 1 ? 16 : 0);
   const plotHeight = height - plotTop - MARGIN.bottom;
-  const scale = niceScale(Math.max(...values));
+  const scale = scaleFor(options, values);
   const groupWidth = (plotRight - plotLeft) / options.categories.length;
   const barWidth = Math.min(48, (groupWidth * 0.8) / options.series.length);
   const every = labelEvery(options.categories.length, plotRight - plotLeft, 80);
@@ -126,17 +183,23 @@ export function barChart(options: ChartOptions): string {
       const x = round(groupLeft + si * barWidth);
       const y = round(plotTop + plotHeight - h);
       parts.push(
-        `<rect x="${x + 1}" y="${y}" width="${round(barWidth - 2)}" height="${round(Math.max(h, v > 0 ? 1 : 0))}" rx="2" fill="${s.color}"><title>${escapeHtml(`${category} · ${s.name}: ${format(v)}`)}</title></rect>`,
+        `<rect x="${x + 1}" y="${y}" width="${round(barWidth - 2)}" height="${round(Math.max(h, v > 0 ? 1 : 0))}" rx="2" fill="${s.colors?.[ci] ?? s.color}"><title>${escapeHtml(`${category.replace(/\n/g, ' ')} · ${s.name}: ${format(v)}`)}</title></rect>`,
       );
-      if (barWidth >= 14) {
+      // A value is written on its bar only when it fits; the tooltip always has it.
+      const label = format(v);
+      if (v !== 0 && label.length * 7 <= barWidth - 2) {
         parts.push(
-          `<text x="${round(x + barWidth / 2)}" y="${y - 4}" text-anchor="middle" fill="#0f172a" font-size="${barWidth >= 30 ? 11 : 9}">${escapeHtml(format(v))}</text>`,
+          `<text x="${round(x + barWidth / 2)}" y="${y - 4}" text-anchor="middle" fill="#0f172a" font-size="11">${escapeHtml(label)}</text>`,
         );
       }
     });
     if (ci % every === 0) {
       parts.push(
-        `<text x="${round(plotLeft + ci * groupWidth + groupWidth / 2)}" y="${plotTop + plotHeight + 18}" text-anchor="middle" fill="#334155">${escapeHtml(category.length > 18 ? `${category.slice(0, 17)}…` : category)}</text>`,
+        categoryLabel(
+          round(plotLeft + ci * groupWidth + groupWidth / 2),
+          plotTop + plotHeight + 18,
+          category,
+        ),
       );
     }
   });
@@ -156,10 +219,11 @@ export function lineChart(options: ChartOptions): string {
   if (options.categories.length === 0 || values.length === 0) return emptyChart(width, height, options.label);
 
   const plotLeft = MARGIN.left;
-  const plotRight = width - MARGIN.right - 24;
+  // Room on the right for the last value's label.
+  const plotRight = width - MARGIN.right - 44;
   const plotTop = MARGIN.top + 16;
   const plotHeight = height - plotTop - MARGIN.bottom;
-  const scale = niceScale(Math.max(...values));
+  const scale = scaleFor(options, values);
   const n = options.categories.length;
   const xOf = (i: number) =>
     round(n === 1 ? (plotLeft + plotRight) / 2 : plotLeft + (i / (n - 1)) * (plotRight - plotLeft));

@@ -41,7 +41,14 @@ function findingsBySeverity(r: FindingsReport): PageChart {
     svg: barChart({
       label: 'Findings by severity',
       categories: r.bySeverity.map((s) => s.severity),
-      series: [{ name: 'findings', color: PALETTE.high, values: r.bySeverity.map((s) => s.count) }],
+      series: [
+        {
+          name: 'findings',
+          color: PALETTE.high,
+          values: r.bySeverity.map((s) => s.count),
+          colors: r.bySeverity.map((s) => PALETTE[s.severity]),
+        },
+      ],
     }),
     caption: `${r.total} ${r.scope.status} findings in scope.`,
   };
@@ -80,13 +87,17 @@ function provisioningLatency(r: ProvisioningReport): PageChart {
     title: 'Provisioning latency',
     svg: barChart({
       label: 'Provisioning latency by kind',
-      categories: r.byKind.map((k) => `${k.kind} (${k.direction})`),
+      categories: r.byKind.map(
+        (k) =>
+          `${k.kind}\n${k.direction === 'grant' ? 'to grant' : k.direction === 'remove' ? 'to remove' : 'to rotate'}`,
+      ),
       series: [
         { name: 'median', color: PALETTE.good, values: r.byKind.map((k) => k.medianMs) },
         { name: 'p95', color: PALETTE.medium, values: r.byKind.map((k) => k.p95Ms) },
         { name: 'worst', color: PALETTE.critical, values: r.byKind.map((k) => k.worstMs) },
       ],
       format: (v) => formatDuration(v),
+      durationAxis: true,
     }),
     caption: 'From approval to grant, and from revoke or expiry to removal, for executions that succeeded.',
   };
@@ -106,6 +117,7 @@ function provisioningDaily(r: ProvisioningReport): PageChart {
         { name: 'time to remove', color: PALETTE.tertiary, values: line('remove') },
       ],
       format: (v) => formatDuration(v),
+      durationAxis: true,
     }),
     caption: 'Median of the executions finished on each day.',
   };

@@ -1,16 +1,19 @@
 /** Small text formatters shared by the table, CSV and HTML renderings of reports. */
 
-/** A duration in milliseconds as a person reads it: `850ms`, `42s`, `3m 05s`, `2h 10m`, `4d 3h`. */
+/** A duration in milliseconds as a person reads it: `850ms`, `42s`, `3m 05s`, `5m`, `2h 10m`, `4d 3h`. */
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return '-';
+  if (ms === 0) return '0s';
   if (ms < 1000) return `${Math.round(ms)}ms`;
   const s = Math.round(ms / 1000);
   if (s < 60) return `${s}s`;
+  // Zero seconds, minutes or hours are left out: `5m`, `2h`, `3d`.
   const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
+  if (m < 60) return s % 60 === 0 ? `${m}m` : `${m}m ${String(s % 60).padStart(2, '0')}s`;
   const h = Math.floor(m / 60);
-  if (h < 48) return `${h}h ${String(m % 60).padStart(2, '0')}m`;
-  return `${Math.floor(h / 24)}d ${h % 24}h`;
+  if (h < 48) return m % 60 === 0 ? `${h}h` : `${h}h ${String(m % 60).padStart(2, '0')}m`;
+  const d = Math.floor(h / 24);
+  return h % 24 === 0 ? `${d}d` : `${d}d ${h % 24}h`;
 }
 
 /** A timestamp shortened to the minute, in UTC: `2026-01-31 12:00Z`. */

@@ -315,7 +315,9 @@ function provisioningView(r: ProvisioningReport): View {
               : undefined,
           ]
             .filter(Boolean)
-            .join('; ') || `${plural(r.executions.length, 'execution')}.`,
+            .join('; ')
+            .concat('.')
+            .replace(/^\.$/, `${plural(r.executions.length, 'execution')}.`),
     facts: [['window', `${formatTime(r.window.since)} → ${formatTime(r.window.until)}`]],
     sections: [
       section(
