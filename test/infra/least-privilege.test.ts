@@ -78,10 +78,14 @@ describe('least privilege: the synthesized roles prove the invariants', () => {
           `${f.functionId} ${action}`,
         ).toEqual([]);
       }
-      // And it can do its own job: write decisions.
-      expect(allowsOnTable(statements, 'dynamodb:PutItem', id(stack.data.decisions)).length).toBeGreaterThan(
-        0,
+      // Exactly the decisions-table actions its handler declares, and no delete.
+      const onDecisions = statements.filter((s) =>
+        s.Resource.some((r) => JSON.stringify(r).includes(`"${id(stack.data.decisions)}"`)),
       );
+      expect(onDecisions.flatMap((s) => s.Action)).toEqual([
+        ...GOVERNANCE_DECISIONS_ACTIONS[f.functionId as keyof typeof GOVERNANCE_DECISIONS_ACTIONS],
+      ]);
+      expect(allowsOnTable(statements, 'dynamodb:DeleteItem', id(stack.data.decisions))).toEqual([]);
     }
   });
 
