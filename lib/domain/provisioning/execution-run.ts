@@ -125,13 +125,18 @@ export class ExecutionRun {
   }
 
   /** Appends the `complete` record that ends this version's execution. */
-  complete(status: 'succeeded' | 'failed', startedAt: string, error?: string): Promise<ExecutionRecord> {
+  complete(
+    status: 'succeeded' | 'failed',
+    startedAt: string,
+    options: { error?: string; identityArn?: string } = {},
+  ): Promise<ExecutionRecord> {
     return this.append({
       action: COMPLETE_ACTION,
       status,
       calls: [],
       startedAt,
-      ...(error ? { error } : {}),
+      ...(options.error ? { error: options.error } : {}),
+      ...(options.identityArn ? { identityArn: options.identityArn } : {}),
     });
   }
 }

@@ -54,7 +54,10 @@ export async function failAttempt(a: FailedAttempt): Promise<never> {
     a.findings,
     provisioningFailedFinding(a.decision, reason, a.source, a.clock.now().toISOString(), a.identityArn),
   );
-  await a.run.complete('failed', a.startedAt, reason);
+  await a.run.complete('failed', a.startedAt, {
+    error: reason,
+    ...(a.identityArn ? { identityArn: a.identityArn } : {}),
+  });
   throw new ProvisioningFailedError(reason, { cause: a.error });
 }
 
@@ -81,7 +84,10 @@ export async function refuseExecution(a: {
     error: a.reason,
     ...(a.identityArn ? { identityArn: a.identityArn } : {}),
   });
-  await a.run.complete('failed', a.startedAt, a.reason);
+  await a.run.complete('failed', a.startedAt, {
+    error: a.reason,
+    ...(a.identityArn ? { identityArn: a.identityArn } : {}),
+  });
   throw new ProvisioningFailedError(`refused: ${a.reason}`);
 }
 

@@ -26,7 +26,8 @@ export function provisioningTags(
   decision: Pick<Decision, 'id' | 'owner'>,
   requested: Readonly<Record<string, string>> = {},
 ): Record<string, string> {
-  return { ...requested, [TAG_DECISION_ID]: decision.id, [TAG_OWNER]: decision.owner };
+  const { [TAG_DECISION_ID]: _id, [TAG_OWNER]: _owner, ...rest } = requested;
+  return { ...rest, [TAG_DECISION_ID]: decision.id, [TAG_OWNER]: decision.owner };
 }
 
 /** Name of the Secrets Manager secret that holds a provisioned user's access key. */

@@ -195,7 +195,7 @@ export class ProvisionDecision {
       });
       results.push({ action: c.action, target: c.target, outcome });
     }
-    const complete = await run.complete('succeeded', startedAt);
+    const complete = await run.complete('succeeded', startedAt, state?.arn ? { identityArn: state.arn } : {});
     return {
       ...base,
       status: 'succeeded',

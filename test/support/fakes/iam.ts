@@ -63,19 +63,31 @@ export function serviceFailure(): Error {
   });
 }
 
-/** Errors queued for the next calls of a command, so a test can fail a step in the middle. */
+/** Errors queued for calls of a command, so a test can fail a step in the middle of a change. */
 export class Faults {
-  private readonly queue: { command: string; error: () => Error; remaining: number }[] = [];
+  private readonly queue: { command: string; error: () => Error; remaining: number; skip: number }[] = [];
 
-  /** The next `times` calls of `command` (e.g. `CreateAccessKey`) throw `error` instead of running. */
-  failNext(command: string, error: Error | (() => Error), times = 1): void {
-    this.queue.push({ command, error: typeof error === 'function' ? error : () => error, remaining: times });
+  /**
+   * The next `times` calls of `command` (e.g. `CreateAccessKey`) throw `error` instead of running;
+   * with `after`, that many calls go through first.
+   */
+  failNext(command: string, error: Error | (() => Error), times = 1, options: { after?: number } = {}): void {
+    this.queue.push({
+      command,
+      error: typeof error === 'function' ? error : () => error,
+      remaining: times,
+      skip: options.after ?? 0,
+    });
   }
 
   /** Throws if a fault is queued for this command. */
   check(command: string): void {
     const fault = this.queue.find((f) => f.command === command && f.remaining > 0);
     if (!fault) return;
+    if (fault.skip > 0) {
+      fault.skip -= 1;
+      return;
+    }
     fault.remaining -= 1;
     throw fault.error();
   }
