@@ -56,7 +56,11 @@ function addCommonOptions(cmd: Command): Command {
     .option('--decisions-table <name>', 'decisions table name (overrides the stack output)')
     .option('--executions-table <name>', 'executions table name (overrides the stack output)')
     .option('--findings-table <name>', 'findings table name (overrides the stack output)')
-    .option('--endpoint-url <url>', 'another DynamoDB endpoint for the deployed tables');
+    .option('--endpoint-url <url>', 'another DynamoDB endpoint for the deployed tables')
+    .option(
+      '--as-of <timestamp>',
+      'report as of this time instead of now (ages, windows; e.g. a scan’s --as-of)',
+    );
 }
 
 const failOnOption = (cmd: Command) =>
@@ -153,7 +157,8 @@ export const registerReport: RegisterCommand = (program, io) => {
         'nhi-gov report findings --stack NhiGov --region eu-west-1 --fail-on high',
       ),
     );
-  const now = () => io.now();
+  // `--as-of` moves "now" for ages and windows, e.g. to match a scan run with --as-of.
+  const nowOf = (o: { asOf?: string | undefined }) => (o.asOf ? new Date(o.asOf) : io.now());
 
   failOnOption(
     windowOptions(
@@ -182,13 +187,13 @@ export const registerReport: RegisterCommand = (program, io) => {
     .action(async (raw: Record<string, unknown>) =>
       runReport(io, 'findings', raw, (o) => {
         const query = {
-          window: windowOf(o, now()),
+          window: windowOf(o, nowOf(o)),
           status: o.status,
           ...(o.owner ? { owner: o.owner } : {}),
           ...(o.type ? { type: o.type } : {}),
           ...(o.minSeverity ? { minSeverity: o.minSeverity } : {}),
         };
-        return (sources, progress) => findingsReport(sources, query, { now: now(), progress });
+        return (sources, progress) => findingsReport(sources, query, { now: nowOf(o), progress });
       }),
     );
 
@@ -220,10 +225,10 @@ export const registerReport: RegisterCommand = (program, io) => {
     .action(async (raw: Record<string, unknown>) =>
       runReport(io, 'drift', raw, (o) => {
         const query = {
-          window: windowOf(o, now()),
+          window: windowOf(o, nowOf(o)),
           identities: o.identity ? o.identity.map((i) => identityKey(parseIdentity(i))) : null,
         };
-        return (sources, progress) => driftReport(sources, query, { now: now(), progress });
+        return (sources, progress) => driftReport(sources, query, { now: nowOf(o), progress });
       }),
     );
 
@@ -243,7 +248,7 @@ export const registerReport: RegisterCommand = (program, io) => {
         'exceptions',
         raw,
         (o) => (sources, progress) =>
-          exceptionsReport(sources, { expiringWithinDays: o.expiringWithin }, { now: now(), progress }),
+          exceptionsReport(sources, { expiringWithinDays: o.expiringWithin }, { now: nowOf(o), progress }),
       ),
     );
 
@@ -262,8 +267,8 @@ export const registerReport: RegisterCommand = (program, io) => {
     )
     .action(async (raw: Record<string, unknown>) =>
       runReport(io, 'reviews', raw, (o) => {
-        const query = { window: windowOf(o, now()), ...(o.campaign ? { campaignId: o.campaign } : {}) };
-        return (sources, progress) => reviewsReport(sources, query, { now: now(), progress });
+        const query = { window: windowOf(o, nowOf(o)), ...(o.campaign ? { campaignId: o.campaign } : {}) };
+        return (sources, progress) => reviewsReport(sources, query, { now: nowOf(o), progress });
       }),
     );
 
@@ -284,8 +289,8 @@ export const registerReport: RegisterCommand = (program, io) => {
     )
     .action(async (raw: Record<string, unknown>) =>
       runReport(io, 'provisioning', raw, (o) => {
-        const query = { window: windowOf(o, now()) };
-        return (sources, progress) => provisioningReport(sources, query, { now: now(), progress });
+        const query = { window: windowOf(o, nowOf(o)) };
+        return (sources, progress) => provisioningReport(sources, query, { now: nowOf(o), progress });
       }),
     );
 
@@ -305,8 +310,8 @@ export const registerReport: RegisterCommand = (program, io) => {
     )
     .action(async (raw: Record<string, unknown>) =>
       runReport(io, 'violations', raw, (o) => {
-        const query = { window: windowOf(o, now()) };
-        return (sources, progress) => violationsReport(sources, query, { now: now(), progress });
+        const query = { window: windowOf(o, nowOf(o)) };
+        return (sources, progress) => violationsReport(sources, query, { now: nowOf(o), progress });
       }),
     );
 
@@ -332,11 +337,11 @@ export const registerReport: RegisterCommand = (program, io) => {
       ),
     )
     .action(async (subject: string, raw: Record<string, unknown>) =>
-      runReport(io, 'audit', raw, () => {
+      runReport(io, 'audit', raw, (o) => {
         const target = Id.safeParse(subject).success
           ? { decisionId: subject }
           : { identityKey: identityKey(parseIdentity(subject)) };
-        return (sources, progress) => auditReport(sources, target, { now: now(), progress });
+        return (sources, progress) => auditReport(sources, target, { now: nowOf(o), progress });
       }),
     );
 
@@ -356,8 +361,8 @@ export const registerReport: RegisterCommand = (program, io) => {
     .addHelpText('after', examples('nhi-gov report overview --format html -o nhi-gov.html'))
     .action(async (raw: Record<string, unknown>) =>
       runReport(io, 'overview', raw, (o) => {
-        const query = { window: windowOf(o, now()), expiringWithinDays: o.expiringWithin };
-        return (sources, progress) => overviewReport(sources, query, { now: now(), progress });
+        const query = { window: windowOf(o, nowOf(o)), expiringWithinDays: o.expiringWithin };
+        return (sources, progress) => overviewReport(sources, query, { now: nowOf(o), progress });
       }),
     );
 };

@@ -61,6 +61,9 @@ export const CommonOptions = z.strictObject({
     .regex(/^[\w.-]{3,255}$/, 'must be a DynamoDB table name')
     .optional(),
   endpointUrl: z.url({ message: 'must be a URL such as http://localhost:8000' }).optional(),
+  asOf: z.iso
+    .datetime({ offset: true, message: 'must be an ISO-8601 timestamp such as 2026-03-01T00:00:00Z' })
+    .optional(),
 });
 export type CommonOptions = z.infer<typeof CommonOptions>;
 

@@ -73,14 +73,16 @@ export function findingRow(finding: Finding, now: Date): FindingRow {
   };
 }
 
-/** Worst first, then oldest first, then by id: the order findings are listed in everywhere. */
+/** Worst first, then oldest first, then by type and identity: the order findings are listed in everywhere. */
 export function compareFindings(
-  a: Pick<FindingRow, 'severity' | 'firstSeen' | 'id'>,
-  b: Pick<FindingRow, 'severity' | 'firstSeen' | 'id'>,
+  a: Pick<FindingRow, 'severity' | 'firstSeen' | 'type' | 'identityKey' | 'id'>,
+  b: Pick<FindingRow, 'severity' | 'firstSeen' | 'type' | 'identityKey' | 'id'>,
 ): number {
   return (
     SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
     a.firstSeen.localeCompare(b.firstSeen) ||
+    a.type.localeCompare(b.type) ||
+    a.identityKey.localeCompare(b.identityKey) ||
     a.id.localeCompare(b.id)
   );
 }

@@ -104,6 +104,16 @@ describe('nhi-gov report (embedded store)', () => {
     ]);
   });
 
+  it('reports as of another time with --as-of: ages and generatedAt follow it', async () => {
+    const r = await report(['findings', '--as-of', '2026-04-01T00:00:00Z', '--format', 'json']);
+    const json = JSON.parse(r.out);
+
+    expect(r.code).toBe(0);
+    expect(json.generatedAt).toBe('2026-04-01T00:00:00.000Z');
+    expect(json.window.until).toBe('2026-04-01T00:00:00.000Z');
+    expect(json.findings.find((f: { type: string }) => f.type === 'stale-role').ageDays).toBe(90);
+  });
+
   it('prints CSV with a header and one CRLF line per finding', async () => {
     const r = await report(['findings', '--format', 'csv']);
     const lines = r.out.split('\r\n').filter(Boolean);
