@@ -1,0 +1,274 @@
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { CfnElement } from 'aws-cdk-lib';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PIPE_SPECS, type PipeSpec } from '../../infra/constructs/event-pipes.js';
+import type { NhiGovStack } from '../../infra/nhi-gov-stack.js';
+import { decisionItem } from '../../lib/adapters/dynamodb/decision-store.js';
+import { executionSortKey } from '../../lib/adapters/dynamodb/execution-trail.js';
+import { findingItem } from '../../lib/adapters/dynamodb/finding-store.js';
+import { type DetailType, EVENT_DETAIL_SCHEMAS } from '../../lib/domain/events.js';
+import { aDecision, aFinding, anExecution } from '../support/builders.js';
+import { synthSingle } from './support/synth.js';
+
+/**
+ * A small EventBridge pattern matcher, enough for the pipes' filters: exact values, `anything-but`,
+ * `prefix` and `exists`, nested objects, arrays as "any of".
+ */
+function matches(pattern: unknown, event: unknown): boolean {
+  if (Array.isArray(pattern)) {
+    return pattern.some((p) => {
+      if (p !== null && typeof p === 'object') {
+        const rule = p as Record<string, unknown>;
+        if ('anything-but' in rule)
+          return event !== undefined && !(rule['anything-but'] as unknown[]).includes(event);
+        if ('prefix' in rule) return typeof event === 'string' && event.startsWith(String(rule.prefix));
+        if ('exists' in rule) return (event !== undefined) === rule.exists;
+        throw new Error(`unsupported rule ${JSON.stringify(rule)}`);
+      }
+      return p === event;
+    });
+  }
+  if (pattern !== null && typeof pattern === 'object') {
+    if (event === null || typeof event !== 'object') return false;
+    return Object.entries(pattern).every(([k, v]) => matches(v, (event as Record<string, unknown>)[k]));
+  }
+  throw new Error(`bad pattern ${JSON.stringify(pattern)}`);
+}
+
+/** A DynamoDB stream record as the pipe sees it. */
+function record(
+  eventName: 'INSERT' | 'MODIFY' | 'REMOVE',
+  item: Record<string, unknown>,
+  old?: Record<string, unknown>,
+) {
+  const clean = (o: Record<string, unknown>) =>
+    marshall(o, { removeUndefinedValues: true, convertClassInstanceToMap: true });
+  return {
+    eventName,
+    eventSource: 'aws:dynamodb',
+    dynamodb: {
+      Keys: clean({ pk: item.pk, sk: item.sk }),
+      NewImage: clean(item),
+      ...(old ? { OldImage: clean(old) } : {}),
+    },
+  };
+}
+
+/** Renders a pipe input template the way Pipes does: each `<$.path>` replaced by the value at that path. */
+function render(template: string, event: unknown): unknown {
+  const text = template.replace(/<\$\.([^>]+)>/g, (_, path: string) => {
+    const value = path
+      .split('.')
+      .reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], event);
+    if (value === undefined) throw new Error(`template path ${path} is missing from the record`);
+    return JSON.stringify(String(value)).slice(1, -1);
+  });
+  return JSON.parse(text);
+}
+
+const firing = (event: unknown) =>
+  PIPE_SPECS.filter((spec) => spec.filters.some((f) => matches(f, event))).map((s) => s.detailType);
+
+const pending = aDecision({ status: 'pending', version: 1 });
+const approved = aDecision({ ...pending, status: 'approved', version: 2 });
+const exceptionDecision = (status: 'approved' | 'expired', version: number) =>
+  aDecision({ ...pending, kind: 'exception', status, version });
+
+describe('event pipes: filters over stream records', () => {
+  it('turns pending -> approved into exactly DecisionApproved, with a detail the zod schema accepts', () => {
+    const event = record('MODIFY', decisionItem(approved), decisionItem(pending));
+    expect(firing(event)).toEqual(['DecisionApproved']);
+    const spec = PIPE_SPECS.find((s) => s.detailType === 'DecisionApproved') as PipeSpec;
+    const detail = EVENT_DETAIL_SCHEMAS.DecisionApproved.parse(render(spec.inputTemplate, event));
+    expect(detail).toEqual({
+      schemaVersion: '1',
+      decisionId: approved.id,
+      version: 2,
+      kind: approved.kind,
+      status: 'approved',
+      identityKey: approved.identityKey,
+    });
+  });
+
+  it('emits DecisionApproved for an auto-approved decision (INSERT approved), nothing for a pending insert', () => {
+    expect(firing(record('INSERT', decisionItem(aDecision({ status: 'approved', version: 1 }))))).toEqual([
+      'DecisionApproved',
+    ]);
+    expect(firing(record('INSERT', decisionItem(pending)))).toEqual([]);
+  });
+
+  it('stays silent when a decision changes without changing status (a review of an approved break-glass)', () => {
+    const reviewed = aDecision({ ...approved, version: 3, reviewedAt: approved.createdAt });
+    expect(firing(record('MODIFY', decisionItem(reviewed), decisionItem(approved)))).toEqual([]);
+  });
+
+  it('emits one event per final status', () => {
+    for (const [status, detailType] of [
+      ['rejected', 'DecisionRejected'],
+      ['cancelled', 'DecisionCancelled'],
+    ] as const) {
+      const next = aDecision({ ...pending, status, version: 2 });
+      expect(firing(record('MODIFY', decisionItem(next), decisionItem(pending))), status).toEqual([
+        detailType,
+      ]);
+    }
+    const revoked = aDecision({ ...approved, status: 'revoked', version: 3 });
+    expect(firing(record('MODIFY', decisionItem(revoked), decisionItem(approved)))).toEqual([
+      'DecisionRevoked',
+    ]);
+  });
+
+  it('emits DecisionExpired and ExceptionExpired when an approved exception expires', () => {
+    const event = record(
+      'MODIFY',
+      decisionItem(exceptionDecision('expired', 3)),
+      decisionItem(exceptionDecision('approved', 2)),
+    );
+    expect(firing(event).sort()).toEqual(['DecisionExpired', 'ExceptionExpired']);
+    const spec = PIPE_SPECS.find((s) => s.detailType === 'ExceptionExpired') as PipeSpec;
+    const detail = EVENT_DETAIL_SCHEMAS.ExceptionExpired.parse(render(spec.inputTemplate, event));
+    expect(detail.decisionId).toBe(pending.id);
+  });
+
+  it('ignores the other items of the decisions table (approvals, denied attempts)', () => {
+    const approval = {
+      pk: `DECISION#${approved.id}`,
+      sk: 'APPROVAL#arn:aws:iam::1:role/x',
+      status: 'approved',
+      id: approved.id,
+    };
+    expect(firing(record('INSERT', approval))).toEqual([]);
+  });
+
+  it('turns the complete execution record into AccessProvisioned / AccessProvisioningFailed, other steps into nothing', () => {
+    const item = (status: 'succeeded' | 'failed', action: string, step: number) => {
+      const e = anExecution({ status, action, step });
+      return { pk: `DECISION#${e.decisionId}`, sk: executionSortKey(e), ...e };
+    };
+    expect(firing(record('INSERT', item('succeeded', 'attach-policy', 0)))).toEqual([]);
+    for (const [status, detailType] of [
+      ['succeeded', 'AccessProvisioned'],
+      ['failed', 'AccessProvisioningFailed'],
+    ] as const) {
+      const event = record('INSERT', item(status, 'complete', 1));
+      expect(firing(event)).toEqual([detailType]);
+      const spec = PIPE_SPECS.find((s) => s.detailType === detailType) as PipeSpec;
+      const detail = EVENT_DETAIL_SCHEMAS[detailType].parse(render(spec.inputTemplate, event));
+      expect(detail.status).toBe(status);
+    }
+  });
+
+  it('emits FindingOpened when a finding opens and FindingResolved when it resolves, not on a re-seen open finding', () => {
+    const open = aFinding({ status: 'open' });
+    const seenAgain = aFinding({
+      ...open,
+      lastSeen: new Date(Date.parse(open.lastSeen) + 1000).toISOString(),
+    });
+    const resolved = aFinding({ ...open, status: 'resolved' });
+    const opened = record('INSERT', findingItem(open));
+    expect(firing(opened)).toEqual(['FindingOpened']);
+    expect(firing(record('MODIFY', findingItem(seenAgain), findingItem(open)))).toEqual([]);
+    const resolving = record('MODIFY', findingItem(resolved), findingItem(open));
+    expect(firing(resolving)).toEqual(['FindingResolved']);
+    for (const [event, detailType] of [
+      [opened, 'FindingOpened'],
+      [resolving, 'FindingResolved'],
+    ] as const) {
+      const spec = PIPE_SPECS.find((s) => s.detailType === detailType) as PipeSpec;
+      const detail = EVENT_DETAIL_SCHEMAS[detailType].parse(render(spec.inputTemplate, event));
+      expect(detail.findingId).toBe(open.id);
+    }
+  });
+});
+
+describe('event pipes: the synthesized template', () => {
+  let template: Template;
+  let stack: NhiGovStack;
+  beforeAll(() => {
+    ({ template, stack } = synthSingle());
+  });
+
+  it('has one pipe per spec, from the right stream, to the suite bus, with its filters and template', () => {
+    const pipes = Object.values(template.findResources('AWS::Pipes::Pipe'));
+    expect(pipes).toHaveLength(PIPE_SPECS.length);
+    const tableId = (source: PipeSpec['source']) =>
+      stack.getLogicalId(stack.data[source].node.defaultChild as CfnElement);
+    for (const spec of PIPE_SPECS) {
+      const pipe = pipes.find(
+        (p) => p.Properties.TargetParameters.EventBridgeEventBusParameters.DetailType === spec.detailType,
+      );
+      expect(pipe, spec.detailType).toBeDefined();
+      expect(pipe?.Properties.Source).toEqual({ 'Fn::GetAtt': [tableId(spec.source), 'StreamArn'] });
+      expect(pipe?.Properties.TargetParameters.EventBridgeEventBusParameters.Source).toBe('nhi-gov');
+      expect(pipe?.Properties.TargetParameters.InputTemplate).toBe(spec.inputTemplate);
+      expect(
+        pipe?.Properties.SourceParameters.FilterCriteria.Filters.map((f: { Pattern: string }) =>
+          JSON.parse(f.Pattern),
+        ),
+      ).toEqual(spec.filters);
+      expect(pipe?.Properties.SourceParameters.DynamoDBStreamParameters.DeadLetterConfig.Arn).toBeDefined();
+      expect(pipe?.Properties.SourceParameters.DynamoDBStreamParameters.MaximumRetryAttempts).toBeGreaterThan(
+        0,
+      );
+    }
+  });
+
+  it('covers every detail type the tables produce', () => {
+    const produced: DetailType[] = [
+      'DecisionApproved',
+      'DecisionRejected',
+      'DecisionCancelled',
+      'DecisionRevoked',
+      'DecisionExpired',
+      'ExceptionExpired',
+      'AccessProvisioned',
+      'AccessProvisioningFailed',
+      'FindingOpened',
+      'FindingResolved',
+    ];
+    expect(PIPE_SPECS.map((s) => s.detailType).sort()).toEqual([...produced].sort());
+  });
+
+  it('routes bus events to functions with retries and a dead-letter queue on every target', () => {
+    const rules = Object.values(template.findResources('AWS::Events::Rule'));
+    const onBus = rules.filter((r) => r.Properties.EventBusName);
+    expect(onBus.length).toBeGreaterThanOrEqual(5);
+    for (const rule of onBus) {
+      for (const target of rule.Properties.Targets) {
+        expect(target.DeadLetterConfig?.Arn, JSON.stringify(rule.Properties.EventPattern)).toBeDefined();
+        expect(target.RetryPolicy?.MaximumRetryAttempts).toBeGreaterThan(0);
+      }
+    }
+    const patternOf = (fnId: string) =>
+      onBus
+        .filter((r) => JSON.stringify(r.Properties.Targets).includes(fnId))
+        .map((r) => r.Properties.EventPattern);
+    const fnId = (f: { fn: { node: { defaultChild?: unknown } } }) =>
+      stack.getLogicalId(f.fn.node.defaultChild as CfnElement);
+    expect(patternOf(fnId(stack.provisioning?.provision as never))).toEqual([
+      {
+        source: ['nhi-gov'],
+        'detail-type': ['DecisionApproved'],
+        detail: { kind: ['grant', 'break-glass', 'create-identity', 'delete-identity', 'revoke'] },
+      },
+      {
+        source: ['nhi-gov'],
+        'detail-type': ['DecisionRevoked', 'DecisionExpired'],
+        detail: { kind: ['grant', 'break-glass'] },
+      },
+    ]);
+    expect(patternOf(fnId(stack.rotation?.rotate as never))).toEqual([
+      { source: ['nhi-gov'], 'detail-type': ['DecisionApproved'], detail: { kind: ['rotate'] } },
+    ]);
+  });
+
+  it('puts scans on a Scheduler schedule with a DLQ, and JIT revokes in their own schedule group', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 5 * * ? *)',
+      ScheduleExpressionTimezone: 'UTC',
+      Target: { DeadLetterConfig: { Arn: Match.anyValue() }, RetryPolicy: { MaximumRetryAttempts: 3 } },
+    });
+    template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'nhi-gov-jit' });
+  });
+});
