@@ -1,0 +1,37 @@
+import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
+import { z } from 'zod';
+import { required } from '../../lib/config/env.js';
+import { DEFAULT_SECRET_PREFIX, FUNCTION_ENV } from '../../lib/config/functions.js';
+import { ENV } from '../../lib/config/tables.js';
+import { DecisionEventDetail, EVENT_SOURCE } from '../../lib/domain/events.js';
+import { ROTATION_STEPS } from '../../lib/domain/rotation/rotate-secret.js';
+
+/** What Secrets Manager sends a rotation function, once per step. */
+export const SecretsManagerRotationEvent = z.object({
+  Step: z.enum(ROTATION_STEPS),
+  SecretId: z.string().min(1),
+  ClientRequestToken: z.string().min(32).max(64),
+  RotationToken: z.string().optional(),
+});
+export type SecretsManagerRotationEvent = z.infer<typeof SecretsManagerRotationEvent>;
+
+/** An approved `rotate` decision from the suite's bus. */
+export const RotateDecisionEvent = EventBridgeSchema.extend({
+  source: z.literal(EVENT_SOURCE),
+  'detail-type': z.literal('DecisionApproved'),
+  detail: DecisionEventDetail,
+});
+export type RotateDecisionEvent = z.infer<typeof RotateDecisionEvent>;
+
+/** The rotation function's environment. */
+export const RotateEnv = z.object({
+  [ENV.decisionsTable]: required(),
+  [ENV.executionsTable]: required(),
+  [ENV.findingsTable]: required(),
+  [ENV.idempotencyTable]: required(),
+  [FUNCTION_ENV.eventBusName]: required(),
+  [FUNCTION_ENV.secretPrefix]: z.string().min(1).default(DEFAULT_SECRET_PREFIX),
+  [FUNCTION_ENV.keyDeleteGraceDays]: z.coerce.number().int().min(0).max(365).default(7),
+  [FUNCTION_ENV.executorPrincipal]: required(),
+});
+export type RotateEnv = z.infer<typeof RotateEnv>;
