@@ -166,6 +166,7 @@ function driftView(r: DriftReport): View {
           { header: 'decision', value: (c) => `${c.decisionId} v${c.decisionVersion}` },
           { header: 'kind', value: (c) => c.kind },
           { header: 'approvers', value: (c) => joinList(c.approvals.map((a) => shortArn(a.approver))) },
+          { header: 'decided by', value: (c) => shortArn(c.decidedBy) },
           { header: 'policy', value: (c) => c.policyVersion ?? '-' },
           { header: 'verdict', value: (c) => c.verdict },
         ],
