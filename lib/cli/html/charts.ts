@@ -25,6 +25,8 @@ export interface ChartOptions {
   readonly durationAxis?: boolean;
   readonly width?: number;
   readonly height?: number;
+  /** What to say when there is nothing to draw (every value missing or zero). */
+  readonly empty?: string;
 }
 
 export const PALETTE = {
@@ -111,13 +113,13 @@ function frame(width: number, height: number, label: string, body: string): stri
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="${escapeHtml(label)}" ${FONT} font-size="12">${body}</svg>`;
 }
 
-function emptyChart(width: number, height: number, label: string): string {
+function emptyChart(width: number, height: number, label: string, text = 'No data yet'): string {
   return frame(
     width,
     height,
     label,
     `<rect x="0.5" y="0.5" width="${width - 1}" height="${height - 1}" rx="8" fill="none" stroke="#e2e8f0"/>` +
-      `<text x="${width / 2}" y="${height / 2}" text-anchor="middle" fill="#64748b" font-size="14">No data yet</text>`,
+      `<text x="${width / 2}" y="${height / 2}" text-anchor="middle" fill="#64748b" font-size="14">${escapeHtml(text)}</text>`,
   );
 }
 
@@ -162,7 +164,10 @@ export function barChart(options: ChartOptions): string {
   const height = options.height ?? 280;
   const format = options.format ?? ((v: number) => String(round(v)));
   const values = options.series.flatMap((s) => s.values.filter((v): v is number => v !== null));
-  if (options.categories.length === 0 || values.length === 0) return emptyChart(width, height, options.label);
+  // Bars of nothing but zeros say less than a sentence does.
+  if (options.categories.length === 0 || values.every((v) => v === 0)) {
+    return emptyChart(width, height, options.label, options.empty);
+  }
 
   const plotLeft = MARGIN.left;
   const plotRight = width - MARGIN.right;
@@ -216,7 +221,9 @@ export function lineChart(options: ChartOptions): string {
   const height = options.height ?? 280;
   const format = options.format ?? ((v: number) => String(round(v)));
   const values = options.series.flatMap((s) => s.values.filter((v): v is number => v !== null));
-  if (options.categories.length === 0 || values.length === 0) return emptyChart(width, height, options.label);
+  if (options.categories.length === 0 || values.length === 0) {
+    return emptyChart(width, height, options.label, options.empty);
+  }
 
   const plotLeft = MARGIN.left;
   // Room on the right for the last value's label.

@@ -12,12 +12,15 @@ import { type PageChart, type PageInput, renderPage } from './page.js';
 
 type Card = PageInput['cards'][number];
 
+const percent = (pct: number | null) => (pct === null ? '-' : `${pct}%`);
+
 function findingsOverTime(r: FindingsReport): PageChart {
   const days = r.overTime.map((p) => p.day);
   return {
     title: 'Findings over time',
     svg: lineChart({
       label: 'Open findings per day',
+      empty: 'No findings history yet',
       categories: days,
       series: [
         { name: 'all open', color: PALETTE.primary, values: r.overTime.map((p) => p.total) },
@@ -40,6 +43,7 @@ function findingsBySeverity(r: FindingsReport): PageChart {
     title: 'By severity',
     svg: barChart({
       label: 'Findings by severity',
+      empty: 'No findings',
       categories: r.bySeverity.map((s) => s.severity),
       series: [
         {
@@ -59,6 +63,7 @@ function findingsByAge(r: FindingsReport): PageChart {
     title: 'Finding age',
     svg: barChart({
       label: 'Findings by age',
+      empty: 'No findings',
       categories: r.byAge.map((a) => a.bucket),
       series: [{ name: 'findings', color: PALETTE.secondary, values: r.byAge.map((a) => a.count) }],
     }),
@@ -71,6 +76,7 @@ function exceptionAge(r: ExceptionsReport): PageChart {
     title: 'Exception age',
     svg: barChart({
       label: 'Exceptions by days in force',
+      empty: 'No exceptions',
       categories: r.ageDistribution.map((a) => a.bucket),
       series: [
         { name: 'in force', color: PALETTE.high, values: r.ageDistribution.map((a) => a.inForce) },
@@ -87,6 +93,7 @@ function provisioningLatency(r: ProvisioningReport): PageChart {
     title: 'Provisioning latency',
     svg: barChart({
       label: 'Provisioning latency by kind',
+      empty: 'No executions in the window',
       categories: r.byKind.map(
         (k) =>
           `${k.kind}\n${k.direction === 'grant' ? 'to grant' : k.direction === 'remove' ? 'to remove' : 'to rotate'}`,
@@ -111,6 +118,7 @@ function provisioningDaily(r: ProvisioningReport): PageChart {
     title: 'Median latency per day',
     svg: lineChart({
       label: 'Median provisioning latency per day',
+      empty: 'No executions in the window',
       categories: days,
       series: [
         { name: 'time to grant', color: PALETTE.primary, values: line('grant') },
@@ -130,6 +138,7 @@ function violationsByCode(r: ViolationsReport): PageChart {
     title: 'Violations',
     svg: barChart({
       label: 'Violations by category',
+      empty: 'No violations in the window',
       categories,
       series: [
         {
@@ -148,6 +157,7 @@ function reviewCompletion(r: ReviewsReport): PageChart {
     title: 'Review completion',
     svg: barChart({
       label: 'Certification completion per campaign',
+      empty: 'No certification campaigns',
       categories: r.campaigns.map((c) => c.name),
       series: [{ name: 'complete', color: PALETTE.good, values: r.campaigns.map((c) => c.completionPct) }],
       format: (v) => `${Math.round(v)}%`,
@@ -162,6 +172,7 @@ function driftChart(r: DriftReport): PageChart {
     title: 'IAM changes by verdict',
     svg: barChart({
       label: 'IAM changes by verdict',
+      empty: 'No IAM changes in the window',
       categories: ['approved decision', 'never approved', 'no decision', 'unapproved access'],
       series: [
         {
@@ -181,6 +192,7 @@ function auditChart(r: AuditReport): PageChart {
     title: 'Trail by source',
     svg: barChart({
       label: 'Audit trail entries by source',
+      empty: 'Nothing recorded',
       categories: [...sources],
       series: [
         {
@@ -256,7 +268,7 @@ function parts(report: AnyReport): { charts: PageChart[]; cards: Card[] } {
       return {
         charts: [reviewCompletion(report)],
         cards: [
-          { label: 'completion', value: `${report.summary.completionPct}%` },
+          { label: 'completion', value: percent(report.summary.completionPct) },
           count('open campaigns', report.summary.open),
           count('overdue campaigns', report.summary.overdueCampaigns, 'bad'),
           count('overdue items', report.summary.overdueItems, 'bad'),
@@ -310,7 +322,7 @@ function parts(report: AnyReport): { charts: PageChart[]; cards: Card[] } {
             report.violations.summary.deniedAttempts + report.violations.summary.forgedEvents,
           ),
           ...(report.reviews
-            ? [{ label: 'review completion', value: `${report.reviews.summary.completionPct}%` }]
+            ? [{ label: 'review completion', value: percent(report.reviews.summary.completionPct) }]
             : []),
         ],
       };

@@ -250,7 +250,7 @@ function reviewsView(r: ReviewsReport): View {
     headline:
       s.campaigns === 0
         ? 'No certification campaigns.'
-        : `${plural(s.campaigns, 'campaign')} (${s.open} open, ${s.overdueCampaigns} overdue): ${s.reviewed} of ${s.items} items reviewed (${s.completionPct}%), ${plural(s.overdueItems, 'item')} overdue.`,
+        : `${plural(s.campaigns, 'campaign')} (${s.open} open, ${s.overdueCampaigns} overdue): ${s.reviewed} of ${s.items} items reviewed (${s.completionPct === null ? 'nothing to review' : `${s.completionPct}%`}), ${plural(s.overdueItems, 'item')} overdue.`,
     facts: [
       [
         'reviewers',

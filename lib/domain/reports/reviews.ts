@@ -41,7 +41,8 @@ export interface ReviewsReport {
     readonly reviewed: number;
     readonly pending: number;
     readonly overdueItems: number;
-    readonly completionPct: number;
+    /** Reviewed items as a percentage of all items; null when there is nothing to review. */
+    readonly completionPct: number | null;
   };
   readonly campaigns: readonly CampaignRow[];
   readonly byReviewer: readonly { readonly reviewer: string; readonly reviewed: number }[];
@@ -133,7 +134,7 @@ export function buildReviewsReport(input: ReviewsReportInput): ReviewsReport {
       reviewed,
       pending: items - reviewed,
       overdueItems: overdueItems.length,
-      completionPct: pct(reviewed, items),
+      completionPct: items === 0 ? null : pct(reviewed, items),
     },
     campaigns,
     byReviewer: [...reviewers.entries()]
