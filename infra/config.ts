@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
 import {
   DEFAULT_ROTATION_DAYS,
@@ -67,6 +68,10 @@ const Organization = z.strictObject({
 export type Organization = z.infer<typeof Organization>;
 
 const Positive = z.coerce.number().int().positive();
+/** The retention periods CloudWatch Logs accepts (RetentionDays without INFINITE). */
+const LOG_RETENTION_DAYS = Object.values(RetentionDays).filter(
+  (v): v is number => typeof v === 'number' && v !== RetentionDays.INFINITE,
+);
 
 const ContextSchema = z
   .strictObject({
@@ -80,7 +85,9 @@ const ContextSchema = z
     policyFile: z.string().min(1),
     scanSchedule: z.string().regex(/^(rate|cron)\(.+\)$/, 'must be a rate(...) or cron(...) expression'),
     scanTimezone: z.string().min(1),
-    logRetentionDays: Positive,
+    logRetentionDays: Positive.refine((d) => LOG_RETENTION_DAYS.includes(d), {
+      message: `must be one of CloudWatch Logs' retention periods (${LOG_RETENTION_DAYS.join(', ')})`,
+    }),
     alarmTopicArn: z
       .string()
       .regex(/^(arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:.+)?$/, 'must be an SNS topic ARN'),

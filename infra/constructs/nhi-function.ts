@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
@@ -90,7 +90,7 @@ export class NhiFunction extends Construct {
     const service = `nhi-gov-${kebab(props.id)}`;
 
     this.role = new Role(this, 'Role', {
-      roleName: `${SUITE_ROLE_NAME_PREFIX}${kebab(props.id)}-${Aws.REGION}`,
+      roleName: `${SUITE_ROLE_NAME_PREFIX}${kebab(props.id)}-${Stack.of(this).region}`,
       path: SUITE_ROLE_PATH,
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: `nhi-gov ${props.id}: ${props.description}`,

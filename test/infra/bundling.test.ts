@@ -1,0 +1,62 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import {
+  ESM_BANNER,
+  POLICY_FILE_IN_BUNDLE,
+  POLICY_FILE_RUNTIME_PATH,
+} from '../../infra/constructs/nhi-function.js';
+import { NhiGovStack } from '../../infra/nhi-gov-stack.js';
+import { FUNCTION_ENTRIES } from '../../lib/config/functions.js';
+import { config, testApp } from './support/synth.js';
+
+// One real synth with bundling: every function bundled by the local esbuild (no Docker), ESM with the
+// createRequire banner, the policy copied into the bundles that read it.
+const app = testApp({}, { bundle: true });
+const stack = new NhiGovStack(app, 'Bundled', { config: config() });
+const template = Template.fromStack(stack);
+const assembly = app.synth();
+
+describe('bundling', () => {
+  const functions = Object.entries(template.findResources('AWS::Lambda::Function'));
+  const assetDir = (props: { Code: { S3Key: string } }) =>
+    join(assembly.directory, `asset.${props.Code.S3Key.replace(/\.zip$/, '')}`);
+
+  it('bundles all seven handlers as ESM for the Node.js runtime, with the createRequire banner', () => {
+    expect(functions).toHaveLength(Object.keys(FUNCTION_ENTRIES).length);
+    for (const [id, fn] of functions) {
+      expect(fn.Properties.Runtime, id).toBe('nodejs24.x');
+      expect(fn.Properties.Handler, id).toBe('index.handler');
+      const dir = assetDir(fn.Properties);
+      const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
+      expect(code.startsWith(ESM_BANNER), id).toBe(true);
+      expect(code, id).toMatch(/export\s*\{[^}]*\bhandler\b/);
+    }
+  });
+
+  it('copies the policy file into the bundles that read it, and tells them where', () => {
+    const withPolicy = functions.filter(([, fn]) => fn.Properties.Environment.Variables.POLICY_FILE);
+    const services = withPolicy
+      .map(([, fn]) => fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME)
+      .sort();
+    expect(services).toEqual([
+      'nhi-gov-governance-api',
+      'nhi-gov-governance-callback',
+      'nhi-gov-governance-events',
+      'nhi-gov-governance-task',
+      'nhi-gov-scan',
+    ]);
+    for (const [id, fn] of withPolicy) {
+      expect(fn.Properties.Environment.Variables.POLICY_FILE).toBe(POLICY_FILE_RUNTIME_PATH);
+      const dir = assetDir(fn.Properties);
+      expect(readFileSync(join(dir, POLICY_FILE_IN_BUNDLE), 'utf8'), id).toBe(
+        readFileSync(config().policyFile, 'utf8'),
+      );
+    }
+    for (const [id, fn] of functions.filter(([, f]) => !f.Properties.Environment.Variables.POLICY_FILE)) {
+      expect(existsSync(join(assetDir(fn.Properties), POLICY_FILE_IN_BUNDLE)), id).toBe(false);
+      expect(readdirSync(assetDir(fn.Properties)).sort(), id).toEqual(['index.mjs', 'index.mjs.map']);
+    }
+  });
+});

@@ -1,0 +1,58 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CONTEXT_DEFAULTS, readConfig } from '../../infra/config.js';
+import { ValidationError } from '../../lib/domain/errors.js';
+
+const read = (context: Record<string, unknown>) => readConfig((key) => context[key]);
+
+describe('infra config (cdk.json context)', () => {
+  it('applies the documented defaults and validates the default policy file', () => {
+    const config = read({});
+    expect(config.managedPath).toBe(CONTEXT_DEFAULTS['nhi-gov:managedPath']);
+    expect(config.scanSchedule).toBe('cron(0 5 * * ? *)');
+    expect(config.permissionsBoundaryArn).toBeUndefined();
+    expect(config.alarmTopicArn).toBeUndefined();
+    expect(config.mode).toBe('single');
+    expect(config.policy.document.managedPath).toBe('/nhi/');
+  });
+
+  it('names every bad context key at once and builds nothing', () => {
+    let error: unknown;
+    try {
+      read({
+        'nhi-gov:scanSchedule': 'every day',
+        'nhi-gov:logRetentionDays': 17,
+        'nhi-gov:permissionsBoundaryArn': 'not-an-arn',
+        'nhi-gov:mode': 'multi-account',
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ValidationError);
+    const paths = (error as ValidationError).issues.map((i) => i.path).sort();
+    expect(paths).toEqual([
+      'nhi-gov:logRetentionDays',
+      'nhi-gov:organization',
+      'nhi-gov:permissionsBoundaryArn',
+      'nhi-gov:scanSchedule',
+    ]);
+  });
+
+  it('refuses a managed path inside the suite roles path', () => {
+    expect(() => read({ 'nhi-gov:managedPath': '/nhi-gov/x/' })).toThrow(/nhi-gov:managedPath/);
+  });
+
+  it('fails synth on a bad policy file, listing its problems', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nhi-gov-policy-'));
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, 'schemaVersion: 1\nname: broken\nmanagedPath: nhi\n');
+    expect(() => read({ 'nhi-gov:policyFile': file })).toThrow(ValidationError);
+    expect(() => read({ 'nhi-gov:policyFile': join(dir, 'missing.yaml') })).toThrow(/no such file/);
+  });
+
+  it("refuses a managed path that differs from the policy file's", () => {
+    expect(() => read({ 'nhi-gov:managedPath': '/other/' })).toThrow(/differs from the policy file/);
+  });
+});
