@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
 import { registerGovernance } from './governance.js';
+import { registerPlan } from './plan.js';
 import { registerReport } from './report.js';
 import { registerScan } from './scan.js';
 
@@ -8,4 +9,9 @@ import { registerScan } from './scan.js';
 export type RegisterCommand = (program: Command, io: CliIo) => void;
 
 /** Every command of the `nhi-gov` CLI, in the order `--help` lists them. */
-export const COMMANDS: readonly RegisterCommand[] = [registerScan, registerGovernance, registerReport];
+export const COMMANDS: readonly RegisterCommand[] = [
+  registerScan,
+  registerGovernance,
+  registerPlan,
+  registerReport,
+];
