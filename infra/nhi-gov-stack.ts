@@ -155,6 +155,7 @@ export class NhiGovStack extends Stack {
         rotationDays: cfg.rotationDays,
         decisions,
         executions: this.data.executions,
+        findings: this.data.findings,
         idempotency: this.data.idempotency,
         bus: this.bus,
         logRetention,

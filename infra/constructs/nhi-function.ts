@@ -63,6 +63,8 @@ export interface NhiFunctionProps {
    * on-failure destination queue after Lambda's own retries. Synchronous callers see the error instead.
    */
   readonly asynchronous: boolean;
+  /** A fixed function name, when the function's own policy must name it (a self-reference by ARN would be a cycle). */
+  readonly functionName?: string;
   /** Why a statement beyond X-Ray's needs `Resource: "*"` (an API without resource-level permissions). */
   readonly wildcardResourceReason?: string;
 }
@@ -115,6 +117,7 @@ export class NhiFunction extends Construct {
     this.fn = new NodejsFunction(this, 'Function', {
       entry: join(REPO_ROOT, FUNCTION_ENTRIES[props.id]),
       handler: 'handler',
+      ...(props.functionName ? { functionName: props.functionName } : {}),
       projectRoot: REPO_ROOT,
       depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
       runtime: RUNTIME,

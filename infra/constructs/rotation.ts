@@ -24,6 +24,7 @@ export interface RotationProps {
   readonly rotationDays: number;
   readonly decisions: NamedTable;
   readonly executions: TableV2;
+  readonly findings: TableV2;
   readonly idempotency: TableV2;
   readonly bus: SuiteBus;
   readonly logRetention: RetentionDays;
@@ -50,8 +51,11 @@ export class Rotation extends Construct {
     const secrets = `arn:${partition}:secretsmanager:${region}:${account}:secret:${props.secretPrefix}*`;
     const managedUsers = `arn:${partition}:iam::${account}:user${props.managedPath}*`;
 
+    // Named, so its own policy can allow invoking itself without a reference cycle.
+    const functionName = `nhi-gov-rotate-${region}`;
     this.rotate = new NhiFunction(this, 'Rotate', {
       id: 'rotate',
+      functionName,
       description: 'Secrets Manager rotation of access-key secrets, and on-demand rotate decisions',
       asynchronous: true,
       timeout: Duration.minutes(2),
@@ -59,6 +63,7 @@ export class Rotation extends Construct {
       environment: {
         [ENV.decisionsTable]: props.decisions.tableName,
         [ENV.executionsTable]: props.executions.tableName,
+        [ENV.findingsTable]: props.findings.tableName,
         [ENV.idempotencyTable]: props.idempotency.tableName,
         [FUNCTION_ENV.eventBusName]: props.bus.bus.eventBusName,
         [FUNCTION_ENV.managedPath]: props.managedPath,
@@ -76,8 +81,17 @@ export class Rotation extends Construct {
           'secretsmanager:DescribeSecret',
           'secretsmanager:UpdateSecretVersionStage',
           'secretsmanager:RotateSecret',
+          'secretsmanager:TagResource',
         ],
         resources: [secrets],
+      }),
+    );
+    // On-demand RotateSecret names this function; Secrets Manager requires the caller may invoke it.
+    r.allow(
+      new PolicyStatement({
+        sid: 'InvokeSelfForOnDemandRotation',
+        actions: ['lambda:InvokeFunction'],
+        resources: [`arn:${partition}:lambda:${region}:${account}:function:${functionName}`],
       }),
     );
     r.allow(
@@ -93,6 +107,7 @@ export class Rotation extends Construct {
         indexes: true,
       }),
     );
+    r.allow(tableStatement('Findings', props.findings, ['dynamodb:GetItem', 'dynamodb:PutItem']));
     r.allow(
       tableStatement('Idempotency', props.idempotency, [
         'dynamodb:GetItem',
