@@ -1,0 +1,182 @@
+/**
+ * Benchmark: a full `nhi-gov scan` of a generated 10,000-identity account snapshot (GAAD JSON +
+ * credential report CSV, written to a temporary directory, never committed) on the embedded
+ * DynamoDB Local, run twice (first scan, then a re-scan that merges with stored findings).
+ * Prints identities, findings, wall time per phase and the Node process's peak RSS.
+ *
+ *   npm run bench            # or: npx tsx bench/scan-10k.ts [identities]
+ */
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readSnapshot } from '../lib/adapters/snapshot/read-snapshot.js';
+import { toCredentialReportCsv, toGaadJson } from '../lib/adapters/snapshot/write-snapshot.js';
+import { run } from '../lib/cli/main.js';
+import type { IamInventory, InventoryRole, InventoryUser } from '../lib/domain/inventory.js';
+
+const N = Number(process.argv[2] ?? 10_000);
+const AS_OF = '2026-03-01T00:00:00Z';
+const ACCOUNT = '123456789012';
+const DAY = 86_400_000;
+
+// A small deterministic generator, so every run scans the same account.
+let seed = 42;
+const rand = () => {
+  seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+  return seed / 2 ** 31;
+};
+const ago = (days: number) => new Date(Date.parse(AS_OF) - Math.round(days * DAY)).toISOString();
+const pick = <T>(items: readonly T[]) => items[Math.floor(rand() * items.length)] as T;
+const POLICIES = [
+  { arn: 'arn:aws:iam::aws:policy/ReadOnlyAccess', name: 'ReadOnlyAccess' },
+  { arn: 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess', name: 'AmazonS3ReadOnlyAccess' },
+  { arn: `arn:aws:iam::${ACCOUNT}:policy/nhi/app-data`, name: 'app-data' },
+];
+
+function generate(n: number): IamInventory {
+  const roles: InventoryRole[] = [];
+  const users: InventoryUser[] = [];
+  for (let i = 0; i < n; i++) {
+    const path = rand() < 0.3 ? '/nhi/' : pick(['/', '/app/', '/legacy/']);
+    const tags: Record<string, string> = rand() < 0.8 ? { 'nhi-gov:owner': `team-${i % 40}` } : {};
+    const createdAt = ago(5 + rand() * 900);
+    const attachedManagedPolicies = rand() < 0.7 ? [pick(POLICIES)] : [];
+    if (i % 2 === 0) {
+      const used = rand();
+      roles.push({
+        name: `svc-role-${i}`,
+        arn: `arn:aws:iam::${ACCOUNT}:role${path}svc-role-${i}`,
+        path,
+        createdAt,
+        tags,
+        attachedManagedPolicies,
+        inlinePolicies: [],
+        instanceProfiles: [],
+        ...(used < 0.75 ? { lastUsedAt: ago(rand() * 200), lastUsedRegion: 'eu-west-1' } : {}),
+      });
+    } else {
+      const active = rand() < 0.9;
+      const rotated = ago(rand() * 500);
+      users.push({
+        name: `svc-user-${i}`,
+        arn: `arn:aws:iam::${ACCOUNT}:user${path}svc-user-${i}`,
+        path,
+        createdAt,
+        tags,
+        attachedManagedPolicies,
+        inlinePolicies: [],
+        groups: [],
+        passwordEnabled: rand() < 0.05,
+        mfaActive: false,
+        accessKeys: [
+          {
+            slot: 1,
+            active,
+            lastRotatedAt: rotated,
+            ...(rand() < 0.85 ? { lastUsedAt: ago(rand() * 150), lastUsedService: 's3' } : {}),
+          },
+        ],
+        credentialReportSeen: true,
+      });
+    }
+  }
+  return { source: 'snapshot', collectedAt: AS_OF, accountId: ACCOUNT, roles, users, origin: [] };
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'nhi-gov-bench-'));
+  try {
+    let t = performance.now();
+    const account = generate(N);
+    const gaad = join(dir, 'gaad.json');
+    const report = join(dir, 'credential-report.csv');
+    writeFileSync(gaad, toGaadJson(account, 'space'));
+    writeFileSync(report, toCredentialReportCsv(account));
+    const generated = performance.now() - t;
+
+    t = performance.now();
+    const inventory = await readSnapshot({ gaadPath: gaad, credentialReportPath: report });
+    const parsed = performance.now() - t;
+
+    // The scan shows its progress on a terminal; a fake terminal turns those lines into phase timings.
+    let marks: { at: number; phase: string }[] = [];
+    const io = {
+      stdout: { write: () => true },
+      stderr: {
+        isTTY: true,
+        write: (s: string) => {
+          const phase = s
+            .replace(/\r\x1b\[2K/g, '')
+            .replace(/^nhi-gov scan: /, '')
+            .trim();
+          marks.push({ at: performance.now(), phase });
+          return true;
+        },
+      },
+      env: { ...process.env, NHI_GOV_HOME: join(dir, 'home') },
+      cwd: dir,
+      now: () => new Date(AS_OF),
+    };
+    const scans: {
+      ms: number;
+      phases: string[];
+      doc: { summary: Record<string, unknown>; findings: unknown[] };
+    }[] = [];
+    for (const name of ['first', 'second']) {
+      const out = join(dir, `${name}.json`);
+      marks = [];
+      t = performance.now();
+      const code = await run(
+        [
+          'scan',
+          '--gaad',
+          gaad,
+          '--credential-report',
+          report,
+          '--as-of',
+          AS_OF,
+          '--format',
+          'json',
+          '--out',
+          out,
+        ],
+        io,
+      );
+      const ms = performance.now() - t;
+      if (code !== 0) throw new Error(`scan exited with ${code}`);
+      const phases = marks
+        .slice(0, -1)
+        .filter((m) => m.phase !== '' && !m.phase.startsWith('wrote'))
+        .map((m, i, all) => {
+          const end = all[i + 1]?.at ?? t + ms;
+          return `${m.phase.replace(/\d+/g, 'N')}: ${seconds(end - m.at)}`;
+        });
+      scans.push({ ms, phases, doc: JSON.parse(readFileSync(out, 'utf8')) });
+    }
+    const [first, second] = scans as [(typeof scans)[0], (typeof scans)[0]];
+    const rss = process.resourceUsage().maxRSS * 1024;
+    const lines = [
+      `identities:              ${inventory.roles.length + inventory.users.length} (${inventory.roles.length} roles, ${inventory.users.length} users)`,
+      `snapshot size:           GAAD ${mb(statSync(gaad).size)}, credential report ${mb(statSync(report).size)}`,
+      `findings (first scan):   ${first.doc.findings.length} (${JSON.stringify(first.doc.summary.openBySeverity)})`,
+      `findings (re-scan):      ${second.doc.findings.length}, resolved ${String(second.doc.summary.resolved)}`,
+      `generate snapshot:       ${seconds(generated)}`,
+      `read + parse snapshot:   ${seconds(parsed)}`,
+      `scan 1 (wall, CLI):      ${seconds(first.ms)}  (includes starting DynamoDB Local and creating tables)`,
+      `scan 2 (wall, CLI):      ${seconds(second.ms)}  (merges with the stored findings)`,
+      `peak RSS (node process): ${mb(rss)}  (DynamoDB Local's Java process not included)`,
+      'scan 1 phases:',
+      ...first.phases.map((p) => `  ${p}`),
+      'scan 2 phases:',
+      ...second.phases.map((p) => `  ${p}`),
+    ];
+    process.stdout.write(`nhi-gov scan benchmark, ${N} identities\n${lines.join('\n')}\n`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
