@@ -14,6 +14,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { IAMClient } from '@aws-sdk/client-iam';
 import middy from '@middy/core';
 import { z } from 'zod';
+import { DynamoCampaignStore } from '../../lib/adapters/dynamodb/campaign-store.js';
 import { documentClient } from '../../lib/adapters/dynamodb/client.js';
 import { DynamoDecisionStore } from '../../lib/adapters/dynamodb/decision-store.js';
 import { DynamoExecutionTrail } from '../../lib/adapters/dynamodb/execution-trail.js';
@@ -106,6 +107,7 @@ export function defaultDeps(
   return {
     directory: new LiveIamDirectory(new IAMClient({})),
     decisions: new DynamoDecisionStore(doc, config[ENV.decisionsTable]),
+    campaigns: new DynamoCampaignStore(doc, config[ENV.decisionsTable]),
     executions: new DynamoExecutionTrail(doc, config[ENV.executionsTable]),
     findings,
     metrics: findings,

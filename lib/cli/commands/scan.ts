@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Option } from 'commander';
 import { z } from 'zod';
+import { DynamoCampaignStore } from '../../adapters/dynamodb/campaign-store.js';
 import { readSnapshot } from '../../adapters/snapshot/read-snapshot.js';
 import { fixedClock } from '../../adapters/system.js';
 import { DEFAULT_POLICY_PATH, loadPolicyFile } from '../../config/policy-file.js';
@@ -218,6 +219,7 @@ async function scanCommand(io: CliIo, raw: Record<string, unknown>): Promise<voi
     return runScan(
       {
         decisions: stores.decisions,
+        campaigns: new DynamoCampaignStore(stores.doc, stores.names.decisions),
         findings: stores.findings,
         metrics: stores.findings,
         executions: stores.executions,

@@ -33,6 +33,8 @@ export interface RuleInput {
   readonly approved: readonly Decision[];
   /** Break-glass decisions in any post-approval status (approved, revoked, expired). */
   readonly breakGlass: readonly Decision[];
+  /** Latest certification-campaign review (keep or revoke) of each identity, when campaigns are read. */
+  readonly lastCertifiedAt?: ReadonlyMap<string, string>;
 }
 
 /** Whole days between an instant and `asOf`, rounded down: for evidence, not for the rules. */
@@ -319,15 +321,21 @@ export function expiredDecisions(input: RuleInput): FindingDraft[] {
 }
 
 /**
- * `certification-overdue`: an NHI under the managed path whose last review (the latest approved
- * decision about it, or its creation when there is none) is more than `certification.intervalDays`
- * before the scan.
+ * `certification-overdue`: an NHI under the managed path whose last review is more than
+ * `certification.intervalDays` before the scan. Its last review is the later of its latest approved
+ * decision and its latest certification-campaign review; with neither, its creation date.
  */
 export function certificationOverdue(input: RuleInput): FindingDraft[] {
   const interval = input.policy.certification.intervalDays;
   return input.identities.flatMap((i) => {
     if (!i.managed || i.category !== 'nhi') return [];
-    const lastReviewedAt = input.states.get(i.key)?.lastApprovedAt;
+    const approvedAt = input.states.get(i.key)?.lastApprovedAt;
+    const certifiedAt = input.lastCertifiedAt?.get(i.key);
+    // ISO timestamps sort as text: the later of the two, whichever exist.
+    const lastReviewedAt = [approvedAt, certifiedAt]
+      .filter((t): t is string => t !== undefined)
+      .sort()
+      .at(-1);
     const since = lastReviewedAt ?? i.createdAt;
     if (!olderThan(since, input.asOf, interval)) return [];
     return [
@@ -336,7 +344,13 @@ export function certificationOverdue(input: RuleInput): FindingDraft[] {
         ...who(i),
         subject: '',
         title: `${i.name} not reviewed for ${daysSince(since, input.asOf)} days (every ${interval} days required)`,
-        evidence: { lastReviewedAt: lastReviewedAt ?? null, createdAt: i.createdAt, intervalDays: interval },
+        evidence: {
+          lastReviewedAt: lastReviewedAt ?? null,
+          lastApprovedDecisionAt: approvedAt ?? null,
+          lastCampaignReviewAt: certifiedAt ?? null,
+          createdAt: i.createdAt,
+          intervalDays: interval,
+        },
       },
     ];
   });

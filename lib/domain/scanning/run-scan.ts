@@ -1,3 +1,4 @@
+import type { CampaignStore } from '../../ports/campaign-store.js';
 import type { DecisionStore } from '../../ports/decision-store.js';
 import type { ExecutionTrail } from '../../ports/execution-trail.js';
 import type { FindingStore } from '../../ports/finding-store.js';
@@ -22,6 +23,8 @@ export interface ScanDeps {
   readonly metrics: Pick<MetricsStore, 'putMetrics'>;
   readonly executions: Pick<ExecutionTrail, 'listForDay'>;
   readonly revokes: RevokeRequester;
+  /** Certification campaigns, so a `keep` in a campaign counts as a review (optional). */
+  readonly campaigns?: Pick<CampaignStore, 'listByStatus' | 'listItems'>;
 }
 
 export interface ScanInput {
@@ -82,7 +85,16 @@ export async function runScan(deps: ScanDeps, input: ScanInput): Promise<ScanRes
   progress(`classifying ${inventory.roles.length} roles and ${inventory.users.length} users`);
   const identities = classifyInventory(inventory, policy.managedPath, approved);
   const states = approvedState(approved, asOf);
-  const ruleInput: RuleInput = { asOf, policy, identities, states, approved, breakGlass };
+  const lastCertifiedAt = deps.campaigns ? await campaignReviews(deps.campaigns, at) : undefined;
+  const ruleInput: RuleInput = {
+    asOf,
+    policy,
+    identities,
+    states,
+    approved,
+    breakGlass,
+    ...(lastCertifiedAt ? { lastCertifiedAt } : {}),
+  };
   const drafts = RULES.flatMap((rule) => rule(ruleInput));
 
   progress(`merging ${drafts.length} findings with the store`);
@@ -175,4 +187,21 @@ export async function runScan(deps: ScanDeps, input: ScanInput): Promise<ScanRes
     revokes: { requested, failed },
     metrics,
   };
+}
+
+/** The latest campaign review (keep or revoke, at or before `at`) of each identity: one query per campaign. */
+async function campaignReviews(
+  campaigns: Pick<CampaignStore, 'listByStatus' | 'listItems'>,
+  at: string,
+): Promise<Map<string, string>> {
+  const all = [...(await campaigns.listByStatus('open')), ...(await campaigns.listByStatus('closed'))];
+  const latest = new Map<string, string>();
+  for (const campaign of all) {
+    for (const item of await campaigns.listItems(campaign.id)) {
+      if (item.outcome === 'pending' || !item.reviewedAt || item.reviewedAt > at) continue;
+      const seen = latest.get(item.identityKey);
+      if (!seen || item.reviewedAt > seen) latest.set(item.identityKey, item.reviewedAt);
+    }
+  }
+  return latest;
 }

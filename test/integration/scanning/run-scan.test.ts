@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { DynamoCampaignStore } from '../../../lib/adapters/dynamodb/campaign-store.js';
 import { DynamoDecisionStore } from '../../../lib/adapters/dynamodb/decision-store.js';
 import { DynamoExecutionTrail } from '../../../lib/adapters/dynamodb/execution-trail.js';
 import { DynamoFindingStore } from '../../../lib/adapters/dynamodb/finding-store.js';
@@ -31,6 +32,7 @@ let findings: DynamoFindingStore;
 let executions: DynamoExecutionTrail;
 let revokes: RecordingRevokes;
 let deps: ScanDeps;
+let campaigns: DynamoCampaignStore;
 
 beforeEach(async () => {
   const tables = await createTestTables();
@@ -38,7 +40,8 @@ beforeEach(async () => {
   findings = new DynamoFindingStore(tables.doc, tables.names.findings);
   executions = new DynamoExecutionTrail(tables.doc, tables.names.executions);
   revokes = new RecordingRevokes();
-  deps = { decisions, findings, metrics: findings, executions, revokes };
+  campaigns = new DynamoCampaignStore(tables.doc, tables.names.decisions);
+  deps = { decisions, findings, metrics: findings, executions, revokes, campaigns };
 });
 
 function approvedDecision(request: Decision['request'], overrides: Partial<Decision> = {}): Decision {
@@ -267,6 +270,54 @@ describe('runScan on DynamoDB Local', () => {
     expect(metrics?.governance.policyViolations).toMatchObject({
       deniedAttempts: 1,
       deniedByCode: { SEPARATION_OF_DUTIES: 1 },
+    });
+  });
+});
+
+describe('runScan with certification campaigns', () => {
+  it('counts a keep in a campaign as the last review, and reports review completion', async () => {
+    const created = daysAgo(300);
+    await campaigns.create(
+      {
+        id: 'c-campaign-0001',
+        name: 'Q1 review',
+        scope: {},
+        createdBy: BOB,
+        createdAt: daysAgo(20),
+        dueAt: daysAgo(6),
+        status: 'closed',
+        policyVersion: policy.version,
+        itemCount: 1,
+        completedCount: 1,
+        version: 2,
+      },
+      [
+        {
+          campaignId: 'c-campaign-0001',
+          itemId: 'item-0001',
+          identityKey: 'role/kept',
+          entitlementKey: 'identity',
+          outcome: 'keep',
+          reviewer: BOB,
+          reviewedAt: daysAgo(10),
+          version: 2,
+        },
+      ],
+    );
+    const inventory = anInventory({
+      roles: [aRole('kept', { createdAt: created }), aRole('forgotten', { createdAt: created })],
+    });
+
+    const result = await scan(inventory, T1);
+
+    expect(
+      result.findings.filter((f) => f.type === 'certification-overdue').map((f) => f.identityKey),
+    ).toEqual(['role/forgotten']);
+    expect(result.metrics.governance.reviewCompletion).toEqual({
+      inScope: 2,
+      reviewed: 1,
+      overdue: 1,
+      rate: 0.5,
     });
   });
 });

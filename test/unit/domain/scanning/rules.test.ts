@@ -370,6 +370,28 @@ describe('certification-overdue', () => {
   });
 });
 
+describe('certification-overdue with campaigns', () => {
+  it('counts a campaign review as the last review when it is later than the last decision', () => {
+    const inventory = anInventory({
+      roles: [aRole('kept', { createdAt: daysAgo(400) }), aRole('not-kept', { createdAt: daysAgo(400) })],
+    });
+    const approvedList = [createRole('kept', 200), createRole('not-kept', 200)];
+    const identities = classifyInventory(inventory, policy.managedPath, approvedList);
+    const drafts = RULES.flatMap((rule) =>
+      rule({
+        asOf: AS_OF,
+        policy,
+        identities,
+        states: approvedState(approvedList, AS_OF),
+        approved: approvedList,
+        breakGlass: [],
+        lastCertifiedAt: new Map([['role/kept', daysAgo(10)]]),
+      }),
+    );
+    expect(keysOf(drafts, 'certification-overdue')).toEqual(['role/not-kept']);
+  });
+});
+
 describe('break-glass-review-overdue', () => {
   const breakGlass = (name: string, reviewDueAt: string, overrides: Partial<Decision> = {}) =>
     approved(
