@@ -275,6 +275,8 @@ export const registerScan: RegisterCommand = (program, io) => {
       new Option('-f, --format <format>', `output format: ${OUTPUT_FORMATS.join(', ')}`).default('table'),
     )
     .option('-o, --out <file>', 'write the output to a file instead of stdout')
+    // The reports spell it --output (docs/cli.md); both work here.
+    .addOption(new Option('--output <file>').hideHelp())
     .option(
       '--fail-on <severity>',
       'exit 1 when an open finding is at or above this severity (info..critical)',
@@ -293,5 +295,7 @@ Findings are kept in the embedded store under .nhi-gov/, so a second scan keeps 
 resolves what is gone. Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage or input error.
 See docs/scanning.md.`,
     )
-    .action(async (raw: Record<string, unknown>) => scanCommand(io, raw));
+    .action(async ({ output, ...raw }: Record<string, unknown>) =>
+      scanCommand(io, output !== undefined && raw.out === undefined ? { ...raw, out: output } : raw),
+    );
 };

@@ -226,6 +226,19 @@ describe('nhi-gov scan', () => {
     expect(html).toMatch(/^<!doctype html>/);
     expect(html).toContain('user/shared-admin-bot');
     expect(html).not.toMatch(/<script|https?:\/\//);
+
+    const csv = await cliIn(dir)(
+      'scan',
+      ...EXAMPLE,
+      '--as-of',
+      EXAMPLE_AS_OF,
+      '-f',
+      'csv',
+      '--output',
+      'scan.csv',
+    );
+    expect(csv.code).toBe(0);
+    expect(readFileSync(join(dir, 'scan.csv'), 'utf8')).toMatch(/^id,type,severity,status,/);
   });
 
   it('refuses bad input with exit code 2, a one-line message naming the problem, and writes nothing', async () => {
