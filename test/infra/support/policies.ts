@@ -39,9 +39,10 @@ export function roleStatements(template: Template, roleLogicalId: string): State
   return [...inline, ...attached];
 }
 
-function expectNoManagedPolicies(role: { [key: string]: any }, id: string): void {
+function expectNoManagedPolicies(role: { [key: string]: unknown }, id: string): void {
   // Every permission must be an explicit statement; a managed policy would escape these tests.
-  if (list(role.Properties.ManagedPolicyArns as unknown[]).length > 0) {
+  const properties = (role.Properties ?? {}) as Record<string, unknown>;
+  if (list(properties.ManagedPolicyArns as unknown[]).length > 0) {
     throw new Error(`role ${id} has managed policies attached`);
   }
 }
