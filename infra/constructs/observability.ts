@@ -105,15 +105,23 @@ export class Observability extends Construct {
         width: 12,
       }),
       new GraphWidget({
-        title: 'Open findings by type',
-        left: [searchByType(DASHBOARD_METRICS.findingsOpen, 'open')],
-        stacked: true,
+        title: 'Open findings (total, and by type when emitted with a `type` dimension)',
+        left: [
+          search(
+            `MetricName="${DASHBOARD_METRICS.findingsOpen}"`,
+            'open (total)',
+            'Maximum',
+            Duration.days(1),
+          ),
+          searchByType(DASHBOARD_METRICS.findingsOpen, 'open'),
+        ],
         width: 12,
       }),
     );
     this.dashboard.addWidgets(
       new GraphWidget({
-        title: 'Review completion (certification items reviewed vs due)',
+        // Filled once governance emits these two metrics; the same figures are in `nhi-gov report reviews`.
+        title: 'Review completion (ReviewsCompleted vs ReviewsDue)',
         left: [
           search(`MetricName="${DASHBOARD_METRICS.reviewsCompleted}"`, 'reviewed', 'Sum', Duration.days(1)),
           search(`MetricName="${DASHBOARD_METRICS.reviewsDue}"`, 'due', 'Maximum', Duration.days(1)),
