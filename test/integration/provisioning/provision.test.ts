@@ -18,7 +18,6 @@ import {
   type Harness,
   harness,
   lambdaContext,
-  NOW,
   READ_ONLY,
   SCHEDULER_ROLE,
 } from './harness.js';
