@@ -37,6 +37,18 @@ export interface RuleInput {
   readonly lastCertifiedAt?: ReadonlyMap<string, string>;
 }
 
+const indexes = new WeakMap<readonly ClassifiedIdentity[], Map<string, ClassifiedIdentity>>();
+
+/** The scanned identity with this key, through an index built once per scan. */
+function identityOf(input: RuleInput, key: string): ClassifiedIdentity | undefined {
+  let index = indexes.get(input.identities);
+  if (!index) {
+    index = new Map(input.identities.map((i) => [i.key, i]));
+    indexes.set(input.identities, index);
+  }
+  return index.get(key);
+}
+
 /** Whole days between an instant and `asOf`, rounded down: for evidence, not for the rules. */
 const daysSince = (iso: string, asOf: Date) => Math.floor((asOf.getTime() - Date.parse(iso)) / DAY_MS);
 
@@ -274,7 +286,7 @@ export function expiredDecisions(input: RuleInput): FindingDraft[] {
     if (kind !== 'grant' && kind !== 'break-glass' && kind !== 'exception') return [];
     if (!isExpired(d, input.asOf)) return [];
     const expiresAt = expiryOf(d) as string;
-    const identity = input.identities.find((i) => i.key === d.identityKey);
+    const identity = identityOf(input, d.identityKey);
     const common = {
       identityKey: d.identityKey,
       ...(identity ? { identityArn: identity.arn } : {}),
@@ -361,7 +373,7 @@ export function breakGlassReviewOverdue(input: RuleInput): FindingDraft[] {
   return input.breakGlass.flatMap((d) => {
     if (d.request.kind !== 'break-glass' || !d.reviewDueAt || d.reviewedAt) return [];
     if (Date.parse(d.reviewDueAt) >= input.asOf.getTime()) return [];
-    const identity = input.identities.find((i) => i.key === d.identityKey);
+    const identity = identityOf(input, d.identityKey);
     return [
       {
         type: 'break-glass-review-overdue' as const,
