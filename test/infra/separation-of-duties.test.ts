@@ -14,12 +14,13 @@ beforeAll(() => {
 });
 
 /** The role's ARN and the ARN its Lambda sessions present, with the region filled in. */
-function principalsOf(role: { Properties: { RoleName?: unknown; Path?: string } }): {
+function principalsOf(role: { [key: string]: { RoleName?: unknown; Path?: string } }): {
   roleArn: string;
   sessionArn: string;
 } {
-  const name = renderResource(role.Properties.RoleName).replace('<AWS::Region>', REGION);
-  const path = role.Properties.Path ?? '/';
+  const props = role.Properties ?? {};
+  const name = renderResource(props.RoleName).replace('<AWS::Region>', REGION);
+  const path = props.Path ?? '/';
   return {
     roleArn: `arn:aws:iam::${ACCOUNT}:role${path}${name}`,
     sessionArn: `arn:aws:sts::${ACCOUNT}:assumed-role/${name}/session`,

@@ -94,7 +94,10 @@ export const PolicyFile = z
       .array(
         z.strictObject({
           source: z.string().min(1),
-          account: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id').optional(),
+          account: z
+            .string()
+            .regex(/^\d{12}$/, 'must be a 12-digit AWS account id')
+            .optional(),
           principal: PrincipalArn,
         }),
       )
