@@ -79,7 +79,14 @@ export class Scanners extends Construct {
       tableStatement(
         'Findings',
         props.findings,
-        ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+        // BatchWriteItem: a scan writes its findings 25 at a time (DynamoFindingStore.putMany).
+        [
+          'dynamodb:GetItem',
+          'dynamodb:BatchGetItem',
+          'dynamodb:PutItem',
+          'dynamodb:BatchWriteItem',
+          'dynamodb:Query',
+        ],
         { indexes: true },
       ),
     );
