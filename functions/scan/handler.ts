@@ -27,12 +27,14 @@ import { FUNCTION_ENV } from '../../lib/config/functions.js';
 import { loadPolicyFile } from '../../lib/config/policy-file.js';
 import { ENV } from '../../lib/config/tables.js';
 import { AppError } from '../../lib/domain/errors.js';
+import type { FindingType } from '../../lib/domain/finding.js';
 import type { Policy } from '../../lib/domain/policy/schema.js';
 import { runScan, type ScanDeps } from '../../lib/domain/scanning/run-scan.js';
 import { parseOrThrow } from '../../lib/domain/validation.js';
 import type { Clock } from '../../lib/ports/clock.js';
 import type { IamDirectory } from '../../lib/ports/iam-directory.js';
 import { observability } from '../shared/observability.js';
+import { emitScanMetrics } from './metrics.js';
 import { ScanEvent } from './schema.js';
 
 export const ScanEnv = z.object({
@@ -61,6 +63,10 @@ export interface ScanSummary {
   readonly revokesRequested: number;
   readonly revokesFailed: number;
   readonly metricsDay: string;
+  /** Open findings per type (types with none are left out). */
+  readonly openByType: Readonly<Partial<Record<FindingType, number>>>;
+  /** Certification coverage: NHIs in scope, reviewed within the policy interval, overdue. */
+  readonly reviews: { readonly inScope: number; readonly reviewed: number; readonly overdue: number };
 }
 
 /** Some system revokes could not be filed: the findings are stored, the invocation fails so it alarms and retries. */
@@ -86,6 +92,12 @@ export function buildHandler(deps: ScanHandlerDeps) {
       revokesRequested: result.revokes.requested.length,
       revokesFailed: result.revokes.failed.length,
       metricsDay: result.metrics.day,
+      openByType: result.metrics.governance.openFindings.byType,
+      reviews: {
+        inScope: result.metrics.governance.reviewCompletion.inScope,
+        reviewed: result.metrics.governance.reviewCompletion.reviewed,
+        overdue: result.metrics.governance.reviewCompletion.overdue,
+      },
     };
     deps.record?.(summary);
     if (result.revokes.failed.length > 0) {
@@ -123,10 +135,7 @@ export const handler = middy(
   buildHandler({
     ...defaultDeps(),
     record: (summary) => {
-      obs.metrics.addMetric('OpenFindings', 'Count', summary.open);
-      obs.metrics.addMetric('ResolvedFindings', 'Count', summary.resolved);
-      obs.metrics.addMetric('RevokesRequested', 'Count', summary.revokesRequested);
-      obs.metrics.addMetric('RevokesFailed', 'Count', summary.revokesFailed);
+      emitScanMetrics(obs.metrics, summary);
       obs.logger.info('scan finished', { ...summary });
     },
   }),

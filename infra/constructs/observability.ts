@@ -105,7 +105,7 @@ export class Observability extends Construct {
         width: 12,
       }),
       new GraphWidget({
-        title: 'Open findings (total, and by type when emitted with a `type` dimension)',
+        title: 'Open findings: total, and by type (each scan emits OpenFindings with a `type` dimension)',
         left: [
           search(
             `MetricName="${DASHBOARD_METRICS.findingsOpen}"`,
@@ -120,10 +120,15 @@ export class Observability extends Construct {
     );
     this.dashboard.addWidgets(
       new GraphWidget({
-        // Filled once governance emits these two metrics; the same figures are in `nhi-gov report reviews`.
-        title: 'Review completion (ReviewsCompleted vs ReviewsDue)',
+        // Gauges the daily scan emits from its metrics snapshot; the same figures are in `nhi-gov report reviews`.
+        title: 'Review completion: NHIs reviewed within the certification interval vs in scope',
         left: [
-          search(`MetricName="${DASHBOARD_METRICS.reviewsCompleted}"`, 'reviewed', 'Sum', Duration.days(1)),
+          search(
+            `MetricName="${DASHBOARD_METRICS.reviewsCompleted}"`,
+            'reviewed',
+            'Maximum',
+            Duration.days(1),
+          ),
           search(`MetricName="${DASHBOARD_METRICS.reviewsDue}"`, 'due', 'Maximum', Duration.days(1)),
         ],
         width: 12,
