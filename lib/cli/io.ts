@@ -18,8 +18,12 @@ export function processIo(): CliIo {
   };
 }
 
-/** Exit codes, documented in docs/cli.md: 0 ok, 1 findings at or above --fail-on, 2 usage or input error. */
-export const EXIT = { ok: 0, failOn: 1, usage: 2, internal: 3 } as const;
+/**
+ * Exit codes, documented in docs/cli.md: 0 ok, 1 findings at or above --fail-on, 2 usage or input
+ * error (including an id that does not exist), 3 refused (separation of duties, policy, conflict) or
+ * an unexpected failure.
+ */
+export const EXIT = { ok: 0, failOn: 1, usage: 2, refused: 3, internal: 3 } as const;
 
 /** A usage or input error: printed as one line on stderr, exit code 2. */
 export class UsageError extends Error {}

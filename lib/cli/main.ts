@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { AppError, ValidationError } from '../domain/errors.js';
+import { AppError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { COMMANDS } from './commands/index.js';
 import { type CliIo, EXIT, processIo, UsageError } from './io.js';
 
@@ -40,9 +40,13 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
       // --help and --version end with exit code 0; commander has printed the rest already.
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    if (error instanceof UsageError || error instanceof ValidationError) {
+    if (error instanceof UsageError || error instanceof ValidationError || error instanceof NotFoundError) {
       io.stderr.write(`nhi-gov: ${error.message}\n`);
       return EXIT.usage;
+    }
+    if (error instanceof ForbiddenError) {
+      io.stderr.write(`nhi-gov: refused: ${error.message}\n`);
+      return EXIT.refused;
     }
     if (error instanceof AppError) {
       io.stderr.write(`nhi-gov: ${error.message}\n`);

@@ -48,8 +48,12 @@ describe('nhi-gov governance commands (local mode)', () => {
     expect(pending).toMatchObject({ status: 'pending', requester: ALICE, source: 'cli', tier: 'low' });
 
     const self = await cli('approve', pending.id, '--as', ALICE);
-    expect(self.code).not.toBe(0);
-    expect(self.stderr).toMatch(/^nhi-gov: .*cannot approve it\n$/);
+    expect(self.code).toBe(3);
+    expect(self.stderr).toMatch(/^nhi-gov: refused: .*cannot approve it\n$/);
+
+    const unknown = await cli('approve', '01NOSUCHDECISION000000000', '--as', BOB);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe('nhi-gov: decision 01NOSUCHDECISION000000000 does not exist\n');
 
     const approved = await cli('approve', pending.id, '--as', BOB, '--format', 'json');
     expect(approved.code).toBe(0);
