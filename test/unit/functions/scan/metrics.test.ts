@@ -52,8 +52,10 @@ describe('emitScanMetrics', () => {
       ['stale-role', 4],
       ['unrotated-access-key', 3],
     ]);
-    const dims = (perType[0]?._aws as { CloudWatchMetrics: { Dimensions: string[][]; Namespace: string }[] })
-      .CloudWatchMetrics[0];
+    const emf = perType[0]?._aws as
+      | { CloudWatchMetrics: { Dimensions: string[][]; Namespace: string }[] }
+      | undefined;
+    const dims = emf?.CloudWatchMetrics[0];
     expect(dims?.Namespace).toBe('NhiGov');
     expect(dims?.Dimensions[0]).toEqual(expect.arrayContaining(['service', 'type']));
     const totals = docs.find((d) => !('type' in d));
