@@ -36,6 +36,12 @@ export const FUNCTION_ENV = {
   schedulerRoleArn: 'SCHEDULER_ROLE_ARN',
   /** Dead-letter queue for JIT revoke schedules (their DeadLetterConfig); the scheduler role may send to it. */
   scheduleDeadLetterArn: 'SCHEDULE_DLQ_ARN',
+  /**
+   * governance-task: comma-separated role ARNs the Step Functions entry accepts as `requester` (the
+   * workflow roles infra creates). Any other requester in the payload is refused: a direct Lambda
+   * invoke cannot file a request in someone else's name.
+   */
+  taskRequesterArns: 'TASK_REQUESTER_ARNS',
   /** Path of the policy file copied into the function's bundle at synth time. */
   policyFile: 'POLICY_FILE',
   /** This function's own principal, recorded as executor on execution records. */
