@@ -27,6 +27,12 @@
  *   iam:DeleteAccessKey, iam:DeleteRole, iam:DeleteUser.
  * - iam:RemoveRoleFromInstanceProfile on the role and instance-profile/*; iam:RemoveUserFromGroup on
  *   the user and group/* (complete deletion of an identity).
+ * - On user<MANAGED_PATH>* only, to delete a user completely (DeleteUser refuses while any remain):
+ *   iam:ListMFADevices, iam:DeactivateMFADevice, iam:ListSigningCertificates,
+ *   iam:DeleteSigningCertificate, iam:ListSSHPublicKeys, iam:DeleteSSHPublicKey,
+ *   iam:ListServiceSpecificCredentials, iam:DeleteServiceSpecificCredential.
+ * - iam:DeleteVirtualMFADevice on mfa/* (authorized on the device, whose path is its own, not the
+ *   user's; IAM refuses it while the device is assigned, so only deactivated devices can go).
  * - secretsmanager:DescribeSecret, GetSecretValue, CreateSecret, PutSecretValue, RestoreSecret,
  *   DeleteSecret, TagResource on secret:<SECRET_PREFIX>*.
  * - scheduler:CreateSchedule, scheduler:DeleteSchedule on schedule/<SCHEDULE_GROUP_NAME>/*;

@@ -86,6 +86,22 @@ export const MANAGED_PATH_ACTIONS = [
 ] as const;
 
 /**
+ * A user's credentials besides access keys and password, which DeleteUser refuses to leave behind:
+ * listed and removed when a managed user is deleted completely. Authorized on the user, so scoped to
+ * managed users only.
+ */
+export const USER_CREDENTIAL_REMOVAL_ACTIONS = [
+  'iam:ListMFADevices',
+  'iam:DeactivateMFADevice',
+  'iam:ListSigningCertificates',
+  'iam:DeleteSigningCertificate',
+  'iam:ListSSHPublicKeys',
+  'iam:DeleteSSHPublicKey',
+  'iam:ListServiceSpecificCredentials',
+  'iam:DeleteServiceSpecificCredential',
+] as const;
+
+/**
  * Provisioning: the executing side for IAM. The provision function applies approved decisions within
  * the guardrails: it can create and change roles and users only under the managed path and only with
  * the permissions boundary attached, cannot change or remove the boundary, cannot touch the suite's
@@ -188,6 +204,23 @@ export class Provisioning extends Construct {
           `arn:${partition}:iam::${account}:instance-profile/*`,
           `arn:${partition}:iam::${account}:group/*`,
         ],
+      }),
+    );
+    p.allow(
+      new PolicyStatement({
+        sid: 'RemoveManagedUserCredentials',
+        actions: [...USER_CREDENTIAL_REMOVAL_ACTIONS],
+        resources: [managedUsers],
+      }),
+    );
+    // DeleteVirtualMFADevice is authorized on the device only, whose ARN carries the device's own path
+    // (usually `/`), not the user's. IAM refuses it while the device is assigned to a user, so this can
+    // only remove devices already deactivated, which needs DeactivateMFADevice on a managed user.
+    p.allow(
+      new PolicyStatement({
+        sid: 'DeleteDeactivatedVirtualMfaDevices',
+        actions: ['iam:DeleteVirtualMFADevice'],
+        resources: [`arn:${partition}:iam::${account}:mfa/*`],
       }),
     );
     p.allow(
@@ -308,6 +341,11 @@ export class Provisioning extends Construct {
       p.role,
       `arn:${nag.partition}:iam::${nag.account}:group/*`,
       'RemoveUserFromGroup is authorized on the group only (not the user), so it cannot be limited to the managed path; it only removes a managed user being deleted from its groups.',
+    );
+    acknowledgeWildcard(
+      p.role,
+      `arn:${nag.partition}:iam::${nag.account}:mfa/*`,
+      "DeleteVirtualMFADevice is authorized on the MFA device only, whose ARN path is the device's own (usually /), not its user's, so it cannot be limited to the managed path. IAM refuses it on a device still assigned to a user; the role can unassign devices only from managed users (DeactivateMFADevice on user/<managed path>*), so in effect it removes the virtual devices of managed users being deleted, or devices nobody uses.",
     );
     acknowledgeWildcard(
       p.role,

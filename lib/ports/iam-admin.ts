@@ -30,6 +30,15 @@ export interface CreateIdentityInput {
   readonly description?: string;
 }
 
+export interface GetIdentityOptions {
+  /**
+   * For a user, also list its MFA devices, signing certificates, SSH public keys and service-specific
+   * credentials: only a deletion needs them (DeleteUser refuses while any remain), so other reads skip
+   * the four extra calls.
+   */
+  readonly userCredentials?: boolean;
+}
+
 /**
  * Writes to IAM: what the provisioning and rotation functions may do to roles and users. Every method
  * throws `ExternalCallError` (lib/domain/provisioning/errors.ts) when IAM refuses or fails, with
@@ -37,8 +46,12 @@ export interface CreateIdentityInput {
  * `already-done`.
  */
 export interface IamAdmin {
-  /** Reads a role or user with its policies, keys, groups and instance profiles; undefined when absent. */
-  getIdentity(ref: IdentityRef): Promise<IdentityState | undefined>;
+  /**
+   * Reads a role or user with its policies, keys, groups and instance profiles (and for a user its
+   * MFA devices, signing certificates, SSH public keys and service-specific credentials); undefined
+   * when absent.
+   */
+  getIdentity(ref: IdentityRef, options?: GetIdentityOptions): Promise<IdentityState | undefined>;
   /** CreateRole / CreateUser. An existing name throws with awsCode `EntityAlreadyExists`. */
   createIdentity(input: CreateIdentityInput): Promise<CallOutcome>;
   attachPolicy(ref: IdentityRef, policyArn: string): Promise<CallOutcome>;
@@ -57,6 +70,13 @@ export interface IamAdmin {
   deleteLoginProfile(userName: string): Promise<CallOutcome>;
   removeUserFromGroup(userName: string, groupName: string): Promise<CallOutcome>;
   removeRoleFromInstanceProfile(roleName: string, instanceProfileName: string): Promise<CallOutcome>;
+  /** DeactivateMFADevice: unassigns the device from the user (a virtual device then still exists). */
+  deactivateMfaDevice(userName: string, serialNumber: string): Promise<CallOutcome>;
+  /** DeleteVirtualMFADevice; throws with awsCode `DeleteConflict` while the device is still assigned. */
+  deleteVirtualMfaDevice(serialNumber: string): Promise<CallOutcome>;
+  deleteSigningCertificate(userName: string, certificateId: string): Promise<CallOutcome>;
+  deleteSshPublicKey(userName: string, sshPublicKeyId: string): Promise<CallOutcome>;
+  deleteServiceSpecificCredential(userName: string, credentialId: string): Promise<CallOutcome>;
   /** DeleteRole / DeleteUser; throws with awsCode `DeleteConflict` while anything is still attached. */
   deleteIdentity(ref: IdentityRef): Promise<CallOutcome>;
 }

@@ -186,6 +186,14 @@ describe('least privilege: the synthesized roles prove the invariants', () => {
           ]);
           continue;
         }
+        if (s.Sid === 'DeleteDeactivatedVirtualMfaDevices') {
+          // Authorized on the MFA device only (its own path); IAM refuses it while the device is assigned.
+          expect(s.Action).toEqual(['iam:DeleteVirtualMFADevice']);
+          expect(s.Resource.map(renderResource)).toEqual([
+            'arn:<AWS::Partition>:iam::<AWS::AccountId>:mfa/*',
+          ]);
+          continue;
+        }
         if (s.Action.includes('iam:PassRole')) {
           expect(s.Action).toEqual(['iam:PassRole']);
           expect(s.Resource).toEqual([

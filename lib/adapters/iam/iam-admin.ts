@@ -4,12 +4,17 @@ import {
   CreateAccessKeyCommand,
   CreateRoleCommand,
   CreateUserCommand,
+  DeactivateMFADeviceCommand,
   DeleteAccessKeyCommand,
   DeleteLoginProfileCommand,
   DeleteRoleCommand,
   DeleteRolePolicyCommand,
+  DeleteServiceSpecificCredentialCommand,
+  DeleteSigningCertificateCommand,
+  DeleteSSHPublicKeyCommand,
   DeleteUserCommand,
   DeleteUserPolicyCommand,
+  DeleteVirtualMFADeviceCommand,
   DetachRolePolicyCommand,
   DetachUserPolicyCommand,
   GetLoginProfileCommand,
@@ -18,6 +23,7 @@ import {
   GetUserCommand,
   GetUserPolicyCommand,
   type IAMClient,
+  ListServiceSpecificCredentialsCommand,
   PutRolePolicyCommand,
   PutUserPolicyCommand,
   paginateListAccessKeys,
@@ -25,7 +31,10 @@ import {
   paginateListAttachedUserPolicies,
   paginateListGroupsForUser,
   paginateListInstanceProfilesForRole,
+  paginateListMFADevices,
   paginateListRolePolicies,
+  paginateListSigningCertificates,
+  paginateListSSHPublicKeys,
   paginateListUserPolicies,
   RemoveRoleFromInstanceProfileCommand,
   RemoveUserFromGroupCommand,
@@ -40,6 +49,7 @@ import type {
   AccessKeyMaterial,
   CallOutcome,
   CreateIdentityInput,
+  GetIdentityOptions,
   IamAdmin,
 } from '../../ports/iam-admin.js';
 import { awsCode, call, toExternalCallError } from './aws-error.js';
@@ -77,10 +87,13 @@ async function collect<P, T>(
 export class SdkIamAdmin implements IamAdmin {
   constructor(private readonly client: IAMClient) {}
 
-  async getIdentity(ref: IdentityRef): Promise<IdentityState | undefined> {
+  async getIdentity(ref: IdentityRef, options: GetIdentityOptions = {}): Promise<IdentityState | undefined> {
     const target = identityKey(ref);
     try {
-      return ref.type === 'role' ? await this.readRole(ref.name) : await this.readUser(ref.name);
+      if (ref.type === 'role') return await this.readRole(ref.name);
+      const user = await this.readUser(ref.name);
+      if (!user || !options.userCredentials) return user;
+      return { ...user, ...(await this.readUserCredentials(ref.name)) };
     } catch (error) {
       if (awsCode(error) === 'NoSuchEntity') return undefined;
       throw toExternalCallError(`iam:Get${ref.type === 'role' ? 'Role' : 'User'}`, target, error);
@@ -166,6 +179,47 @@ export class SdkIamAdmin implements IamAdmin {
       hasLoginProfile,
       instanceProfiles: [],
     };
+  }
+
+  /** The credentials besides access keys and password that keep DeleteUser from succeeding. */
+  private async readUserCredentials(
+    name: string,
+  ): Promise<
+    Required<
+      Pick<
+        IdentityState,
+        'mfaDevices' | 'signingCertificates' | 'sshPublicKeys' | 'serviceSpecificCredentials'
+      >
+    >
+  > {
+    const cfg = { client: this.client };
+    const [mfa, certificates, sshKeys, serviceCredentials] = await Promise.all([
+      collect(paginateListMFADevices(cfg, { UserName: name }), (p) => p.MFADevices),
+      collect(paginateListSigningCertificates(cfg, { UserName: name }), (p) => p.Certificates),
+      collect(paginateListSSHPublicKeys(cfg, { UserName: name }), (p) => p.SSHPublicKeys),
+      this.listServiceSpecificCredentials(name),
+    ]);
+    return {
+      mfaDevices: mfa.flatMap((d) => (d.SerialNumber ? [{ serialNumber: d.SerialNumber }] : [])),
+      signingCertificates: certificates.map((c) => c.CertificateId ?? '').filter(Boolean),
+      sshPublicKeys: sshKeys.map((k) => k.SSHPublicKeyId ?? '').filter(Boolean),
+      serviceSpecificCredentials: serviceCredentials,
+    };
+  }
+
+  /** The SDK has no paginator for ListServiceSpecificCredentials; it pages with Marker like the others. */
+  private async listServiceSpecificCredentials(name: string): Promise<string[]> {
+    const ids: string[] = [];
+    let marker: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListServiceSpecificCredentialsCommand({ UserName: name, ...(marker ? { Marker: marker } : {}) }),
+      );
+      for (const c of page.ServiceSpecificCredentials ?? [])
+        if (c.ServiceSpecificCredentialId) ids.push(c.ServiceSpecificCredentialId);
+      marker = page.IsTruncated ? page.Marker : undefined;
+    } while (marker);
+    return ids;
   }
 
   async createIdentity(input: CreateIdentityInput): Promise<CallOutcome> {
@@ -339,6 +393,76 @@ export class SdkIamAdmin implements IamAdmin {
             new RemoveRoleFromInstanceProfileCommand({
               RoleName: roleName,
               InstanceProfileName: instanceProfileName,
+            }),
+          ),
+        { goneIsDone: GONE },
+      ),
+    );
+  }
+
+  async deactivateMfaDevice(userName: string, serialNumber: string): Promise<CallOutcome> {
+    return outcome(
+      await call(
+        'iam:DeactivateMFADevice',
+        `user/${userName}`,
+        () =>
+          this.client.send(
+            new DeactivateMFADeviceCommand({ UserName: userName, SerialNumber: serialNumber }),
+          ),
+        { goneIsDone: GONE },
+      ),
+    );
+  }
+
+  async deleteVirtualMfaDevice(serialNumber: string): Promise<CallOutcome> {
+    return outcome(
+      await call(
+        'iam:DeleteVirtualMFADevice',
+        serialNumber,
+        () => this.client.send(new DeleteVirtualMFADeviceCommand({ SerialNumber: serialNumber })),
+        { goneIsDone: GONE },
+      ),
+    );
+  }
+
+  async deleteSigningCertificate(userName: string, certificateId: string): Promise<CallOutcome> {
+    return outcome(
+      await call(
+        'iam:DeleteSigningCertificate',
+        `user/${userName}`,
+        () =>
+          this.client.send(
+            new DeleteSigningCertificateCommand({ UserName: userName, CertificateId: certificateId }),
+          ),
+        { goneIsDone: GONE },
+      ),
+    );
+  }
+
+  async deleteSshPublicKey(userName: string, sshPublicKeyId: string): Promise<CallOutcome> {
+    return outcome(
+      await call(
+        'iam:DeleteSSHPublicKey',
+        `user/${userName}`,
+        () =>
+          this.client.send(
+            new DeleteSSHPublicKeyCommand({ UserName: userName, SSHPublicKeyId: sshPublicKeyId }),
+          ),
+        { goneIsDone: GONE },
+      ),
+    );
+  }
+
+  async deleteServiceSpecificCredential(userName: string, credentialId: string): Promise<CallOutcome> {
+    return outcome(
+      await call(
+        'iam:DeleteServiceSpecificCredential',
+        `user/${userName}`,
+        () =>
+          this.client.send(
+            new DeleteServiceSpecificCredentialCommand({
+              UserName: userName,
+              ServiceSpecificCredentialId: credentialId,
             }),
           ),
         { goneIsDone: GONE },

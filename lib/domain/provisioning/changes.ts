@@ -40,6 +40,12 @@ export type PlannedChange = ChangeBase &
     | { readonly action: 'delete-access-key'; readonly accessKeyId?: string; readonly slot?: number }
     | { readonly action: 'delete-login-profile' }
     | { readonly action: 'remove-from-group'; readonly groupName: string }
+    /** No serial: the snapshot only shows MFA is active (plan output); live state always has it. */
+    | { readonly action: 'deactivate-mfa-device'; readonly serialNumber?: string }
+    | { readonly action: 'delete-virtual-mfa-device'; readonly serialNumber: string }
+    | { readonly action: 'delete-signing-certificate'; readonly certificateId: string }
+    | { readonly action: 'delete-ssh-public-key'; readonly sshPublicKeyId: string }
+    | { readonly action: 'delete-service-specific-credential'; readonly credentialId: string }
     | { readonly action: 'remove-from-instance-profile'; readonly instanceProfileName: string }
     | { readonly action: 'delete-identity' }
     | { readonly action: 'delete-key-secret'; readonly secretName: string }
@@ -63,6 +69,14 @@ export type ChangeAction = PlannedChange['action'];
 type WithoutBase<T> = T extends unknown ? Omit<T, 'target' | 'alreadyDone'> : never;
 export type ChangeSpec = WithoutBase<PlannedChange>;
 
+/** True for the serial of a virtual MFA device, which is its ARN (`arn:aws:iam::<account>:mfa/<name>`). */
+export function isVirtualMfaSerial(serialNumber: string): boolean {
+  return /^arn:[\w-]+:iam::\d{12}:mfa\//.test(serialNumber);
+}
+
+/** The target prefix of a user's MFA deactivation, followed by the device's serial number. */
+export const mfaDeviceTargetPrefix = (identity: IdentityRef) => `${identityKey(identity)}:mfa-device/`;
+
 /** The `target` of a change: the identity key, then what about it changes. */
 export function changeTarget(spec: ChangeSpec): string {
   const id = identityKey(spec.identity);
@@ -85,6 +99,16 @@ export function changeTarget(spec: ChangeSpec): string {
       return `${id}:login-profile`;
     case 'remove-from-group':
       return `${id}:group/${spec.groupName}`;
+    case 'deactivate-mfa-device':
+      return `${mfaDeviceTargetPrefix(spec.identity)}${spec.serialNumber ?? '?'}`;
+    case 'delete-virtual-mfa-device':
+      return `${id}:virtual-mfa-device/${spec.serialNumber}`;
+    case 'delete-signing-certificate':
+      return `${id}:signing-certificate/${spec.certificateId}`;
+    case 'delete-ssh-public-key':
+      return `${id}:ssh-public-key/${spec.sshPublicKeyId}`;
+    case 'delete-service-specific-credential':
+      return `${id}:service-specific-credential/${spec.credentialId}`;
     case 'remove-from-instance-profile':
       return `${id}:instance-profile/${spec.instanceProfileName}`;
     case 'delete-key-secret':
@@ -128,6 +152,18 @@ export function describeChange(c: PlannedChange): string {
       return `delete the console password of ${id}`;
     case 'remove-from-group':
       return `remove ${id} from group ${c.groupName}`;
+    case 'deactivate-mfa-device':
+      return c.serialNumber
+        ? `deactivate MFA device ${c.serialNumber} of ${id}`
+        : `deactivate the MFA devices of ${id} (and delete the virtual ones; serials are not in the snapshot)`;
+    case 'delete-virtual-mfa-device':
+      return `delete virtual MFA device ${c.serialNumber}`;
+    case 'delete-signing-certificate':
+      return `delete signing certificate ${c.certificateId} of ${id}`;
+    case 'delete-ssh-public-key':
+      return `delete SSH public key ${c.sshPublicKeyId} of ${id}`;
+    case 'delete-service-specific-credential':
+      return `delete service-specific credential ${c.credentialId} of ${id}`;
     case 'remove-from-instance-profile':
       return `remove ${id} from instance profile ${c.instanceProfileName}`;
     case 'delete-identity':

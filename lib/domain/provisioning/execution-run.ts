@@ -72,6 +72,13 @@ export class ExecutionRun {
     return this.records.filter((r) => r.status === 'failed' && r.action !== COMPLETE_ACTION).length;
   }
 
+  /** Targets of the steps with this action that an earlier attempt recorded as succeeded. */
+  recordedTargets(action: string): string[] {
+    return this.records
+      .filter((r) => r.status === 'succeeded' && r.action === action)
+      .flatMap((r) => r.calls.map((c) => c.target));
+  }
+
   /** True when an earlier attempt recorded this step (same action and target) as succeeded. */
   recorded(action: string, target: string): boolean {
     return this.records.some(

@@ -27,6 +27,18 @@ export interface IdentityState {
   readonly accessKeys: readonly KeyState[];
   readonly groups: readonly string[];
   readonly hasLoginProfile?: boolean;
+  /**
+   * Users only: MFA devices by serial number (a virtual device's serial is its ARN,
+   * `arn:aws:iam::<account>:mfa/<name>`). A snapshot knows only that MFA is active, not the serials:
+   * one entry without a serial. Undefined when not known at all.
+   */
+  readonly mfaDevices?: readonly { readonly serialNumber?: string }[];
+  /** Users only, read live (a snapshot does not list them): signing certificate ids. */
+  readonly signingCertificates?: readonly string[];
+  /** Users only, read live: SSH public key ids (CodeCommit). */
+  readonly sshPublicKeys?: readonly string[];
+  /** Users only, read live: service-specific credential ids (CodeCommit, Keyspaces, Bedrock). */
+  readonly serviceSpecificCredentials?: readonly string[];
   /** Roles only. */
   readonly instanceProfiles: readonly string[];
   /** The key secret of a user, when known (live only): does it exist, and which key does it hold. */
@@ -77,6 +89,8 @@ export function identityStateFromInventory(
     })),
     groups: user.groups,
     ...(user.passwordEnabled !== undefined ? { hasLoginProfile: user.passwordEnabled } : {}),
+    // The credential report says whether MFA is active, not which devices: one device, serial unknown.
+    ...(user.mfaActive !== undefined ? { mfaDevices: user.mfaActive ? [{}] : [] } : {}),
     instanceProfiles: [],
   };
 }

@@ -1,7 +1,7 @@
 import type { Decision } from '../decision.js';
 import { type IdentityRef, identityKey } from '../identity.js';
 import { type Entitlement, entitlementKey } from '../request.js';
-import { type ChangeSpec, change, type PlannedChange } from './changes.js';
+import { type ChangeSpec, change, isVirtualMfaSerial, type PlannedChange } from './changes.js';
 import {
   type Guardrails,
   isUnderManagedPath,
@@ -55,6 +55,12 @@ export interface PlanInput {
   readonly stillGranted?: ReadonlySet<string>;
   /** For a revoke decision that names the grant it ends: that grant, to cancel its revoke schedule. */
   readonly revokedGrant?: Decision;
+  /**
+   * For a user deletion: serials of virtual MFA devices an earlier attempt of this decision recorded
+   * as deactivated. A deactivated device no longer shows on the user, so only the trail says it is
+   * still to be deleted.
+   */
+  readonly deactivatedVirtualMfaDevices?: readonly string[];
 }
 
 export type Plan =
@@ -267,9 +273,14 @@ export function planChanges(input: PlanInput): Plan {
       const secretName = keySecretName(g.secretPrefix, ref.name);
       const secretGone = state?.keySecret ? !state.keySecret.exists : false;
       const deleteSecret = change({ action: 'delete-key-secret', identity: ref, secretName }, secretGone);
+      const deleteVirtual = (serialNumber: string) =>
+        change({ action: 'delete-virtual-mfa-device', identity: ref, serialNumber }, false);
+      const deactivatedEarlier = ref.type === 'user' ? (input.deactivatedVirtualMfaDevices ?? []) : [];
       if (!state) {
-        // A retry after DeleteUser still has the key secret to remove.
-        return changes(ref.type === 'user' ? [deleteSecret] : [], [`${key} does not exist`]);
+        // A retry after DeleteUser still has the key secret (and any deactivated virtual device) to remove.
+        return changes(ref.type === 'user' ? [...deactivatedEarlier.map(deleteVirtual), deleteSecret] : [], [
+          `${key} does not exist`,
+        ]);
       }
       const list: PlannedChange[] = [];
       if (ref.type === 'user') {
@@ -286,6 +297,33 @@ export function planChanges(input: PlanInput): Plan {
               },
               false,
             ),
+          );
+        }
+        // DeleteUser refuses while any of these remain. A virtual device is deleted right after its
+        // deactivation; one deactivated by an earlier attempt is known from the trail only.
+        const devices = state.mfaDevices ?? [];
+        for (const serialNumber of deactivatedEarlier) {
+          if (!devices.some((d) => d.serialNumber === serialNumber)) list.push(deleteVirtual(serialNumber));
+        }
+        for (const d of devices) {
+          const serial = d.serialNumber;
+          list.push(
+            change(
+              { action: 'deactivate-mfa-device', identity: ref, ...(serial ? { serialNumber: serial } : {}) },
+              false,
+            ),
+          );
+          if (serial && isVirtualMfaSerial(serial)) list.push(deleteVirtual(serial));
+        }
+        for (const certificateId of state.signingCertificates ?? []) {
+          list.push(change({ action: 'delete-signing-certificate', identity: ref, certificateId }, false));
+        }
+        for (const sshPublicKeyId of state.sshPublicKeys ?? []) {
+          list.push(change({ action: 'delete-ssh-public-key', identity: ref, sshPublicKeyId }, false));
+        }
+        for (const credentialId of state.serviceSpecificCredentials ?? []) {
+          list.push(
+            change({ action: 'delete-service-specific-credential', identity: ref, credentialId }, false),
           );
         }
         for (const groupName of state.groups) {
@@ -375,6 +413,25 @@ export function applyToState(state: IdentityState | undefined, c: PlannedChange)
       return { ...state, hasLoginProfile: false };
     case 'remove-from-group':
       return { ...state, groups: state.groups.filter((g) => g !== c.groupName) };
+    case 'deactivate-mfa-device':
+      return {
+        ...state,
+        mfaDevices: (state.mfaDevices ?? []).filter((d) => d.serialNumber !== c.serialNumber),
+      };
+    case 'delete-signing-certificate':
+      return {
+        ...state,
+        signingCertificates: (state.signingCertificates ?? []).filter((id) => id !== c.certificateId),
+      };
+    case 'delete-ssh-public-key':
+      return { ...state, sshPublicKeys: (state.sshPublicKeys ?? []).filter((id) => id !== c.sshPublicKeyId) };
+    case 'delete-service-specific-credential':
+      return {
+        ...state,
+        serviceSpecificCredentials: (state.serviceSpecificCredentials ?? []).filter(
+          (id) => id !== c.credentialId,
+        ),
+      };
     case 'remove-from-instance-profile':
       return {
         ...state,

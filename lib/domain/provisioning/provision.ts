@@ -9,7 +9,7 @@ import { type Decision, isInForce } from '../decision.js';
 import { type IdentityRef, identityKey } from '../identity.js';
 import { entitlementKey } from '../request.js';
 import { CallLog, type RetryPolicy } from './call-log.js';
-import type { PlannedChange } from './changes.js';
+import { isVirtualMfaSerial, mfaDeviceTargetPrefix, type PlannedChange } from './changes.js';
 import { ExternalCallError, ProvisioningFailedError } from './errors.js';
 import { ExecutionRun } from './execution-run.js';
 import { failAttempt, refuseExecution, replayCompleted } from './failure.js';
@@ -76,6 +76,22 @@ export interface ProvisionOutcome {
 }
 
 const iamName = (ref: IdentityRef) => (ref.type === 'role' ? 'Role' : 'User');
+
+/**
+ * Virtual MFA devices of a deleted user that an earlier attempt recorded as deactivated: once
+ * deactivated a device no longer shows on the user, so the trail is where its pending deletion is known.
+ */
+function deactivatedVirtualMfaDevices(run: ExecutionRun, decision: Decision): string[] {
+  const ref = decision.request.identity;
+  if (decision.kind !== 'delete-identity' || ref.type !== 'user') return [];
+  const prefix = mfaDeviceTargetPrefix(ref);
+  const serials = run
+    .recordedTargets('deactivate-mfa-device')
+    .filter((t) => t.startsWith(prefix))
+    .map((t) => t.slice(prefix.length))
+    .filter(isVirtualMfaSerial);
+  return [...new Set(serials)];
+}
 
 /**
  * The provision use case: re-verifies a decision event against the stored decision, plans the change
@@ -154,6 +170,7 @@ export class ProvisionDecision {
         guardrails: config.guardrails,
         stillGranted,
         ...(revokedGrant ? { revokedGrant } : {}),
+        deactivatedVirtualMfaDevices: deactivatedVirtualMfaDevices(run, decision),
       });
     } catch (error) {
       return this.fail(run, decision, 'inspect', error, inspect, startedAt, undefined);
@@ -233,7 +250,9 @@ export class ProvisionDecision {
 
   private async readState(decision: Decision): Promise<IdentityState | undefined> {
     const ref = decision.request.identity;
-    const state = await this.deps.iam.getIdentity(ref);
+    const state = await this.deps.iam.getIdentity(ref, {
+      userCredentials: decision.kind === 'delete-identity',
+    });
     const needsSecret =
       ref.type === 'user' && (decision.kind === 'create-identity' || decision.kind === 'delete-identity');
     if (!needsSecret || !state) return state;
@@ -336,6 +355,28 @@ export class ProvisionDecision {
       case 'remove-from-instance-profile':
         return log.run('iam:RemoveRoleFromInstanceProfile', c.target, () =>
           iam.removeRoleFromInstanceProfile(ref.name, c.instanceProfileName),
+        );
+      case 'deactivate-mfa-device': {
+        const serial = c.serialNumber;
+        if (!serial)
+          throw new ProvisioningFailedError(`MFA device of ${identityKey(ref)} has no serial number`);
+        return log.run('iam:DeactivateMFADevice', c.target, () => iam.deactivateMfaDevice(ref.name, serial));
+      }
+      case 'delete-virtual-mfa-device':
+        return log.run('iam:DeleteVirtualMFADevice', c.target, () =>
+          iam.deleteVirtualMfaDevice(c.serialNumber),
+        );
+      case 'delete-signing-certificate':
+        return log.run('iam:DeleteSigningCertificate', c.target, () =>
+          iam.deleteSigningCertificate(ref.name, c.certificateId),
+        );
+      case 'delete-ssh-public-key':
+        return log.run('iam:DeleteSSHPublicKey', c.target, () =>
+          iam.deleteSshPublicKey(ref.name, c.sshPublicKeyId),
+        );
+      case 'delete-service-specific-credential':
+        return log.run('iam:DeleteServiceSpecificCredential', c.target, () =>
+          iam.deleteServiceSpecificCredential(ref.name, c.credentialId),
         );
       case 'delete-identity':
         return log.run(`iam:Delete${kind}`, c.target, () => iam.deleteIdentity(ref));

@@ -408,6 +408,148 @@ describe('provision function', () => {
     expect(trail[4]?.calls.map((c) => c.outcome)).toEqual(['error', 'error', 'error']);
   });
 
+  describe('deleting a user with MFA devices, signing certificates, SSH keys and service-specific credentials', () => {
+    const VIRTUAL = 'arn:aws:iam::111122223333:mfa/legacy-deploy';
+    const HARDWARE = 'GAHT12345678';
+
+    async function seedLegacyUser() {
+      const user = h.iam.addUser({
+        name: 'legacy-deploy',
+        boundary: BOUNDARY,
+        keys: [{}],
+        mfaDevices: [{ virtual: 'legacy-deploy' }, { hardware: HARDWARE }],
+        signingCertificates: 1,
+        sshPublicKeys: 1,
+        serviceSpecificCredentials: ['codecommit.amazonaws.com'],
+      });
+      const decision = approved({
+        kind: 'delete-identity',
+        identityKey: 'user/legacy-deploy',
+        request: {
+          kind: 'delete-identity',
+          identity: { type: 'user', name: 'legacy-deploy' },
+          justification: 'the deploy pipeline moved to OIDC; offboard the user',
+        },
+      });
+      await h.decisions.create(decision);
+      return {
+        decision,
+        certificateId: user.signingCertificates[0],
+        sshKeyId: user.sshPublicKeys[0],
+        credentialId: user.serviceSpecificCredentials[0]?.id,
+      };
+    }
+
+    const EXPECTED_MUTATIONS = [
+      'DeleteAccessKey',
+      'DeactivateMFADevice',
+      'DeleteVirtualMFADevice',
+      'DeactivateMFADevice',
+      'DeleteSigningCertificate',
+      'DeleteSSHPublicKey',
+      'DeleteServiceSpecificCredential',
+      'DeleteUser',
+    ];
+
+    it('removes all of them, then the user: nothing is left in IAM and each removal is recorded', async () => {
+      // Arrange
+      const { decision, certificateId, sshKeyId, credentialId } = await seedLegacyUser();
+      // Act
+      const outcome = await handlerFor()(decisionEvent(decision), lambdaContext());
+      // Assert
+      expect(outcome.status).toBe('succeeded');
+      expect(h.iam.users.has('legacy-deploy')).toBe(false);
+      expect(h.iam.virtualMfaDevices.size).toBe(0);
+      expect(h.iam.appliedCommands()).toEqual(EXPECTED_MUTATIONS);
+      expect(h.iam.applied.find((a) => a.command === 'DeleteVirtualMFADevice')?.input).toEqual({
+        SerialNumber: VIRTUAL,
+      });
+      const trail = await records(decision.id);
+      expect(trail.map((r) => [r.action, r.calls.map((c) => `${c.api} ${c.target} ${c.outcome}`)])).toEqual([
+        [
+          'delete-access-key',
+          [expect.stringMatching(/^iam:DeleteAccessKey user\/legacy-deploy:access-key\/AKIA/)],
+        ],
+        ['deactivate-mfa-device', [`iam:DeactivateMFADevice user/legacy-deploy:mfa-device/${VIRTUAL} ok`]],
+        [
+          'delete-virtual-mfa-device',
+          [`iam:DeleteVirtualMFADevice user/legacy-deploy:virtual-mfa-device/${VIRTUAL} ok`],
+        ],
+        ['deactivate-mfa-device', [`iam:DeactivateMFADevice user/legacy-deploy:mfa-device/${HARDWARE} ok`]],
+        [
+          'delete-signing-certificate',
+          [`iam:DeleteSigningCertificate user/legacy-deploy:signing-certificate/${certificateId} ok`],
+        ],
+        [
+          'delete-ssh-public-key',
+          [`iam:DeleteSSHPublicKey user/legacy-deploy:ssh-public-key/${sshKeyId} ok`],
+        ],
+        [
+          'delete-service-specific-credential',
+          [
+            `iam:DeleteServiceSpecificCredential user/legacy-deploy:service-specific-credential/${credentialId} ok`,
+          ],
+        ],
+        ['delete-identity', ['iam:DeleteUser user/legacy-deploy ok']],
+        ['delete-key-secret', ['secretsmanager:DeleteSecret secret:nhi-gov/legacy-deploy already-done']],
+        [COMPLETE_ACTION, []],
+      ]);
+    });
+
+    it('resumes after a crash between a removal and its record without a second mutation', async () => {
+      // Arrange: the function dies after DeleteVirtualMFADevice (3rd step) and after
+      // DeleteSSHPublicKey (6th step), each time before the step's record is written.
+      const { decision } = await seedLegacyUser();
+      const crashAt = (n: number) =>
+        handlerFor(h.provision({ trail: new CrashingTrail(h.trail, new Set([n])) }));
+      // Act
+      await expect(crashAt(3)(decisionEvent(decision), lambdaContext())).rejects.toThrow(/crashed/);
+      await expect(crashAt(4)(decisionEvent(decision), lambdaContext())).rejects.toThrow(/crashed/);
+      const retry = await handlerFor()(decisionEvent(decision), lambdaContext());
+      // Assert
+      expect(retry.status).toBe('succeeded');
+      expect(h.iam.users.has('legacy-deploy')).toBe(false);
+      expect(h.iam.virtualMfaDevices.size).toBe(0);
+      expect(h.iam.appliedCommands()).toEqual(EXPECTED_MUTATIONS);
+      const trail = await records(decision.id);
+      expect(trail.map((r) => r.action)).toEqual([
+        'delete-access-key',
+        'deactivate-mfa-device',
+        // Second attempt: the virtual device was already gone (known from the trail, not the user).
+        'delete-virtual-mfa-device',
+        'deactivate-mfa-device',
+        'delete-signing-certificate',
+        // Third attempt: the SSH key was already gone, so no step for it is planned.
+        'delete-service-specific-credential',
+        'delete-identity',
+        'delete-key-secret',
+        COMPLETE_ACTION,
+      ]);
+      expect(trail[2]?.calls).toEqual([
+        expect.objectContaining({ api: 'iam:DeleteVirtualMFADevice', outcome: 'already-done' }),
+      ]);
+    });
+
+    it('deletes a deactivated virtual device on the retry after its deletion failed, though the user no longer shows it', async () => {
+      // Arrange
+      const { decision } = await seedLegacyUser();
+      h.iam.faults.failNext('DeleteVirtualMFADevice', throttling, 3);
+      const handler = handlerFor();
+      // Act
+      await expect(handler(decisionEvent(decision), lambdaContext())).rejects.toMatchObject({
+        code: 'PROVISIONING_RETRY',
+      });
+      const stillThere = h.iam.virtualMfaDevices.has(VIRTUAL);
+      const outcome = await handler(decisionEvent(decision), lambdaContext());
+      // Assert
+      expect(stillThere).toBe(true);
+      expect(outcome.status).toBe('succeeded');
+      expect(h.iam.virtualMfaDevices.size).toBe(0);
+      expect(h.iam.users.has('legacy-deploy')).toBe(false);
+      expect(h.iam.appliedCommands()).toEqual(EXPECTED_MUTATIONS);
+    });
+  });
+
   it('recovers a crash between an IAM call and its record without a second mutation', async () => {
     h.iam.addRole({ name: 'payments-batch', boundary: BOUNDARY });
     const decision = approved();

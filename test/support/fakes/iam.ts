@@ -5,13 +5,18 @@ import {
   CreateAccessKeyCommand,
   CreateRoleCommand,
   CreateUserCommand,
+  DeactivateMFADeviceCommand,
   DeleteAccessKeyCommand,
   DeleteConflictException,
   DeleteLoginProfileCommand,
   DeleteRoleCommand,
   DeleteRolePolicyCommand,
+  DeleteServiceSpecificCredentialCommand,
+  DeleteSigningCertificateCommand,
+  DeleteSSHPublicKeyCommand,
   DeleteUserCommand,
   DeleteUserPolicyCommand,
+  DeleteVirtualMFADeviceCommand,
   DetachRolePolicyCommand,
   DetachUserPolicyCommand,
   EntityAlreadyExistsException,
@@ -28,7 +33,11 @@ import {
   ListAttachedUserPoliciesCommand,
   ListGroupsForUserCommand,
   ListInstanceProfilesForRoleCommand,
+  ListMFADevicesCommand,
   ListRolePoliciesCommand,
+  ListServiceSpecificCredentialsCommand,
+  ListSigningCertificatesCommand,
+  ListSSHPublicKeysCommand,
   ListUserPoliciesCommand,
   NoSuchEntityException,
   PutRolePolicyCommand,
@@ -119,6 +128,11 @@ export interface FakeUser extends FakeIdentityBase {
   keys: FakeKey[];
   groups: string[];
   loginProfile: boolean;
+  /** Serial numbers of the MFA devices enabled for the user (a virtual device's serial is its ARN). */
+  mfaDevices: string[];
+  signingCertificates: string[];
+  sshPublicKeys: string[];
+  serviceSpecificCredentials: { readonly id: string; readonly serviceName: string }[];
 }
 
 const MUTATIONS = new Set([
@@ -140,6 +154,11 @@ const MUTATIONS = new Set([
   'CreateAccessKey',
   'UpdateAccessKey',
   'DeleteAccessKey',
+  'DeactivateMFADevice',
+  'DeleteVirtualMFADevice',
+  'DeleteSigningCertificate',
+  'DeleteSSHPublicKey',
+  'DeleteServiceSpecificCredential',
 ]);
 
 const noSuch = (what: string) =>
@@ -151,6 +170,11 @@ const fromTagList = (t: readonly Tag[] | undefined) =>
 
 const keyId = () => `AKIA${randomBytes(10).toString('hex').toUpperCase().slice(0, 16)}`;
 const keySecret = () => randomBytes(30).toString('base64').slice(0, 40);
+const upperId = (prefix: string, length: number) =>
+  `${prefix}${randomBytes(length)
+    .toString('hex')
+    .toUpperCase()
+    .slice(0, length - prefix.length)}`;
 
 /**
  * A stateful in-memory IAM behind aws-sdk-client-mock: CreateRole adds a role that GetRole then reads,
@@ -161,6 +185,8 @@ export class FakeIam {
   readonly mock: AwsClientStub<IAMClient>;
   readonly roles = new Map<string, FakeRole>();
   readonly users = new Map<string, FakeUser>();
+  /** Virtual MFA devices by serial (ARN), and the user each is assigned to (none once deactivated). */
+  readonly virtualMfaDevices = new Map<string, { assignedTo?: string }>();
   readonly faults = new Faults();
   /** Mutations that took effect, in order (failed calls are not here). */
   readonly applied: { command: string; input: Record<string, unknown> }[] = [];
@@ -215,6 +241,10 @@ export class FakeIam {
         keys: [],
         groups: [],
         loginProfile: false,
+        mfaDevices: [],
+        signingCertificates: [],
+        sshPublicKeys: [],
+        serviceSpecificCredentials: [],
       };
       this.users.set(user.name, user);
       return { User: this.userOut(user), ...meta };
@@ -232,15 +262,21 @@ export class FakeIam {
     });
     on(DeleteUserCommand, 'DeleteUser', (i) => {
       const user = this.user(i.UserName);
-      if (
-        user.attached.length ||
-        user.inline.size ||
-        user.keys.length ||
-        user.groups.length ||
-        user.loginProfile
-      ) {
+      // IAM refuses while any of these remain; a permissions boundary does not block deletion.
+      const left = [
+        user.attached.length ? 'attached policies' : '',
+        user.inline.size ? 'inline policies' : '',
+        user.keys.length ? 'access keys' : '',
+        user.groups.length ? 'group memberships' : '',
+        user.loginProfile ? 'login profile' : '',
+        user.mfaDevices.length ? 'MFA devices' : '',
+        user.signingCertificates.length ? 'signing certificates' : '',
+        user.sshPublicKeys.length ? 'SSH public keys' : '',
+        user.serviceSpecificCredentials.length ? 'service-specific credentials' : '',
+      ].filter(Boolean);
+      if (left.length) {
         throw new DeleteConflictException({
-          message: 'Cannot delete entity, must delete access keys, policies and group memberships first.',
+          message: `Cannot delete entity, must remove ${left.join(', ')} first.`,
           ...meta,
         });
       }
@@ -392,6 +428,110 @@ export class FakeIam {
       key.status = i.Status;
       return meta;
     });
+    on(ListMFADevicesCommand, 'ListMFADevices', (i) => {
+      const user = this.user(i.UserName);
+      const p = page(user.mfaDevices, i);
+      return {
+        MFADevices: p.items.map((serial) => ({
+          UserName: user.name,
+          SerialNumber: serial,
+          EnableDate: user.createDate,
+        })),
+        IsTruncated: p.IsTruncated,
+        Marker: p.Marker,
+        ...meta,
+      };
+    });
+    on(DeactivateMFADeviceCommand, 'DeactivateMFADevice', (i) => {
+      const user = this.user(i.UserName);
+      if (!user.mfaDevices.includes(i.SerialNumber)) throw noSuch(`MFA device ${i.SerialNumber}`);
+      user.mfaDevices = user.mfaDevices.filter((s) => s !== i.SerialNumber);
+      const virtual = this.virtualMfaDevices.get(i.SerialNumber);
+      if (virtual) delete virtual.assignedTo;
+      return meta;
+    });
+    on(DeleteVirtualMFADeviceCommand, 'DeleteVirtualMFADevice', (i) => {
+      const virtual = this.virtualMfaDevices.get(i.SerialNumber);
+      if (!virtual) throw noSuch(`virtual MFA device ${i.SerialNumber}`);
+      if (virtual.assignedTo) {
+        throw new DeleteConflictException({
+          message: 'MFA Device is still in use.',
+          ...meta,
+        });
+      }
+      this.virtualMfaDevices.delete(i.SerialNumber);
+      return meta;
+    });
+    on(ListSigningCertificatesCommand, 'ListSigningCertificates', (i) => {
+      const user = this.user(i.UserName);
+      const p = page(user.signingCertificates, i);
+      return {
+        Certificates: p.items.map((id) => ({
+          UserName: user.name,
+          CertificateId: id,
+          CertificateBody: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----',
+          Status: 'Active',
+          UploadDate: user.createDate,
+        })),
+        IsTruncated: p.IsTruncated,
+        Marker: p.Marker,
+        ...meta,
+      };
+    });
+    on(DeleteSigningCertificateCommand, 'DeleteSigningCertificate', (i) => {
+      const user = this.user(i.UserName);
+      if (!user.signingCertificates.includes(i.CertificateId))
+        throw noSuch(`signing certificate ${i.CertificateId}`);
+      user.signingCertificates = user.signingCertificates.filter((c) => c !== i.CertificateId);
+      return meta;
+    });
+    on(ListSSHPublicKeysCommand, 'ListSSHPublicKeys', (i) => {
+      const user = this.user(i.UserName);
+      const p = page(user.sshPublicKeys, i);
+      return {
+        SSHPublicKeys: p.items.map((id) => ({
+          UserName: user.name,
+          SSHPublicKeyId: id,
+          Status: 'Active',
+          UploadDate: user.createDate,
+        })),
+        IsTruncated: p.IsTruncated,
+        Marker: p.Marker,
+        ...meta,
+      };
+    });
+    on(DeleteSSHPublicKeyCommand, 'DeleteSSHPublicKey', (i) => {
+      const user = this.user(i.UserName);
+      if (!user.sshPublicKeys.includes(i.SSHPublicKeyId)) throw noSuch(`SSH public key ${i.SSHPublicKeyId}`);
+      user.sshPublicKeys = user.sshPublicKeys.filter((k) => k !== i.SSHPublicKeyId);
+      return meta;
+    });
+    on(ListServiceSpecificCredentialsCommand, 'ListServiceSpecificCredentials', (i) => {
+      const user = this.user(i.UserName);
+      const p = page(user.serviceSpecificCredentials, i);
+      return {
+        ServiceSpecificCredentials: p.items.map((c) => ({
+          UserName: user.name,
+          ServiceSpecificCredentialId: c.id,
+          ServiceName: c.serviceName,
+          ServiceUserName: `${user.name}-at-${FAKE_ACCOUNT}`,
+          Status: 'Active',
+          CreateDate: user.createDate,
+        })),
+        IsTruncated: p.IsTruncated,
+        Marker: p.Marker,
+        ...meta,
+      };
+    });
+    on(DeleteServiceSpecificCredentialCommand, 'DeleteServiceSpecificCredential', (i) => {
+      const user = this.user(i.UserName);
+      if (!user.serviceSpecificCredentials.some((c) => c.id === i.ServiceSpecificCredentialId))
+        throw noSuch(`service-specific credential ${i.ServiceSpecificCredentialId}`);
+      user.serviceSpecificCredentials = user.serviceSpecificCredentials.filter(
+        (c) => c.id !== i.ServiceSpecificCredentialId,
+      );
+      return meta;
+    });
     on(DeleteAccessKeyCommand, 'DeleteAccessKey', (i) => {
       const user = this.user(i.UserName);
       if (!user.keys.some((k) => k.accessKeyId === i.AccessKeyId))
@@ -514,7 +654,19 @@ export class FakeIam {
     groups?: string[];
     loginProfile?: boolean;
     keys?: { status?: 'Active' | 'Inactive'; createDate?: Date }[];
+    /** A virtual device (name) is also registered as a virtual MFA device assigned to the user. */
+    mfaDevices?: ({ virtual: string } | { hardware: string })[];
+    signingCertificates?: number;
+    sshPublicKeys?: number;
+    /** Service names, e.g. `codecommit.amazonaws.com`. */
+    serviceSpecificCredentials?: string[];
   }): FakeUser {
+    const mfaDevices = (spec.mfaDevices ?? []).map((d) => {
+      if ('hardware' in d) return d.hardware;
+      const serial = `arn:aws:iam::${FAKE_ACCOUNT}:mfa/${d.virtual}`;
+      this.virtualMfaDevices.set(serial, { assignedTo: spec.name });
+      return serial;
+    });
     const user: FakeUser = {
       ...this.base(spec.name, spec.path ?? '/nhi/', 'user', spec.boundary, spec.tags ?? {}),
       keys: (spec.keys ?? []).map((k) => ({
@@ -525,6 +677,13 @@ export class FakeIam {
       })),
       groups: [...(spec.groups ?? [])],
       loginProfile: spec.loginProfile ?? false,
+      mfaDevices,
+      signingCertificates: Array.from({ length: spec.signingCertificates ?? 0 }, () => upperId('', 32)),
+      sshPublicKeys: Array.from({ length: spec.sshPublicKeys ?? 0 }, () => upperId('APKA', 20)),
+      serviceSpecificCredentials: (spec.serviceSpecificCredentials ?? []).map((serviceName) => ({
+        id: upperId('ACCA', 20),
+        serviceName,
+      })),
     };
     user.attached = [...(spec.attached ?? [])];
     for (const [k, v] of Object.entries(spec.inline ?? {})) user.inline.set(k, JSON.stringify(v));

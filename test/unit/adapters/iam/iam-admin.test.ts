@@ -52,6 +52,71 @@ describe('SdkIamAdmin', () => {
     expect(iam.callNames().filter((c) => c === 'ListAttachedUserPolicies')).toHaveLength(3);
   });
 
+  it("reads a user's other credentials through every page only when asked, and IAM refuses DeleteUser while any remain", async () => {
+    // Arrange
+    iam.addUser({
+      name: 'legacy',
+      mfaDevices: [{ virtual: 'legacy' }, { hardware: 'GAHT12345678' }],
+      signingCertificates: 2,
+      sshPublicKeys: 2,
+      serviceSpecificCredentials: ['codecommit.amazonaws.com', 'cassandra.amazonaws.com'],
+    });
+    const admin = new SdkIamAdmin(client);
+    const ref = { type: 'user', name: 'legacy' } as const;
+    const user = iam.users.get('legacy');
+    // Act
+    const plain = await admin.getIdentity(ref);
+    const callsForPlain = iam.callNames().length;
+    const full = await admin.getIdentity(ref, { userCredentials: true });
+    const refused = await admin.deleteIdentity(ref).catch((e) => e);
+    // Assert
+    expect(plain?.mfaDevices).toBeUndefined();
+    expect(full?.mfaDevices).toEqual([
+      { serialNumber: 'arn:aws:iam::111122223333:mfa/legacy' },
+      { serialNumber: 'GAHT12345678' },
+    ]);
+    expect(full?.signingCertificates).toEqual(user?.signingCertificates);
+    expect(full?.sshPublicKeys).toEqual(user?.sshPublicKeys);
+    expect(full?.serviceSpecificCredentials).toEqual(user?.serviceSpecificCredentials.map((c) => c.id));
+    const later = iam.callNames().slice(callsForPlain);
+    // Page size 1: two items of each kind take two pages of each list.
+    for (const list of [
+      'ListMFADevices',
+      'ListSigningCertificates',
+      'ListSSHPublicKeys',
+      'ListServiceSpecificCredentials',
+    ]) {
+      expect(
+        later.filter((c) => c === list),
+        list,
+      ).toHaveLength(2);
+    }
+    expect(refused).toMatchObject({ awsCode: 'DeleteConflict', retryable: false });
+    expect(refused.message).toMatch(
+      /MFA devices, signing certificates, SSH public keys, service-specific credentials/,
+    );
+    expect(iam.users.has('legacy')).toBe(true);
+  });
+
+  it('deactivates an MFA device before its virtual device can go, and treats what is gone as done', async () => {
+    iam.addUser({ name: 'legacy', mfaDevices: [{ virtual: 'legacy' }] });
+    const admin = new SdkIamAdmin(client);
+    const serial = 'arn:aws:iam::111122223333:mfa/legacy';
+
+    const inUse = await admin.deleteVirtualMfaDevice(serial).catch((e) => e);
+    const deactivated = await admin.deactivateMfaDevice('legacy', serial);
+    const deleted = await admin.deleteVirtualMfaDevice(serial);
+
+    expect(inUse).toMatchObject({ awsCode: 'DeleteConflict' });
+    expect([deactivated, deleted]).toEqual(['ok', 'ok']);
+    expect(iam.virtualMfaDevices.size).toBe(0);
+    expect(await admin.deactivateMfaDevice('legacy', serial)).toBe('already-done');
+    expect(await admin.deleteVirtualMfaDevice(serial)).toBe('already-done');
+    expect(await admin.deleteSigningCertificate('legacy', 'NOPE')).toBe('already-done');
+    expect(await admin.deleteSshPublicKey('legacy', 'APKANOPE')).toBe('already-done');
+    expect(await admin.deleteServiceSpecificCredential('legacy', 'ACCANOPE')).toBe('already-done');
+  });
+
   it('returns undefined for a missing identity, and already-done for deletes of things already gone', async () => {
     const admin = new SdkIamAdmin(client);
     iam.addRole({ name: 'r' });

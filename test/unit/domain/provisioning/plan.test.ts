@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Decision } from '../../../../lib/domain/decision.js';
 import type { IamInventory } from '../../../../lib/domain/inventory.js';
+import { describeChange } from '../../../../lib/domain/provisioning/changes.js';
 import { TAG_DECISION_ID, TAG_OWNER } from '../../../../lib/domain/provisioning/guardrails.js';
 import {
   type IdentityState,
@@ -262,6 +263,106 @@ describe('planChanges', () => {
       changes: [{ action: 'delete-key-secret' }],
       notes: ['user/old does not exist'],
     });
+  });
+});
+
+describe('planChanges: a user with other credentials', () => {
+  const decision = aDecision({
+    status: 'approved',
+    kind: 'delete-identity',
+    identityKey: 'user/old',
+    request: {
+      kind: 'delete-identity',
+      identity: { type: 'user', name: 'old' },
+      justification: 'offboarding the old sync',
+    },
+  });
+  const VIRTUAL = 'arn:aws:iam::111122223333:mfa/old';
+
+  it('removes MFA devices (deleting virtual ones), certificates, SSH keys and service credentials before the user', () => {
+    const state: IdentityState = {
+      ...role({ type: 'user', name: 'old' }),
+      mfaDevices: [{ serialNumber: VIRTUAL }, { serialNumber: 'GAHT12345678' }],
+      signingCertificates: ['CERT1'],
+      sshPublicKeys: ['APKA1'],
+      serviceSpecificCredentials: ['ACCA1'],
+      groups: ['g'],
+    };
+
+    const plan = planChanges({ decision, state, guardrails: G });
+
+    expect(plan.outcome === 'changes' && plan.changes.map((c) => c.target)).toEqual([
+      `user/old:mfa-device/${VIRTUAL}`,
+      `user/old:virtual-mfa-device/${VIRTUAL}`,
+      'user/old:mfa-device/GAHT12345678',
+      'user/old:signing-certificate/CERT1',
+      'user/old:ssh-public-key/APKA1',
+      'user/old:service-specific-credential/ACCA1',
+      'user/old:group/g',
+      'user/old',
+      'secret:nhi-gov/old',
+    ]);
+  });
+
+  it('still deletes a virtual device an earlier attempt deactivated, even once the user is gone', () => {
+    const state: IdentityState = { ...role({ type: 'user', name: 'old' }), mfaDevices: [] };
+
+    const live = planChanges({ decision, state, guardrails: G, deactivatedVirtualMfaDevices: [VIRTUAL] });
+    const gone = planChanges({
+      decision,
+      state: undefined,
+      guardrails: G,
+      deactivatedVirtualMfaDevices: [VIRTUAL],
+    });
+
+    expect(live.outcome === 'changes' && live.changes.map((c) => c.action)).toEqual([
+      'delete-virtual-mfa-device',
+      'delete-identity',
+      'delete-key-secret',
+    ]);
+    expect(gone.outcome === 'changes' && gone.changes.map((c) => c.action)).toEqual([
+      'delete-virtual-mfa-device',
+      'delete-key-secret',
+    ]);
+  });
+
+  it('plans the MFA deactivation a credential report shows, without a serial, and nothing when it shows none', () => {
+    const user = (mfaActive: boolean | undefined): IamInventory => ({
+      source: 'snapshot',
+      collectedAt: '2026-03-01T00:00:00.000Z',
+      roles: [],
+      users: [
+        {
+          name: 'old',
+          arn: 'arn:aws:iam::111122223333:user/nhi/old',
+          path: '/nhi/',
+          createdAt: '2025-01-01T00:00:00.000Z',
+          tags: {},
+          attachedManagedPolicies: [],
+          inlinePolicies: [],
+          groups: [],
+          ...(mfaActive !== undefined ? { mfaActive } : {}),
+          accessKeys: [],
+          credentialReportSeen: mfaActive !== undefined,
+        },
+      ],
+      origin: ['test'],
+    });
+    const now = new Date('2026-03-02T00:00:00.000Z');
+    const planned = (inv: IamInventory) =>
+      planDecisions([decision], inv, G, now).flatMap((p) => p.changes.map((c) => c.action));
+
+    const [withMfa] = planDecisions([decision], user(true), G, now);
+
+    expect(withMfa?.changes[0]).toMatchObject({
+      action: 'deactivate-mfa-device',
+      target: 'user/old:mfa-device/?',
+    });
+    expect(withMfa?.changes[0] && describeChange(withMfa.changes[0])).toMatch(
+      /deactivate the MFA devices of user\/old .*serials are not in the snapshot/,
+    );
+    expect(planned(user(false))).toEqual(['delete-identity', 'delete-key-secret']);
+    expect(planned(user(undefined))).toEqual(['delete-identity', 'delete-key-secret']);
   });
 });
 
