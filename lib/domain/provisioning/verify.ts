@@ -19,9 +19,30 @@ export type Verification =
   | { readonly ok: false; readonly reason: string; readonly evidence: Record<string, unknown> };
 
 /**
+ * History actions that record something about a decision without changing what it grants: a
+ * break-glass post-activation review. They bump the version (the optimistic lock), so an event of the
+ * version before them still describes the decision in force.
+ */
+const NON_EFFECT_ACTIONS: ReadonlySet<string> = new Set(['reviewed']);
+
+/**
+ * True when every version after `version` was made by a non-effect action, so the decision still
+ * grants exactly what it granted at `version`.
+ */
+function onlyNonEffectChangesSince(decision: Decision, version: number): boolean {
+  if (decision.version <= version) return false;
+  const later = decision.history.filter((h) => h.version > version);
+  return later.length === decision.version - version && later.every((h) => NON_EFFECT_ACTIONS.has(h.action));
+}
+
+/**
  * Checks an event against the decision re-read with a strongly consistent read (invariant 3): the
- * decision exists, is in the status the event announces, is the version the event names, is about the
- * same identity and kind, and an approval has not expired. Pure: the caller did the read.
+ * decision exists, is in the status the event announces, is the version the event names (or a later
+ * one reached only by non-effect changes such as a break-glass review), is about the same identity and
+ * kind, and an approval has not expired. Pure: the caller did the read.
+ *
+ * On success the decision is returned at the event's version, so execution records and idempotency
+ * keys stay those of the version that was decided, whether the review came before or after delivery.
  */
 export function verifyDecisionEvent(
   event: DecisionEvent,
@@ -53,7 +74,8 @@ export function verifyDecisionEvent(
     identityKey: decision.identityKey,
     ...(decision.expiresAt ? { expiresAt: decision.expiresAt } : {}),
   };
-  if (decision.version !== event.version) {
+  const reviewedSince = onlyNonEffectChangesSince(decision, event.version);
+  if (decision.version !== event.version && !reviewedSince) {
     return fail(
       `decision ${decision.id} is at version ${decision.version}, the event names version ${event.version}`,
       stored,
@@ -71,5 +93,5 @@ export function verifyDecisionEvent(
   if (event.status === 'approved' && decision.expiresAt && Date.parse(decision.expiresAt) <= now.getTime()) {
     return fail(`decision ${decision.id} expired at ${decision.expiresAt}`, stored);
   }
-  return { ok: true, decision };
+  return { ok: true, decision: reviewedSince ? { ...decision, version: event.version } : decision };
 }

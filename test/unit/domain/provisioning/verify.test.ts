@@ -64,4 +64,47 @@ describe('verifyDecisionEvent', () => {
       ).ok,
     ).toBe(true);
   });
+
+  it('accepts an approval reviewed after activation (a later version made only by the review), at the decided version', () => {
+    // Arrange: the break-glass review bumped the stored version 2 -> 3 without changing the grant
+    const reviewed = {
+      ...decision,
+      kind: 'break-glass' as const,
+      version: 3,
+      reviewedBy: 'arn:aws:iam::111122223333:role/security-approver-bob',
+      reviewedAt: '2026-03-01T09:30:00.000Z',
+      history: [
+        ...decision.history,
+        { at: '2026-03-01T09:00:00.000Z', actor: 'x', action: 'approved' as const, version: 2 },
+        { at: '2026-03-01T09:30:00.000Z', actor: 'y', action: 'reviewed' as const, version: 3 },
+      ],
+    };
+    // Act
+    const result = verifyDecisionEvent(event({ kind: 'break-glass' }), reviewed, now);
+    // Assert: acted on as version 2, so its records and idempotency key are those of the approval
+    expect(result).toEqual({ ok: true, decision: { ...reviewed, version: 2 } });
+  });
+
+  it('refuses an approval whose later versions changed the grant (reviewed, then revoked)', () => {
+    const revokedOnReview = {
+      ...decision,
+      kind: 'break-glass' as const,
+      status: 'revoked' as const,
+      version: 4,
+      history: [
+        ...decision.history,
+        { at: '2026-03-01T09:00:00.000Z', actor: 'x', action: 'approved' as const, version: 2 },
+        { at: '2026-03-01T09:30:00.000Z', actor: 'y', action: 'reviewed' as const, version: 3 },
+        { at: '2026-03-01T09:30:00.000Z', actor: 'y', action: 'revoked' as const, version: 4 },
+      ],
+    };
+    const result = verifyDecisionEvent(event({ kind: 'break-glass' }), revokedOnReview, now);
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.reason).toMatch(/version 4, the event names version 2/);
+  });
+
+  it('refuses an event that names a version newer than the stored one', () => {
+    const result = verifyDecisionEvent(event({ version: 3 }), decision, now);
+    expect(!result.ok && result.reason).toMatch(/version 2, the event names version 3/);
+  });
 });
