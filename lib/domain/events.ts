@@ -72,8 +72,10 @@ export const ExceptionExpiredDetail = z.object({
 export type ExceptionExpiredDetail = z.infer<typeof ExceptionExpiredDetail>;
 
 /**
- * A system revoke filed through governance: sent by the JIT expiry schedule, the scanners' expiry
- * sweep and certification. Governance turns it into a revoke decision; nothing here touches IAM.
+ * A system revoke filed through governance: sent by the JIT expiry schedule and the scanners' expiry
+ * sweep. Governance turns it into a revoke decision; nothing here touches IAM. Every reason is an
+ * expiry, honoured only once the target has expired, so a forged event cannot end live access early
+ * (certification revokes are filed by the reviewer in the review's own transaction, never as an event).
  */
 export const RevokeRequestedDetail = z.object({
   schemaVersion: SchemaVersion,
@@ -84,7 +86,6 @@ export const RevokeRequestedDetail = z.object({
     'grant-expired',
     'exception-expired',
     'break-glass-expired',
-    'certification',
   ]),
   /** `system:<component>`, e.g. `system:scheduler`, `system:scanner`. */
   requestedBy: z.string().regex(/^system:[a-z-]+$/),

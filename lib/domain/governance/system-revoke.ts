@@ -12,8 +12,7 @@ import { approveByPolicy } from './submit.js';
 const EXPIRY_SKEW_MS = 60_000;
 
 /**
- * Files a system revoke through governance for an expired (or certified-away) decision; it never
- * touches IAM.
+ * Files a system revoke through governance for an expired decision; it never touches IAM.
  *
  * - An approved grant or break-glass decision gets a `revoke` decision (source `system`, requester
  *   SYSTEM_PRINCIPAL, id derived from the target's id), approved at once when the policy auto-approves
@@ -35,13 +34,12 @@ export async function fileSystemRevoke(deps: GovernanceDeps, input: unknown): Pr
       [{ path: 'decisionId', message: 'must reference a grant, break-glass or exception decision' }],
     );
   const now = deps.clock.now();
-  if (detail.reason !== 'certification') {
-    const due = target.expiresAt ? Date.parse(target.expiresAt) : Number.POSITIVE_INFINITY;
-    if (due - EXPIRY_SKEW_MS > now.getTime())
-      throw new ConflictError(
-        `decision ${target.id} does not expire until ${target.expiresAt ?? 'never'}; refusing a ${detail.reason} revoke`,
-      );
-  }
+  // Every reason is an expiry: an event cannot end access that is still in force.
+  const due = target.expiresAt ? Date.parse(target.expiresAt) : Number.POSITIVE_INFINITY;
+  if (due - EXPIRY_SKEW_MS > now.getTime())
+    throw new ConflictError(
+      `decision ${target.id} does not expire until ${target.expiresAt ?? 'never'}; refusing a ${detail.reason} revoke`,
+    );
   const actor = `${SYSTEM_PRINCIPAL} (${detail.requestedBy})`;
   const note = `${detail.reason}, requested by ${detail.requestedBy} at ${detail.requestedAt}`;
 

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { ConflictError } from '../../../lib/domain/errors.js';
 import { SYSTEM_PRINCIPAL } from '../../../lib/domain/governance/index.js';
 import { ALICE, BOB } from '../../support/builders.js';
-import { type Harness, harness } from './harness.js';
+import { type Harness, harness, snapshot } from './harness.js';
 
 const ONCALL = 'arn:aws:sts::111122223333:assumed-role/oncall-dana/session-1';
 
@@ -70,6 +70,26 @@ describe('fileSystemRevoke', () => {
       }),
     ).rejects.toBeInstanceOf(ConflictError);
     expect(await h.decisions.listByIdentity('role/payments-batch')).toEqual(before);
+  });
+
+  it('refuses a RevokeRequested with reason certification (no expiry bypass) and writes nothing', async () => {
+    // Arrange: a live standing grant; a forged event claims a certification revoke
+    const { durationHours: _d, ...standing } = jitGrant;
+    const grant = await h.gov.submit({ request: standing, requester: ALICE, source: 'api' });
+    await h.gov.approve({ id: grant.id, actor: BOB });
+    const before = await snapshot(h.tables);
+    // Act
+    const forged = h.gov.fileSystemRevoke({
+      schemaVersion: '1',
+      decisionId: grant.id,
+      reason: 'certification',
+      requestedBy: 'system:scanner',
+      requestedAt: '2026-03-02T10:00:00.000Z',
+    } as never);
+    // Assert: refused as invalid input, naming the field; the grant stays approved
+    await expect(forged).rejects.toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringMatching(/reason/) });
+    expect(await snapshot(h.tables)).toEqual(before);
+    expect((await h.decisions.get(grant.id, { consistent: true }))?.status).toBe('approved');
   });
 
   it('expires an approved exception instead of filing a revoke, and answers a replay with the same decision', async () => {
