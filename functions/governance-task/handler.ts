@@ -2,15 +2,22 @@
 //   dynamodb:GetItem, dynamodb:PutItem, dynamodb:UpdateItem, dynamodb:Query,
 //   dynamodb:ConditionCheckItem, dynamodb:TransactWriteItems on the decisions table and its indexes;
 //   states:SendTaskFailure (to fail the waiting task at once when the request is refused).
-// Environment: DECISIONS_TABLE_NAME, POLICY_FILE.
+// Environment: DECISIONS_TABLE_NAME, POLICY_FILE, TASK_REQUESTER_ARNS (comma-separated workflow role
+//   ARNs: the only requesters this entry accepts).
 // Invoked by a Step Functions task with `.waitForTaskToken`; infra sets Parameters to
 //   { "taskToken.$": "$$.Task.Token", "request.$": "$.request", "requester": "<state machine role ARN>" }.
+// Anyone allowed lambda:InvokeFunction could put any `requester` in the payload, so it is checked
+// against TASK_REQUESTER_ARNS before anything is written.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import middy from '@middy/core';
+import { z } from 'zod';
 import { SfnTaskCallback } from '../../lib/adapters/sfn/task-callback.js';
-import { AppError } from '../../lib/domain/errors.js';
+import { loadEnv } from '../../lib/config/env.js';
+import { FUNCTION_ENV } from '../../lib/config/functions.js';
+import { AppError, ForbiddenError } from '../../lib/domain/errors.js';
 import type { Governance } from '../../lib/domain/governance/index.js';
+import { canonicalPrincipal } from '../../lib/domain/governance/principals.js';
 import { parseOrThrow } from '../../lib/domain/validation.js';
 import type { TaskCallback } from '../../lib/ports/task-callback.js';
 import { governanceFromEnv } from '../governance-api/wiring.js';
@@ -20,6 +27,34 @@ import { GovernanceTaskInput } from './schema.js';
 export interface TaskDeps {
   readonly governance: Governance;
   readonly callback: TaskCallback;
+  /** The only requesters this entry files for: the workflow roles (TASK_REQUESTER_ARNS). */
+  readonly requesterArns: readonly string[];
+  readonly warn?: (message: string, details: Record<string, unknown>) => void;
+}
+
+/** TASK_REQUESTER_ARNS: one or more principal ARNs, comma-separated. */
+export const TaskEnv = z.object({
+  [FUNCTION_ENV.taskRequesterArns]: z
+    .string({ error: 'is not set' })
+    .transform((v) =>
+      v
+        .split(',')
+        .map((a) => a.trim())
+        .filter((a) => a.length > 0),
+    )
+    .pipe(
+      z
+        .array(z.string().regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:\S+$/, 'must list principal ARNs'))
+        .min(1, 'must list at least one ARN'),
+    ),
+});
+
+/**
+ * The allowed requesters from the environment.
+ * @throws ConfigError when TASK_REQUESTER_ARNS is missing, empty or holds something else than ARNs.
+ */
+export function taskRequesterArns(env: Readonly<Record<string, string | undefined>> = process.env): string[] {
+  return loadEnv(TaskEnv, env)[FUNCTION_ENV.taskRequesterArns];
 }
 
 export type TaskResult =
@@ -30,9 +65,12 @@ export type TaskResult =
  * Submits the request with the task token stored on the decision (the token is the idempotency key, so
  * a retried invocation files nothing new). The workflow is answered by governance-callback when the
  * decision is final; a refused request (invalid, policy denial) fails the task at once with the error
- * code (`VALIDATION_FAILED`, `POLICY_DENIED`, ...) for the state machine's Catch.
+ * code (`VALIDATION_FAILED`, `POLICY_DENIED`, ...) for the state machine's Catch. A requester that is
+ * not in `requesterArns` (compared canonically) is refused with `FORBIDDEN` before anything is written.
  */
 export function buildHandler(deps: TaskDeps) {
+  // Canonical form, so a session of a listed role (assumed-role/<name>/<session>) is that role too.
+  const allowed = new Set(deps.requesterArns.map(canonicalPrincipal));
   return async (event: unknown): Promise<TaskResult> => {
     const token =
       event && typeof event === 'object' && typeof (event as { taskToken?: unknown }).taskToken === 'string'
@@ -40,6 +78,13 @@ export function buildHandler(deps: TaskDeps) {
         : undefined;
     try {
       const input = parseOrThrow(GovernanceTaskInput, event, 'Step Functions task input');
+      if (!allowed.has(canonicalPrincipal(input.requester))) {
+        // A direct invoke naming someone else: file nothing (there is no decision to keep evidence on).
+        deps.warn?.('task refused: requester not in TASK_REQUESTER_ARNS', { requester: input.requester });
+        throw new ForbiddenError(
+          `requester ${input.requester} is not a workflow role this entry accepts (TASK_REQUESTER_ARNS); nothing was filed`,
+        );
+      }
       const decision = await deps.governance.submit({
         request: input.request,
         requester: input.requester,
@@ -65,5 +110,7 @@ export const handler = middy(
   buildHandler({
     governance: governanceFromEnv(new DynamoDBClient({})),
     callback: new SfnTaskCallback(new SFNClient({})),
+    requesterArns: taskRequesterArns(),
+    warn: (message, details) => obs.logger.warn(message, details),
   }),
 ).use(obs.middlewares);

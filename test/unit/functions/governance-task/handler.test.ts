@@ -8,6 +8,7 @@ import { fakeStepFunctions } from './sfn-fake.js';
 vi.hoisted(() => {
   process.env.DECISIONS_TABLE_NAME = 'unused-by-these-tests';
   process.env.POLICY_FILE = 'policy/default.yaml';
+  process.env.TASK_REQUESTER_ARNS = 'arn:aws:iam::111122223333:role/payments-workflow-sm';
   process.env.POWERTOOLS_DEV = 'true';
 });
 const task = await import('../../../../functions/governance-task/handler.js');
@@ -43,7 +44,7 @@ beforeEach(async () => {
   h = await harness();
   sfn = fakeStepFunctions();
   const cb = new SfnTaskCallback(sfn.client);
-  submitTask = task.buildHandler({ governance: h.gov, callback: cb });
+  submitTask = task.buildHandler({ governance: h.gov, callback: cb, requesterArns: [STATE_MACHINE_ROLE] });
   answer = callback.buildHandler({ governance: h.gov, callback: cb });
 });
 
@@ -146,6 +147,51 @@ describe('governance-task and governance-callback (Step Functions)', () => {
     const result = await answer(decisionEvent(submitted.decisionId, 'approved', approved.version));
     expect(result).toMatchObject({ answered: 'success', answer: 'gone' });
     expect((await h.decisions.get(submitted.decisionId, { consistent: true }))?.taskToken).toBeUndefined();
+  });
+
+  it('refuses a direct invoke naming another requester: files nothing and fails the task', async () => {
+    // Arrange: someone with lambda:InvokeFunction claims to be an on-call role asking for break-glass
+    sfn.wait('token-7');
+    const before = await snapshot(h.tables);
+    // Act
+    const result = await submitTask({
+      taskToken: 'token-7',
+      request: {
+        kind: 'break-glass',
+        identity: { type: 'role', name: 'payments-batch' },
+        entitlement: { type: 'managed-policy', policyArn: 'arn:aws:iam::aws:policy/PowerUserAccess' },
+        durationMinutes: 60,
+        justification: 'production outage, payments are failing for everyone',
+      },
+      requester: 'arn:aws:iam::111122223333:role/oncall-primary',
+    });
+    // Assert: refused, the task failed with the reason, and not one item written (not even evidence)
+    expect(result).toMatchObject({ refused: 'FORBIDDEN' });
+    expect(sfn.tasks.get('token-7')).toMatchObject({ status: 'failed', error: 'FORBIDDEN' });
+    expect(sfn.tasks.get('token-7')?.cause).toMatch(/oncall-primary.*TASK_REQUESTER_ARNS/);
+    expect(await snapshot(h.tables)).toEqual(before);
+    expect(before).toEqual([]);
+    expect(await h.decisions.listByIdentity('role/payments-batch')).toEqual([]);
+  });
+
+  it('accepts a session of a listed workflow role (compared canonically)', async () => {
+    sfn.wait('token-8');
+    const session = 'arn:aws:sts::111122223333:assumed-role/payments-workflow-sm/execution-1';
+    const result = await submitTask({ taskToken: 'token-8', request: grant, requester: session });
+    expect(result).toMatchObject({ status: 'pending' });
+    expect(await h.decisions.listByIdentity('role/payments-batch')).toHaveLength(1);
+    expect(sfn.mock).not.toHaveReceivedAnyCommand();
+  });
+
+  it('reads TASK_REQUESTER_ARNS (comma-separated) and fails at cold start without it', () => {
+    expect(
+      task.taskRequesterArns({
+        TASK_REQUESTER_ARNS: `${STATE_MACHINE_ROLE}, arn:aws:iam::111122223333:role/other-sm`,
+      }),
+    ).toEqual([STATE_MACHINE_ROLE, 'arn:aws:iam::111122223333:role/other-sm']);
+    expect(() => task.taskRequesterArns({})).toThrow(/TASK_REQUESTER_ARNS is not set/);
+    expect(() => task.taskRequesterArns({ TASK_REQUESTER_ARNS: ' , ' })).toThrow(/at least one ARN/);
+    expect(() => task.taskRequesterArns({ TASK_REQUESTER_ARNS: 'everyone' })).toThrow(/principal ARNs/);
   });
 
   it('answers an auto-approved request (routine rotation) on its DecisionApproved event', async () => {
