@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
+import { readSnapshot } from '../../adapters/snapshot/read-snapshot.js';
 import { loadPolicyFile } from '../../config/policy-file.js';
 import type { Campaign, ReviewItem } from '../../domain/certification.js';
 import type { Decision } from '../../domain/decision.js';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
 import { type Governance, publicDecision } from '../../domain/governance/index.js';
+import type { IamInventory } from '../../domain/inventory.js';
 import { governanceCliPolicy, localGovernance } from '../governance-context.js';
 import type { CliIo } from '../io.js';
 import { withLocalStores } from '../local-store.js';
@@ -80,6 +82,25 @@ function describeCampaign(c: Campaign, items: readonly ReviewItem[]): string {
         `  item ${i.itemId}  ${i.identityKey}  ${i.entitlementKey}  ${i.outcome}${i.reviewer ? ` by ${i.reviewer}` : ''}${i.revokeDecisionId ? ` -> revoke ${i.revokeDecisionId}` : ''}`,
     ),
   ].join('\n')}\n`;
+}
+
+/**
+ * The IAM snapshot a campaign also covers, when `--gaad` is given.
+ * @throws ValidationError for `--credential-report` without `--gaad`, or an unreadable or invalid file.
+ */
+async function campaignInventory(
+  io: CliIo,
+  opts: { gaad?: string; credentialReport?: string },
+): Promise<IamInventory | undefined> {
+  if (opts.credentialReport && !opts.gaad)
+    throw new ValidationError('--credential-report needs --gaad: the snapshot is the GAAD file', [
+      { path: '--credential-report', message: 'given without --gaad' },
+    ]);
+  if (!opts.gaad) return undefined;
+  return readSnapshot({
+    gaadPath: resolve(io.cwd, opts.gaad),
+    ...(opts.credentialReport ? { credentialReportPath: resolve(io.cwd, opts.credentialReport) } : {}),
+  });
 }
 
 function actCommand(
@@ -224,24 +245,45 @@ export function registerGovernance(program: Command, io: CliIo): void {
     .description('certification campaigns: periodic re-review of access');
   campaign
     .command('start')
-    .description('start a campaign over the in-force grants and created identities in the store')
+    .description(
+      'start a campaign over the in-force grants and created identities in the store, and with --gaad every identity under the managed path in that IAM snapshot',
+    )
     .addOption(asOption())
     .requiredOption('--name <name>', 'campaign name')
     .option('--identities <globs>', 'comma-separated identity keys or globs, e.g. role/payments-*')
     .option('--due-days <days>', 'days until items are overdue (default: the policy)', Number)
+    .option(
+      '--gaad <file>',
+      'IAM snapshot (aws iam get-account-authorization-details): identities under the managed path are in scope even without a decision',
+    )
+    .option('--credential-report <file>', 'the credential report CSV of the same account (needs --gaad)')
     .addOption(formatOption())
     .addOption(policyOption())
-    .action(async (opts: CommonOptions & { name: string; identities?: string; dueDays?: number }) => {
-      const body = {
-        name: opts.name,
-        scope: opts.identities ? { identities: opts.identities.split(',').map((s) => s.trim()) } : {},
-        ...(opts.dueDays !== undefined ? { dueDays: opts.dueDays } : {}),
-      };
-      const result = await withGovernance(io, opts, (gov) => gov.startCampaign({ body, createdBy: opts.as }));
-      io.stdout.write(
-        opts.format === 'json' ? renderJson(result) : describeCampaign(result.campaign, result.items),
-      );
-    });
+    .action(
+      async (
+        opts: CommonOptions & {
+          name: string;
+          identities?: string;
+          dueDays?: number;
+          gaad?: string;
+          credentialReport?: string;
+        },
+      ) => {
+        const body = {
+          name: opts.name,
+          scope: opts.identities ? { identities: opts.identities.split(',').map((s) => s.trim()) } : {},
+          ...(opts.dueDays !== undefined ? { dueDays: opts.dueDays } : {}),
+        };
+        // The snapshot is read before the store starts: a bad file costs nothing and writes nothing.
+        const inventory = await campaignInventory(io, opts);
+        const result = await withGovernance(io, opts, (gov) =>
+          gov.startCampaign({ body, createdBy: opts.as, ...(inventory ? { inventory } : {}) }),
+        );
+        io.stdout.write(
+          opts.format === 'json' ? renderJson(result) : describeCampaign(result.campaign, result.items),
+        );
+      },
+    );
   campaign
     .command('review <campaignId> <itemId>')
     .description('keep or revoke one item; revoke files a revoke request through governance')

@@ -2,12 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, inject, it } from 'vitest';
 import type { CliIo } from '../../../lib/cli/io.js';
 import { run } from '../../../lib/cli/main.js';
 import { ALICE, BOB, CAROL } from '../../support/builders.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nhi-gov-cli-'));
+const EXAMPLES = fileURLToPath(new URL('../../../examples/', import.meta.url));
 const env = {
   NHI_GOV_DYNAMODB_ENDPOINT: inject('dynamoEndpoint'),
   NHI_GOV_TABLE_PREFIX: `cli-${randomUUID().slice(0, 8)}`,
@@ -159,5 +161,68 @@ describe('nhi-gov governance commands (local mode)', () => {
     );
     expect(review.code).toBe(0);
     expect(review.stdout).toContain(`keep by ${BOB}`);
+  });
+
+  it('starts a campaign with --gaad over every identity under the managed path, even without decisions', async () => {
+    // Arrange: no decision in this store covers role/reports-export
+    const scope = ['--identities', 'role/reports-export,user/*'];
+    const withoutSnapshot = await cli('campaign', 'start', '--as', CAROL, '--name', 'Q2', ...scope);
+    // Act
+    const started = await cli(
+      'campaign',
+      'start',
+      '--as',
+      CAROL,
+      '--name',
+      'Q2',
+      ...scope,
+      '--gaad',
+      `${EXAMPLES}acme-gaad.json`,
+      '--credential-report',
+      `${EXAMPLES}acme-credential-report.csv`,
+      '--format',
+      'json',
+    );
+    // Assert
+    expect(withoutSnapshot.code).toBe(2);
+    expect(withoutSnapshot.stderr).toMatch(/nothing to certify/);
+    expect(started.stderr).toBe('');
+    expect(started.code).toBe(0);
+    const { campaign, items } = JSON.parse(started.stdout);
+    // Managed path /nhi/ only: the snapshot's users at / (alice, build-bot, ...) are out of scope.
+    expect(
+      items.map(
+        (i: { identityKey: string; entitlementKey: string }) => `${i.identityKey} ${i.entitlementKey}`,
+      ),
+    ).toEqual([
+      'role/reports-export identity',
+      'role/reports-export managed-policy:arn:aws:iam::aws:policy/ReadOnlyAccess',
+      'user/ci-deployer identity',
+      'user/metrics-pusher identity',
+    ]);
+    expect(items.every((i: { grantDecisionId?: string }) => i.grantDecisionId === undefined)).toBe(true);
+    expect(campaign).toMatchObject({ itemCount: 4, status: 'open', createdBy: CAROL });
+    const shown = await cli('campaign', 'show', campaign.id);
+    expect(shown.stdout).toContain('0/4 reviewed');
+  });
+
+  it('refuses --credential-report without --gaad, and an unreadable snapshot, before starting anything', async () => {
+    const alone = await cli(
+      'campaign',
+      'start',
+      '--as',
+      CAROL,
+      '--name',
+      'Q3',
+      '--credential-report',
+      `${EXAMPLES}acme-credential-report.csv`,
+    );
+    const missing = await cli('campaign', 'start', '--as', CAROL, '--name', 'Q3', '--gaad', 'no-such.json');
+
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toMatch(/--credential-report needs --gaad/);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/cannot read GAAD file .*no-such\.json: no such file/);
+    expect(alone.stdout + missing.stdout).toBe('');
   });
 });
