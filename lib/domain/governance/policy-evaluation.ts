@@ -1,18 +1,19 @@
-import { ForbiddenError } from '../errors.js';
 import { matchesAny, matchesGlob } from '../patterns.js';
 import type { Policy, PolicyFile } from '../policy/schema.js';
 import type { DecisionRequest, Entitlement } from '../request.js';
-import { canonicalPrincipal, principalMatches, SYSTEM_PRINCIPAL } from './principals.js';
+import { reviewNewIdentity } from './new-identity.js';
+import { PolicyDeniedError } from './policy-errors.js';
+import {
+  canonicalPrincipal,
+  principalMatches,
+  principalMatchesDenyList,
+  SYSTEM_PRINCIPAL,
+} from './principals.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
-/** A policy denial: the request or action is well-formed but the policy does not allow it (HTTP 403). */
-export class PolicyDeniedError extends ForbiddenError {
-  constructor(message: string) {
-    super(message, { code: 'POLICY_DENIED' });
-  }
-}
+export { PolicyDeniedError };
 
 /** How the policy treats a new request: its tier, its quorum, and whether it is approved on submission. */
 export interface SubmissionPlan {
@@ -40,6 +41,12 @@ export function stricterTier(policy: Policy, a: string, b: string): string {
   return tierOrThrow(tiers, b).approvals > tierOrThrow(tiers, a).approvals ? b : a;
 }
 
+/** The policy's highest tier: the one needing the most approvals (the first listed on a tie). */
+export function highestTier(policy: Policy): string {
+  const names = Object.keys(policy.document.tiers);
+  return names.reduce((best, name) => stricterTier(policy, best, name), names[0] as string);
+}
+
 /** The tier an entitlement may be granted at (first matching rule), or undefined when the policy does not allow it. */
 export function entitlementTier(policy: Policy, entitlement: Entitlement): string | undefined {
   for (const rule of policy.document.entitlements) {
@@ -61,7 +68,7 @@ function describeEntitlement(e: Entitlement): string {
 export function isOperator(policy: Policy, principal: string): boolean {
   return (
     canonicalPrincipal(principal) === SYSTEM_PRINCIPAL ||
-    principalMatches(policy.document.operators, principal)
+    principalMatchesDenyList(policy.document.operators, principal)
   );
 }
 
@@ -147,9 +154,17 @@ export function planSubmission(
     expiresAt = new Date(end).toISOString();
   }
 
-  const tier = requestTier(policy, request);
+  // A new identity must not gain governance power; a role trusted from another account goes to the
+  // policy's highest tier, and no auto-approve rule applies to it.
+  const crossAccount =
+    request.kind === 'create-identity'
+      ? reviewNewIdentity(policy, request, requester).crossAccountPrincipals.length > 0
+      : false;
+  const tier = crossAccount
+    ? stricterTier(policy, requestTier(policy, request), highestTier(policy))
+    : requestTier(policy, request);
   const requiredApprovals = tierOrThrow(doc.tiers, tier).approvals;
-  const rule = autoApproveRule(policy, request, requester, identityKey);
+  const rule = crossAccount ? undefined : autoApproveRule(policy, request, requester, identityKey);
   const approvedBy = rule
     ? { basis: `auto-approve:${rule.name}`, action: 'auto-approved' as const }
     : requiredApprovals === 0

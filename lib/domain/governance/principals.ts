@@ -1,4 +1,4 @@
-import { matchesAny } from '../patterns.js';
+import { matchesAny, matchesPrincipalPattern } from '../patterns.js';
 
 /**
  * The principal governance itself acts as: the requester of system revokes (expiry, certification
@@ -28,8 +28,24 @@ export function samePrincipal(a: string, b: string): boolean {
 
 /**
  * True when a policy pattern list matches the caller, as given or in its canonical form, so a policy
- * may list either `role/name` or `assumed-role/name/*` patterns.
+ * may list either `role/name` or `assumed-role/name/*` patterns. Matching is segment-safe (`*` and `?`
+ * never cross `:` or `/`), so an IAM user whose path spells `role/<approver>` is not an approver.
  */
 export function principalMatches(patterns: readonly string[], arn: string): boolean {
-  return matchesAny(patterns, arn) || matchesAny(patterns, canonicalPrincipal(arn));
+  const canonical = canonicalPrincipal(arn);
+  return patterns.some((p) => matchesPrincipalPattern(p, arn) || matchesPrincipalPattern(p, canonical));
+}
+
+/**
+ * For deny lists only (operators: listed principals lose power, never gain it): true when the
+ * segment-safe match holds, or when the generic glob does, so a pattern such as
+ * `arn:aws:sts::*:assumed-role/ops-*` (no trailing `/*`) still covers that role's sessions. Matching
+ * too much here can only take power away.
+ */
+export function principalMatchesDenyList(patterns: readonly string[], arn: string): boolean {
+  return (
+    principalMatches(patterns, arn) ||
+    matchesAny(patterns, arn) ||
+    matchesAny(patterns, canonicalPrincipal(arn))
+  );
 }

@@ -131,6 +131,28 @@ describe('separation of duties (DynamoDB Local)', () => {
     expect(added).toEqual([expect.objectContaining({ entity: 'denied-attempt', code: 'POLICY_DENIED' })]);
   });
 
+  it('never counts an IAM user whose path spells an approver role (segment-safe principal patterns)', async () => {
+    // Arrange: IAM user paths may contain ':' and '/', so these users' ARNs contain `:role/security-approver`
+    const MALLORY = 'arn:aws:iam::111122223333:user/x:role/security-approver/mallory';
+    const MALLORY_2 = 'arn:aws:iam::111122223333:user/y:role/security-approver-2/trent';
+    const pending = await h.gov.submit({ request: adminGrant, requester: ALICE, source: 'api' });
+    // Act
+    const first = await refused(() => h.gov.approve({ id: pending.id, actor: MALLORY }));
+    const second = await refused(() => h.gov.approve({ id: pending.id, actor: MALLORY_2 }));
+    // Assert: both refused as non-approvers; the decision is untouched
+    for (const { error, added, removedOrChanged } of [first, second]) {
+      expect(error).toBeInstanceOf(PolicyDeniedError);
+      expect((error as Error).message).toMatch(/is not an approver for tier "high"/);
+      expect(removedOrChanged).toEqual([]);
+      expect(added.map((i) => i.entity)).toEqual(['denied-attempt']);
+    }
+    expect(await h.decisions.get(pending.id, { consistent: true })).toMatchObject({
+      status: 'pending',
+      approvals: [],
+      version: 1,
+    });
+  });
+
   it('refuses approving a decision that is no longer pending with a conflict and writes nothing', async () => {
     const pending = await h.gov.submit({ request: readOnlyGrant, requester: ALICE, source: 'api' });
     await h.gov.reject({ id: pending.id, actor: CAROL, note: 'use the reporting replica instead' });
