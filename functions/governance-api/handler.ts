@@ -1,8 +1,9 @@
 // AWS permissions this function needs (least privilege, read by infra/):
-//   dynamodb:GetItem, dynamodb:PutItem, dynamodb:UpdateItem, dynamodb:Query, dynamodb:BatchWriteItem,
+//   dynamodb:GetItem, dynamodb:PutItem, dynamodb:UpdateItem, dynamodb:Query,
 //   dynamodb:ConditionCheckItem and dynamodb:TransactWriteItems (TransactWriteItems is authorised
 //   through PutItem/UpdateItem/ConditionCheckItem) on the decisions table and its indexes
-//   (`<table>/index/*`). Nothing else: no IAM, no Secrets Manager, no other table.
+//   (`<table>/index/*`). Not BatchWriteItem (it would also allow deletes): campaign items are written
+//   with TransactWriteItems. Nothing else: no IAM, no Secrets Manager, no other table.
 // Environment: DECISIONS_TABLE_NAME, POLICY_FILE (the policy copied into the bundle).
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';

@@ -4,7 +4,8 @@
 //   states:SendTaskSuccess, states:SendTaskFailure.
 // Environment: DECISIONS_TABLE_NAME, POLICY_FILE.
 // Triggered by an EventBridge rule on source "nhi-gov", detail-type DecisionApproved | DecisionRejected |
-// DecisionCancelled | DecisionRevoked | DecisionExpired.
+// DecisionCancelled only (DecisionRevoked / DecisionExpired never reach it). The stored decision is
+// re-read, so it may already be revoked or expired when a late event arrives: that still fails the task.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import middy from '@middy/core';

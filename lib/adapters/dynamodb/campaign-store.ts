@@ -1,6 +1,5 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -18,9 +17,9 @@ import { queryAll, stripKeys } from './query.js';
 const campaignPk = (id: string) => `CAMPAIGN#${id}`;
 const CAMPAIGN_SK = 'CAMPAIGN';
 const itemSk = (itemId: string) => `ITEM#${itemId}`;
-// BatchWriteItem takes at most 25 requests; unprocessed ones are retried a few times with a short back-off.
-const BATCH = 25;
-const BATCH_ATTEMPTS = 8;
+// TransactWriteItems takes at most 100 actions: 99 item puts and the campaign's own condition or put.
+// (Not BatchWriteItem: granting it would also grant deletes of any item, denied attempts included.)
+const CHUNK = 99;
 
 function campaignItem(c: Campaign): Record<string, unknown> {
   return {
@@ -57,36 +56,47 @@ export class DynamoCampaignStore implements CampaignStore {
     private readonly tableName: string,
   ) {}
 
+  /**
+   * Writes the items in transactions of up to 99, each conditioned on the campaign not existing yet, so
+   * no item of an existing campaign is ever overwritten; the last transaction also puts the campaign
+   * (a campaign of up to 99 items is written atomically). Items left by a failed attempt are invisible
+   * (no campaign lists them) and a retry with the same id rewrites them.
+   */
   async create(campaign: Campaign, items: readonly ReviewItem[]): Promise<void> {
     const parsed = Campaign.parse(campaign);
-    // Items first: the campaign becomes visible (and listable) only once all its items exist.
-    for (let i = 0; i < items.length; i += BATCH) {
-      let requests: Record<string, unknown>[] = items
-        .slice(i, i + BATCH)
-        .map((item) => ({ PutRequest: { Item: reviewItem(ReviewItem.parse(item), parsed.createdAt) } }));
-      for (let attempt = 0; requests.length > 0; attempt++) {
-        if (attempt >= BATCH_ATTEMPTS)
-          throw new ConflictError(`could not store the items of campaign ${parsed.id}; try again`);
-        if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
-        const result = await this.client.send(
-          new BatchWriteCommand({ RequestItems: { [this.tableName]: requests as never } }),
-        );
-        requests = (result.UnprocessedItems?.[this.tableName] ?? []) as Record<string, unknown>[];
+    const puts = items.map((item) => ({
+      Put: { TableName: this.tableName, Item: reviewItem(ReviewItem.parse(item), parsed.createdAt) },
+    }));
+    const notYet = { ConditionExpression: 'attribute_not_exists(pk)' };
+    let offset = 0;
+    do {
+      const chunk = puts.slice(offset, offset + CHUNK);
+      offset += CHUNK;
+      const last = offset >= puts.length;
+      // Items first: the campaign becomes visible (and listable) only with or after all its items.
+      const campaignAction = last
+        ? { Put: { TableName: this.tableName, Item: campaignItem(parsed), ...notYet } }
+        : {
+            ConditionCheck: {
+              TableName: this.tableName,
+              Key: { pk: campaignPk(parsed.id), sk: CAMPAIGN_SK },
+              ...notYet,
+            },
+          };
+      try {
+        await this.client.send(new TransactWriteCommand({ TransactItems: [...chunk, campaignAction] }));
+      } catch (error) {
+        if (error instanceof TransactionCanceledException) {
+          const reason = error.CancellationReasons?.[chunk.length];
+          if (reason?.Code === 'ConditionalCheckFailed')
+            throw new ConflictError(`campaign ${parsed.id} already exists`, { cause: error });
+          throw new ConflictError(`could not store campaign ${parsed.id} (concurrent change); try again`, {
+            cause: error,
+          });
+        }
+        throw error;
       }
-    }
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: campaignItem(parsed),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException)
-        throw new ConflictError(`campaign ${parsed.id} already exists`, { cause: error });
-      throw error;
-    }
+    } while (offset < puts.length);
   }
 
   async get(id: string, options: { consistent?: boolean } = {}): Promise<Campaign | undefined> {

@@ -1,4 +1,7 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { DynamoCampaignStore } from '../../../lib/adapters/dynamodb/campaign-store.js';
+import type { Campaign, ReviewItem } from '../../../lib/domain/certification.js';
 import { ConflictError, SeparationOfDutiesError, ValidationError } from '../../../lib/domain/errors.js';
 import type { IamInventory } from '../../../lib/domain/inventory.js';
 import { ALICE, BOB, CAROL } from '../../support/builders.js';
@@ -152,6 +155,60 @@ describe('certification campaigns (DynamoDB Local)', () => {
         body: { outcome: 'revoke' },
       }),
     ).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it('stores a large campaign without BatchWriteItem and never overwrites the items of an existing one', async () => {
+    // Arrange: a store whose client records every command it sends
+    const sent: string[] = [];
+    const recording = new Proxy(h.tables.doc, {
+      get: (target, prop, receiver) =>
+        prop === 'send'
+          ? (command: { constructor: { name: string } }) => {
+              sent.push(command.constructor.name);
+              return target.send(command as never);
+            }
+          : Reflect.get(target, prop, receiver),
+    }) as DynamoDBDocumentClient;
+    const store = new DynamoCampaignStore(recording, h.tables.names.decisions);
+    const campaign: Campaign = {
+      id: 'c-large-0001',
+      name: 'everything',
+      scope: {},
+      createdBy: CAROL,
+      createdAt: '2026-03-02T09:00:00.000Z',
+      dueAt: '2026-03-16T09:00:00.000Z',
+      status: 'open',
+      policyVersion: h.policy.version,
+      itemCount: 150,
+      completedCount: 0,
+      version: 1,
+    };
+    const items: ReviewItem[] = Array.from({ length: 150 }, (_, i) => ({
+      campaignId: campaign.id,
+      itemId: `item-${String(i).padStart(4, '0')}`,
+      identityKey: `role/svc-${i}`,
+      entitlementKey: 'identity',
+      outcome: 'pending',
+      version: 1,
+    }));
+    // Act
+    await store.create(campaign, items);
+    // Assert: two transactions (99 + 51 items, the second with the campaign), everything readable
+    expect(sent).toEqual(['TransactWriteCommand', 'TransactWriteCommand']);
+    expect(await store.listItems(campaign.id)).toHaveLength(150);
+    expect(await store.get(campaign.id, { consistent: true })).toEqual(campaign);
+
+    // A reviewed item survives an attempt to create the campaign again
+    const reviewed = { ...(items[0] as ReviewItem), outcome: 'keep' as const, reviewer: CAROL, version: 2 };
+    await store.recordReview(reviewed, 1);
+    const before = await snapshot(h.tables);
+    await expect(store.create(campaign, items)).rejects.toThrow(/campaign c-large-0001 already exists/);
+    expect(await snapshot(h.tables)).toEqual(before);
+    expect(await store.getItem(campaign.id, 'item-0000', { consistent: true })).toMatchObject({
+      outcome: 'keep',
+      version: 2,
+    });
+    expect(sent).not.toContain('BatchWriteCommand');
   });
 
   it('refuses a campaign with nothing in scope and writes nothing', async () => {

@@ -87,7 +87,10 @@ describe('fileSystemRevoke', () => {
       requestedAt: '2026-03-02T10:00:00.000Z',
     } as never);
     // Assert: refused as invalid input, naming the field; the grant stays approved
-    await expect(forged).rejects.toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringMatching(/reason/) });
+    await expect(forged).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      message: expect.stringMatching(/reason/),
+    });
     expect(await snapshot(h.tables)).toEqual(before);
     expect((await h.decisions.get(grant.id, { consistent: true }))?.status).toBe('approved');
   });
