@@ -81,12 +81,7 @@ export const RevokeRequestedDetail = z.object({
   schemaVersion: SchemaVersion,
   /** The approved grant, break-glass or exception decision to end. */
   decisionId: Id,
-  reason: z.enum([
-    'jit-expiry',
-    'grant-expired',
-    'exception-expired',
-    'break-glass-expired',
-  ]),
+  reason: z.enum(['jit-expiry', 'grant-expired', 'exception-expired', 'break-glass-expired']),
   /** `system:<component>`, e.g. `system:scheduler`, `system:scanner`. */
   requestedBy: z.string().regex(/^system:[a-z-]+$/),
   requestedAt: IsoTimestamp,
