@@ -6,7 +6,7 @@
 //   ARNs: the only requesters this entry accepts).
 // Invoked by a Step Functions task with `.waitForTaskToken`; infra sets Parameters to
 //   { "taskToken.$": "$$.Task.Token", "request.$": "$.request", "requester": "<state machine role ARN>" }.
-// Anyone allowed lambda:InvokeFunction could put any `requester` in the payload, so it is checked
+// Anyone allowed to invoke the function directly could put any `requester` in the payload, so it is checked
 // against TASK_REQUESTER_ARNS before anything is written.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
