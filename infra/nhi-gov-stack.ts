@@ -1,9 +1,10 @@
-import { Aspects, CfnOutput, type IAspect, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aspects, CfnOutput, type IAspect, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import { AccountPrincipal, CfnRole, PolicyDocument, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct, IConstruct } from 'constructs';
 import { EVENT_SOURCE } from '../lib/domain/events.js';
-import { type NhiGovConfig, SUITE_ROLE_PATH } from './config.js';
+import { type NhiGovConfig, SUITE_ROLE_NAME_PREFIX, SUITE_ROLE_PATH } from './config.js';
 import {
   allowPutEventsFrom,
   busArn,
@@ -19,7 +20,7 @@ import { EventPipes } from './constructs/event-pipes.js';
 import { Governance } from './constructs/governance.js';
 import { kebab } from './constructs/nhi-function.js';
 import { Observability } from './constructs/observability.js';
-import { PermissionsBoundary } from './constructs/permissions-boundary.js';
+import { PermissionsBoundary, SUITE_TAG } from './constructs/permissions-boundary.js';
 import { type NamedTable, Provisioning } from './constructs/provisioning.js';
 import { Rotation } from './constructs/rotation.js';
 import { Scanners } from './constructs/scanners.js';
@@ -84,6 +85,8 @@ export class NhiGovStack extends Stack {
     const logRetention = cfg.logRetentionDays as RetentionDays;
     const { partition } = this;
     Aspects.of(this).add(new SuiteRolePath());
+    // The boundary denies the suite's queues and pipes by this tag (PermissionsBoundary).
+    Tags.of(this).add(SUITE_TAG, this.stackName);
 
     const hasGovernance = part !== 'member';
     const hasExecutors = part !== 'governance';
@@ -107,6 +110,8 @@ export class NhiGovStack extends Stack {
     this.bus = new SuiteBus(this, 'Events', {
       busName:
         part === 'governance' && member ? governanceBusName(cfg.busName, member) : memberBusName(cfg.busName),
+      // The other side's forwarding role puts the suite's events here.
+      peerAccounts: org && member ? [part === 'governance' ? member : org.governanceAccount] : [],
     });
     this.observability = new Observability(this, 'Observability', {
       ...(cfg.alarmTopicArn ? { alarmTopicArn: cfg.alarmTopicArn } : {}),
@@ -136,6 +141,10 @@ export class NhiGovStack extends Stack {
       this.boundary = new PermissionsBoundary(this, 'Boundary', {
         ...(cfg.permissionsBoundaryArn ? { existingArn: cfg.permissionsBoundaryArn } : {}),
         protectedTableArns: Object.values(this.data.tables).map((t) => t.tableArn),
+        managedPath: cfg.managedPath,
+        secretPrefix: cfg.secretPrefix,
+        scheduleGroupName: cfg.scheduleGroupName,
+        bus: this.bus.bus,
       });
       this.provisioning = new Provisioning(this, 'Provisioning', {
         managedPath: cfg.managedPath,
@@ -217,6 +226,18 @@ export class NhiGovStack extends Stack {
       ...(this.scanners ? [this.scanners.scan] : []),
     ];
     for (const f of functions) this.observability.watchFunction(f);
+    if (this.boundary) {
+      // One executing stack per account and region: its functions are named like their roles, so the
+      // boundary denies them by name (a reference to provision's ARN would be a cycle: provision is told
+      // the boundary's ARN).
+      for (const f of functions) {
+        const cfn = f.fn.node.defaultChild as CfnFunction;
+        // An unnamed function's name is a lazy token that resolves to nothing (CloudFormation names it).
+        if (this.resolve(cfn.functionName) === undefined) {
+          cfn.functionName = `${SUITE_ROLE_NAME_PREFIX}${kebab(f.functionId)}-${this.region}`;
+        }
+      }
+    }
     for (const { label, queue } of [
       ...this.bus.deadLetterQueues,
       ...this.pipes.deadLetterQueues,
@@ -233,6 +254,8 @@ export class NhiGovStack extends Stack {
       new CfnOutput(this, `${name[0]?.toUpperCase()}${name.slice(1)}TableName`, { value: table.tableName });
     }
     new CfnOutput(this, 'EventBusName', { value: this.bus.bus.eventBusName });
+    // Last: the boundary denies every queue, pipe, rule, schedule, state machine and key of the stack.
+    this.boundary?.protectSuiteResources(this);
     if (this.boundary) new CfnOutput(this, 'PermissionsBoundaryArn', { value: this.boundary.arn });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.observability.topic.topicArn });
   }

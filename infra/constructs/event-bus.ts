@@ -1,15 +1,36 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { EventBus, type EventPattern, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EVENT_SOURCE } from '../../lib/domain/events.js';
+import { SUITE_ROLE_NAME_PREFIX, SUITE_ROLE_PATH } from '../config.js';
 import { deadLetterQueue } from './dead-letter-queue.js';
 import type { NhiFunction } from './nhi-function.js';
 
 export interface SuiteBusProps {
   readonly busName: string;
+  /**
+   * Accounts besides this one whose suite roles may put `nhi-gov` events on this bus: in the
+   * multi-account option, the other side's forwarding rule role.
+   */
+  readonly peerAccounts?: readonly string[];
 }
+
+/** Sid of the bus policy statement that refuses `nhi-gov` events from anyone but the suite's roles. */
+export const ONLY_SUITE_ROLES_SID = 'OnlySuiteRolesPublishSuiteEvents';
+
+/**
+ * The role ARNs that may publish `nhi-gov` events: every role of the suite is under the suite's role
+ * path (functions, pipes, the JIT scheduler, the forwarding rules); function roles are also named
+ * `nhi-gov-*`.
+ */
+export const suitePublisherArns = (partition: string, accounts: readonly string[]) =>
+  accounts.flatMap((account) => [
+    `arn:${partition}:iam::${account}:role${SUITE_ROLE_PATH}*`,
+    `arn:${partition}:iam::${account}:role/${SUITE_ROLE_NAME_PREFIX}*`,
+  ]);
 
 export interface RouteProps {
   readonly description: string;
@@ -30,6 +51,25 @@ export class SuiteBus extends Construct {
   constructor(scope: Construct, id: string, props: SuiteBusProps) {
     super(scope, id);
     this.bus = new EventBus(this, 'Bus', { eventBusName: props.busName, description: 'nhi-gov events' });
+    // Governance trusts `nhi-gov` events (RevokeRequested, outcomes) as the suite's own: an explicit Deny
+    // in the bus policy refuses them from any other principal, in this account too, whatever its IAM
+    // policy allows. Other sources (ticketing AccessRequested) are untouched.
+    const { account, partition } = Stack.of(this);
+    this.bus.addToResourcePolicy(
+      new PolicyStatement({
+        sid: ONLY_SUITE_ROLES_SID,
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ['events:PutEvents'],
+        resources: [this.bus.eventBusArn],
+        conditions: {
+          StringEquals: { 'events:source': EVENT_SOURCE },
+          ArnNotLike: {
+            'aws:PrincipalArn': suitePublisherArns(partition, [account, ...(props.peerAccounts ?? [])]),
+          },
+        },
+      }),
+    );
     // A year of the suite's own events can be replayed after an incident (invariant 8: nothing approved is lost).
     this.bus.archive('Archive', {
       description: 'nhi-gov events, replayable',

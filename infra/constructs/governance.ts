@@ -7,8 +7,10 @@ import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { FUNCTION_ENV } from '../../lib/config/functions.js';
 import { ENV } from '../../lib/config/tables.js';
 import { EVENT_SOURCE } from '../../lib/domain/events.js';
+import { SUITE_ROLE_NAME_PREFIX, SUITE_ROLE_PATH } from '../config.js';
 import type { SuiteBus } from './event-bus.js';
 import { acknowledgeIndexQueries, acknowledgeWildcard, nagPseudo } from './nag-helpers.js';
 import { NhiFunction } from './nhi-function.js';
@@ -22,6 +24,13 @@ export interface GovernanceProps {
   readonly ticketingSources: readonly string[];
   readonly logRetention: RetentionDays;
 }
+
+/**
+ * The governance-task requester list of a stack without a workflow: a role under the suite's path that
+ * the suite never creates (the provisioning role and the boundary keep every executor off that path).
+ */
+export const noWorkflowRequester = (partition: string, account: string) =>
+  `arn:${partition}:iam::${account}:role${SUITE_ROLE_PATH}${SUITE_ROLE_NAME_PREFIX}no-workflow-deployed`;
 
 /** What each governance function may do on the decisions table (from each handler's header): never delete. */
 export const GOVERNANCE_DECISIONS_ACTIONS = {
@@ -79,6 +88,13 @@ export class Governance extends Construct {
     });
     this.task = new NhiFunction(this, 'Task', {
       ...common,
+      environment: {
+        ...env,
+        // The requester is a field of the invocation payload, so the task files only for the roles listed
+        // here (WorkflowExample lists its role). Without a workflow in this stack it lists one reserved
+        // name under the suite's role path that no workflow has: every requester is refused.
+        [FUNCTION_ENV.taskRequesterArns]: noWorkflowRequester(partition, account),
+      },
       id: 'governanceTask',
       description: 'Step Functions task: submit a request and keep the task token on the decision',
       asynchronous: false,

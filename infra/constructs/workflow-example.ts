@@ -19,6 +19,7 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { CallAwsService, LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { FUNCTION_ENV } from '../../lib/config/functions.js';
 import { COMPLETE_ACTION } from '../../lib/domain/execution.js';
 import type { NhiFunction } from './nhi-function.js';
 
@@ -35,7 +36,9 @@ export interface WorkflowExampleProps {
  * polling the append-only trail with a consistent read.
  *
  * Input: `{ "request": <DecisionRequest> }`. The requester governance records is this state machine's
- * role, set here in the definition, never taken from the input.
+ * role, set here in the definition, never taken from the input, and the only requester governance-task
+ * accepts (its TASK_REQUESTER_ARNS). Whoever may call states:StartExecution on this state machine files
+ * requests as this role: allow it to non-approver pipeline principals only (docs/deploy.md).
  */
 export class WorkflowExample extends Construct {
   readonly stateMachine: StateMachine;
@@ -62,6 +65,8 @@ export class WorkflowExample extends Construct {
       resultPath: '$.decision',
       taskTimeout: Timeout.duration(Duration.days(7)),
     });
+    // The same value: governance-task files only for the requesters in TASK_REQUESTER_ARNS.
+    props.governanceTask.fn.addEnvironment(FUNCTION_ENV.taskRequesterArns, this.role.roleArn);
     const notApproved = new Fail(this, 'NotApproved', {
       error: 'DecisionNotApproved',
       causePath: JsonPath.stringAt('$.failure.Cause'),
