@@ -32,7 +32,7 @@ export interface GovernanceProps {
 export const noWorkflowRequester = (partition: string, account: string) =>
   `arn:${partition}:iam::${account}:role${SUITE_ROLE_PATH}${SUITE_ROLE_NAME_PREFIX}no-workflow-deployed`;
 
-/** What each governance function may do on the decisions table (from each handler's header): never delete. */
+/** What each governance function may do on the decisions table (from each handler's header): never delete, so no BatchWriteItem (it allows DeleteRequest). */
 export const GOVERNANCE_DECISIONS_ACTIONS = {
   governanceApi: [
     'dynamodb:GetItem',
@@ -40,7 +40,6 @@ export const GOVERNANCE_DECISIONS_ACTIONS = {
     'dynamodb:PutItem',
     'dynamodb:UpdateItem',
     'dynamodb:ConditionCheckItem',
-    'dynamodb:BatchWriteItem',
   ],
   governanceTask: [
     'dynamodb:GetItem',
