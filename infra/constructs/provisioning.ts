@@ -14,7 +14,7 @@ import type { SuiteBus } from './event-bus.js';
 import { acknowledgeIndexQueries, acknowledgeWildcard, nagPseudo } from './nag-helpers.js';
 import { NhiFunction } from './nhi-function.js';
 import type { PermissionsBoundary } from './permissions-boundary.js';
-import { type TableRef, tableStatement } from './table-access.js';
+import { executorTableStatements, type TableRef } from './table-access.js';
 
 /** A table the function is told about by name (a table ARN for a table in another account). */
 export interface NamedTable extends TableRef {
@@ -285,7 +285,7 @@ export class Provisioning extends Construct {
         conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
       }),
     );
-    p.allow(tableStatement('ReReadDecisions', props.decisions, ['dynamodb:GetItem']));
+    for (const statement of executorTableStatements(props)) p.allow(statement);
     // Other in-force grants of the same entitlement, when a grant ends: one index, read-only.
     p.allow(
       new PolicyStatement({
@@ -293,20 +293,6 @@ export class Provisioning extends Construct {
         actions: ['dynamodb:Query'],
         resources: [`${props.decisions.tableArn}/index/${INDEX.decisionsByIdentity}`],
       }),
-    );
-    p.allow(
-      tableStatement('AppendExecutions', props.executions, ['dynamodb:PutItem', 'dynamodb:Query'], {
-        indexes: true,
-      }),
-    );
-    p.allow(tableStatement('Findings', props.findings, ['dynamodb:PutItem', 'dynamodb:GetItem']));
-    p.allow(
-      tableStatement('Idempotency', props.idempotency, [
-        'dynamodb:GetItem',
-        'dynamodb:PutItem',
-        'dynamodb:UpdateItem',
-        'dynamodb:DeleteItem',
-      ]),
     );
     p.allow(
       new PolicyStatement({

@@ -16,7 +16,7 @@ import type { SuiteBus } from './event-bus.js';
 import { acknowledgeIndexQueries, acknowledgeWildcard, nagPseudo } from './nag-helpers.js';
 import { NhiFunction } from './nhi-function.js';
 import type { NamedTable } from './provisioning.js';
-import { tableStatement } from './table-access.js';
+import { executorTableStatements } from './table-access.js';
 
 export interface RotationProps {
   readonly managedPath: string;
@@ -101,21 +101,7 @@ export class Rotation extends Construct {
         resources: [managedUsers],
       }),
     );
-    r.allow(tableStatement('ReReadDecisions', props.decisions, ['dynamodb:GetItem']));
-    r.allow(
-      tableStatement('AppendExecutions', props.executions, ['dynamodb:PutItem', 'dynamodb:Query'], {
-        indexes: true,
-      }),
-    );
-    r.allow(tableStatement('Findings', props.findings, ['dynamodb:GetItem', 'dynamodb:PutItem']));
-    r.allow(
-      tableStatement('Idempotency', props.idempotency, [
-        'dynamodb:GetItem',
-        'dynamodb:PutItem',
-        'dynamodb:UpdateItem',
-        'dynamodb:DeleteItem',
-      ]),
-    );
+    for (const statement of executorTableStatements(props)) r.allow(statement);
     r.allow(
       new PolicyStatement({
         sid: 'PutOnBus',

@@ -21,3 +21,32 @@ export function tableStatement(
     resources: options.indexes ? [table.tableArn, `${table.tableArn}/index/*`] : [table.tableArn],
   });
 }
+
+/** The tables both executors (provision and rotate) work with. */
+export interface ExecutorTables {
+  readonly decisions: TableRef;
+  readonly executions: TableRef;
+  readonly findings: TableRef;
+  readonly idempotency: TableRef;
+}
+
+/**
+ * What every executor needs of the tables, and no more: re-read a decision (GetItem only: executors
+ * never write decisions), append to the execution trail (PutItem and Query: never UpdateItem or
+ * DeleteItem), open findings, and keep Powertools idempotency records.
+ */
+export function executorTableStatements(tables: ExecutorTables): PolicyStatement[] {
+  return [
+    tableStatement('ReReadDecisions', tables.decisions, ['dynamodb:GetItem']),
+    tableStatement('AppendExecutions', tables.executions, ['dynamodb:PutItem', 'dynamodb:Query'], {
+      indexes: true,
+    }),
+    tableStatement('Findings', tables.findings, ['dynamodb:GetItem', 'dynamodb:PutItem']),
+    tableStatement('Idempotency', tables.idempotency, [
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+    ]),
+  ];
+}
