@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FindingType } from './finding.js';
 import { IsoTimestamp, Severity } from './primitives.js';
+import { median, percentile } from './stats.js';
 
 /**
  * The day's numbers, stored by every scan (findings table, `pk = METRICS`, `sk = DAY#<YYYY-MM-DD>`)
@@ -94,12 +95,10 @@ export function dayOf(at: Date | string): Day {
 /** Median, p95 (nearest rank) and max of some durations. */
 export function durationStats(values: readonly number[]): DurationStats {
   if (values.length === 0) return { count: 0 };
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = (p: number) => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] as number;
-  const mid = sorted.length / 2;
-  const median =
-    sorted.length % 2 === 1
-      ? (sorted[Math.floor(mid)] as number)
-      : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-  return { count: sorted.length, medianMs: median, p95Ms: rank(0.95), maxMs: sorted.at(-1) as number };
+  return {
+    count: values.length,
+    medianMs: median(values) as number,
+    p95Ms: percentile(values, 95) as number,
+    maxMs: percentile(values, 100) as number,
+  };
 }

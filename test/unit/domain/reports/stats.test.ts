@@ -9,9 +9,8 @@ import {
   distribution,
   EXCEPTION_AGE_BUCKETS,
   FINDING_AGE_BUCKETS,
-  median,
-  percentile,
 } from '../../../../lib/domain/reports/stats.js';
+import { median, percentile } from '../../../../lib/domain/stats.js';
 
 describe('median', () => {
   it('takes the middle value of an odd count and the mean of the two middle values of an even count', () => {
