@@ -4,7 +4,7 @@ import { type Command, Option } from 'commander';
 import { NotFoundError } from '../../domain/errors.js';
 import { identityKey, parseIdentity } from '../../domain/identity.js';
 import { Id, type Severity } from '../../domain/primitives.js';
-import { type ProgressFn, reachesSeverity } from '../../domain/reports/common.js';
+import type { ProgressFn } from '../../domain/reports/common.js';
 import { type GateableReport, gateSeverities } from '../../domain/reports/fail-on.js';
 import {
   auditReport,
@@ -17,9 +17,9 @@ import {
   reviewsReport,
   violationsReport,
 } from '../../domain/reports/queries.js';
-import { type CliIo, EXIT, UsageError } from '../io.js';
+import { enforceFailOn } from '../fail-on.js';
+import { type CliIo, UsageError } from '../io.js';
 import { type Stores, withLocalStores } from '../local-store.js';
-import { ExitCode } from '../main.js';
 import { OUTPUT_FORMATS } from '../output.js';
 import { type RemoteOptions, wantsRemote, withRemoteStores } from '../remote-store.js';
 import {
@@ -96,16 +96,7 @@ function deliver(io: CliIo, report: AnyReport, options: CommonOptions & { failOn
   } else {
     io.stdout.write(text);
   }
-  if (options.failOn) {
-    const severities = gateSeverities(report as GateableReport);
-    if (reachesSeverity(severities, options.failOn)) {
-      const n = severities.filter((s) => reachesSeverity([s], options.failOn as Severity)).length;
-      io.stderr.write(
-        `nhi-gov: ${n} open ${n === 1 ? 'finding' : 'findings'} at or above ${options.failOn} (--fail-on)\n`,
-      );
-      throw new ExitCode(EXIT.failOn);
-    }
-  }
+  enforceFailOn(io, gateSeverities(report as GateableReport), options.failOn);
 }
 
 type Read = (sources: ReportSources, progress: ProgressFn) => Promise<AnyReport>;

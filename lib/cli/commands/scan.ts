@@ -7,13 +7,13 @@ import { readSnapshot } from '../../adapters/snapshot/read-snapshot.js';
 import { fixedClock } from '../../adapters/system.js';
 import { DEFAULT_POLICY_PATH, loadPolicyFile } from '../../config/policy-file.js';
 import type { Finding } from '../../domain/finding.js';
-import { SEVERITY_RANK, Severity } from '../../domain/primitives.js';
+import { Severity } from '../../domain/primitives.js';
 import { runScan, type ScanResult } from '../../domain/scanning/run-scan.js';
 import { parseOrThrow } from '../../domain/validation.js';
+import { enforceFailOn } from '../fail-on.js';
 import { localGovernance } from '../governance-context.js';
-import { type CliIo, EXIT } from '../io.js';
+import type { CliIo } from '../io.js';
 import { withLocalStores } from '../local-store.js';
-import { ExitCode } from '../main.js';
 import { type Column, escapeHtml, OUTPUT_FORMATS, renderCsv, renderJson, renderTable } from '../output.js';
 import type { RegisterCommand } from './index.js';
 
@@ -246,18 +246,11 @@ async function scanCommand(io: CliIo, raw: Record<string, unknown>): Promise<voi
   for (const failure of result.revokes.failed) {
     io.stderr.write(`nhi-gov: could not file a system revoke for ${failure.decisionId}: ${failure.error}\n`);
   }
-  if (options.failOn) {
-    const threshold = SEVERITY_RANK[options.failOn];
-    const n = result.findings.filter(
-      (f) => f.status === 'open' && SEVERITY_RANK[f.severity] >= threshold,
-    ).length;
-    if (n > 0) {
-      io.stderr.write(
-        `nhi-gov: ${n} open ${n === 1 ? 'finding' : 'findings'} at or above ${options.failOn} (--fail-on)\n`,
-      );
-      throw new ExitCode(EXIT.failOn);
-    }
-  }
+  enforceFailOn(
+    io,
+    result.findings.filter((f) => f.status === 'open').map((f) => f.severity),
+    options.failOn,
+  );
 }
 
 /** `nhi-gov scan`: the scanners over snapshot files, on the embedded store. */

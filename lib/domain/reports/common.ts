@@ -86,9 +86,3 @@ export function compareFindings(
     a.id.localeCompare(b.id)
   );
 }
-
-/** True when any of the severities reaches the threshold: the `--fail-on` rule. */
-export function reachesSeverity(severities: Iterable<Severity>, threshold: Severity): boolean {
-  for (const s of severities) if (SEVERITY_RANK[s] >= SEVERITY_RANK[threshold]) return true;
-  return false;
-}
