@@ -21,9 +21,10 @@ import { Governance } from './constructs/governance.js';
 import { kebab } from './constructs/nhi-function.js';
 import { Observability } from './constructs/observability.js';
 import { PermissionsBoundary, SUITE_TAG } from './constructs/permissions-boundary.js';
-import { type NamedTable, Provisioning } from './constructs/provisioning.js';
+import { Provisioning } from './constructs/provisioning.js';
 import { Rotation } from './constructs/rotation.js';
 import { Scanners } from './constructs/scanners.js';
+import type { NamedTable } from './constructs/table-access.js';
 import { WorkflowExample } from './constructs/workflow-example.js';
 
 /**

@@ -6,7 +6,7 @@ import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FUNCTION_ENV } from '../../lib/config/functions.js';
-import { ENV, INDEX } from '../../lib/config/tables.js';
+import { INDEX } from '../../lib/config/tables.js';
 import { EVENT_SOURCE } from '../../lib/domain/events.js';
 import { SUITE_ROLE_NAME_PREFIX, SUITE_ROLE_PATH } from '../config.js';
 import { deadLetterQueue } from './dead-letter-queue.js';
@@ -14,12 +14,7 @@ import type { SuiteBus } from './event-bus.js';
 import { acknowledgeIndexQueries, acknowledgeWildcard, nagPseudo } from './nag-helpers.js';
 import { NhiFunction } from './nhi-function.js';
 import type { PermissionsBoundary } from './permissions-boundary.js';
-import { executorTableStatements, type TableRef } from './table-access.js';
-
-/** A table the function is told about by name (a table ARN for a table in another account). */
-export interface NamedTable extends TableRef {
-  readonly tableName: string;
-}
+import { executorTableEnvironment, executorTableStatements, type NamedTable } from './table-access.js';
 
 export interface ProvisioningProps {
   readonly managedPath: string;
@@ -162,10 +157,7 @@ export class Provisioning extends Construct {
       timeout: Duration.minutes(2),
       logRetention: props.logRetention,
       environment: {
-        [ENV.decisionsTable]: props.decisions.tableName,
-        [ENV.executionsTable]: props.executions.tableName,
-        [ENV.findingsTable]: props.findings.tableName,
-        [ENV.idempotencyTable]: props.idempotency.tableName,
+        ...executorTableEnvironment(props),
         [FUNCTION_ENV.eventBusName]: props.bus.bus.eventBusName,
         [FUNCTION_ENV.managedPath]: path,
         [FUNCTION_ENV.permissionsBoundaryArn]: props.boundary.arn,

@@ -9,14 +9,12 @@ import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cd
 import { CallAwsService } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { FUNCTION_ENV } from '../../lib/config/functions.js';
-import { ENV } from '../../lib/config/tables.js';
 import { EVENT_SOURCE } from '../../lib/domain/events.js';
 import { deadLetterQueue } from './dead-letter-queue.js';
 import type { SuiteBus } from './event-bus.js';
 import { acknowledgeIndexQueries, acknowledgeWildcard, nagPseudo } from './nag-helpers.js';
 import { NhiFunction } from './nhi-function.js';
-import type { NamedTable } from './provisioning.js';
-import { executorTableStatements } from './table-access.js';
+import { executorTableEnvironment, executorTableStatements, type NamedTable } from './table-access.js';
 
 export interface RotationProps {
   readonly managedPath: string;
@@ -61,10 +59,7 @@ export class Rotation extends Construct {
       timeout: Duration.minutes(2),
       logRetention: props.logRetention,
       environment: {
-        [ENV.decisionsTable]: props.decisions.tableName,
-        [ENV.executionsTable]: props.executions.tableName,
-        [ENV.findingsTable]: props.findings.tableName,
-        [ENV.idempotencyTable]: props.idempotency.tableName,
+        ...executorTableEnvironment(props),
         [FUNCTION_ENV.eventBusName]: props.bus.bus.eventBusName,
         [FUNCTION_ENV.managedPath]: props.managedPath,
         [FUNCTION_ENV.secretPrefix]: props.secretPrefix,

@@ -12,7 +12,7 @@ import { deadLetterQueue } from './dead-letter-queue.js';
 import type { SuiteBus } from './event-bus.js';
 import { acknowledgeIndexQueries, acknowledgeWildcard, nagRender } from './nag-helpers.js';
 import { NhiFunction } from './nhi-function.js';
-import type { NamedTable } from './provisioning.js';
+import type { NamedTable } from './table-access.js';
 import { tableStatement } from './table-access.js';
 
 export interface ScannersProps {

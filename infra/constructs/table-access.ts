@@ -1,4 +1,5 @@
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { ENV } from '../../lib/config/tables.js';
 
 /** A table's ARN and, when the statement needs its indexes, `<arn>/index/*`. */
 export interface TableRef {
@@ -22,12 +23,30 @@ export function tableStatement(
   });
 }
 
+/**
+ * A table a function is told about by name (environment) and reached by ARN (policy); the name is the
+ * table's ARN when the table lives in another account (the multi-account decisions table).
+ */
+export interface NamedTable extends TableRef {
+  readonly tableName: string;
+}
+
 /** The tables both executors (provision and rotate) work with. */
 export interface ExecutorTables {
-  readonly decisions: TableRef;
-  readonly executions: TableRef;
-  readonly findings: TableRef;
-  readonly idempotency: TableRef;
+  readonly decisions: NamedTable;
+  readonly executions: NamedTable;
+  readonly findings: NamedTable;
+  readonly idempotency: NamedTable;
+}
+
+/** The table names every executor reads from its environment (lib/config/tables.ts ENV). */
+export function executorTableEnvironment(tables: ExecutorTables): Record<string, string> {
+  return {
+    [ENV.decisionsTable]: tables.decisions.tableName,
+    [ENV.executionsTable]: tables.executions.tableName,
+    [ENV.findingsTable]: tables.findings.tableName,
+    [ENV.idempotencyTable]: tables.idempotency.tableName,
+  };
 }
 
 /**
