@@ -1,34 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, inject, it } from 'vitest';
-import type { CliIo } from '../../../lib/cli/io.js';
-import { run } from '../../../lib/cli/main.js';
+import { describe, expect, it } from 'vitest';
 import { ALICE, BOB, CAROL } from '../../support/builders.js';
+import { localCliEnv, runCli } from '../../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nhi-gov-cli-'));
 const EXAMPLES = fileURLToPath(new URL('../../../examples/', import.meta.url));
-const env = {
-  NHI_GOV_DYNAMODB_ENDPOINT: inject('dynamoEndpoint'),
-  NHI_GOV_TABLE_PREFIX: `cli-${randomUUID().slice(0, 8)}`,
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-};
+const env = localCliEnv('cli');
 
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    env,
-    cwd: dir,
-    now: () => new Date('2026-03-02T09:00:00.000Z'),
-  };
-  const code = await run(argv, io);
-  return { code, stdout, stderr };
-}
+const cli = (...argv: string[]) => runCli(argv, { env, cwd: dir, now: '2026-03-02T09:00:00.000Z' });
 
 writeFileSync(
   join(dir, 'request.json'),

@@ -1,17 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { documentClient, localDynamoClient } from '../../../lib/adapters/dynamodb/client.js';
 import { ensureTables } from '../../../lib/adapters/dynamodb/create-tables.js';
 import { DynamoDecisionStore } from '../../../lib/adapters/dynamodb/decision-store.js';
-import type { CliIo } from '../../../lib/cli/io.js';
-import { run } from '../../../lib/cli/main.js';
 import { localTableNames } from '../../../lib/config/tables.js';
 import type { Decision } from '../../../lib/domain/decision.js';
 import { aDecision } from '../../support/builders.js';
+import { localCliEnv, runCli } from '../../support/cli.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../../examples/', import.meta.url));
 const SNAPSHOT = [
@@ -29,16 +27,10 @@ const TRUST = {
   ],
 };
 
-function freshEnv(): Record<string, string> {
-  return {
-    NHI_GOV_DYNAMODB_ENDPOINT: inject('dynamoEndpoint'),
-    NHI_GOV_TABLE_PREFIX: `plan-${randomUUID().slice(0, 8)}`,
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  };
-}
+const freshEnv = () => localCliEnv('plan');
 
-async function seed(env: Record<string, string>, decisions: readonly Decision[]) {
-  const client = localDynamoClient(env.NHI_GOV_DYNAMODB_ENDPOINT as string);
+async function seed(env: ReturnType<typeof freshEnv>, decisions: readonly Decision[]) {
+  const client = localDynamoClient(env.NHI_GOV_DYNAMODB_ENDPOINT);
   const names = localTableNames(env.NHI_GOV_TABLE_PREFIX);
   await ensureTables(client, names);
   const store = new DynamoDecisionStore(documentClient(client), names.decisions);
@@ -46,21 +38,9 @@ async function seed(env: Record<string, string>, decisions: readonly Decision[])
   client.destroy();
 }
 
-function cli(env: Record<string, string>) {
+function cli(env: ReturnType<typeof freshEnv>) {
   const dir = mkdtempSync(join(tmpdir(), 'nhi-gov-plan-'));
-  return async (...argv: string[]) => {
-    let stdout = '';
-    let stderr = '';
-    const io: CliIo = {
-      stdout: { write: (s: string) => (stdout += s) },
-      stderr: { write: (s: string) => (stderr += s) },
-      env,
-      cwd: dir,
-      now: () => new Date(NOW),
-    };
-    const code = await run(argv, io);
-    return { code, stdout, stderr };
-  };
+  return (...argv: string[]) => runCli(argv, { env, cwd: dir, now: NOW });
 }
 
 /** An approved decision, decided at `at`. */

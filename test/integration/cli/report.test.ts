@@ -7,41 +7,19 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { LOCAL_CREDENTIALS, localDynamoClient } from '../../../lib/adapters/dynamodb/client.js';
 import { ensureTables } from '../../../lib/adapters/dynamodb/create-tables.js';
-import type { CliIo } from '../../../lib/cli/io.js';
 import { storesFor } from '../../../lib/cli/local-store.js';
-import { run } from '../../../lib/cli/main.js';
 import { localTableNames } from '../../../lib/config/tables.js';
+import { runCli } from '../../support/cli.js';
 import { NOW, SEEDED, seed } from '../reports/seed.js';
-
-interface Captured {
-  readonly io: CliIo;
-  readonly out: () => string;
-  readonly err: () => string;
-}
-
-function fakeIo(prefix: string, options: { tty?: boolean } = {}): Captured {
-  let out = '';
-  let err = '';
-  return {
-    io: {
-      stdout: { write: (t: string) => (out += t), isTTY: options.tty ?? false },
-      stderr: { write: (t: string) => (err += t), isTTY: options.tty ?? false },
-      env: { NHI_GOV_DYNAMODB_ENDPOINT: inject('dynamoEndpoint'), NHI_GOV_TABLE_PREFIX: prefix },
-      cwd: mkdtempSync(join(tmpdir(), 'nhi-gov-report-')),
-      now: () => NOW,
-    },
-    out: () => out,
-    err: () => err,
-  };
-}
 
 const newPrefix = () => `r-${randomUUID().slice(0, 8)}`;
 let seeded: string;
 
 async function report(argv: string[], prefix = seeded, options: { tty?: boolean } = {}) {
-  const c = fakeIo(prefix, options);
-  const code = await run(['report', ...argv], c.io);
-  return { code, out: c.out(), err: c.err(), cwd: c.io.cwd };
+  const env = { NHI_GOV_DYNAMODB_ENDPOINT: inject('dynamoEndpoint'), NHI_GOV_TABLE_PREFIX: prefix };
+  const cwd = mkdtempSync(join(tmpdir(), 'nhi-gov-report-'));
+  const r = await runCli(['report', ...argv], { env, cwd, now: NOW, ...options });
+  return { code: r.code, out: r.stdout, err: r.stderr, cwd };
 }
 
 beforeAll(async () => {

@@ -1,19 +1,17 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { documentClient, localDynamoClient } from '../../../lib/adapters/dynamodb/client.js';
 import { ensureTables } from '../../../lib/adapters/dynamodb/create-tables.js';
 import { DynamoDecisionStore } from '../../../lib/adapters/dynamodb/decision-store.js';
 import { DynamoFindingStore } from '../../../lib/adapters/dynamodb/finding-store.js';
 import { toCredentialReportCsv, toGaadJson } from '../../../lib/adapters/snapshot/write-snapshot.js';
-import type { CliIo } from '../../../lib/cli/io.js';
-import { run } from '../../../lib/cli/main.js';
 import { localTableNames } from '../../../lib/config/tables.js';
 import type { IamInventory } from '../../../lib/domain/inventory.js';
 import { aDecision, BOB } from '../../support/builders.js';
+import { localCliEnv, runCli } from '../../support/cli.js';
 import { anInventory, aRole, aUser, daysAgo } from '../../support/fakes/iam-read.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../../examples/', import.meta.url));
@@ -26,28 +24,10 @@ const EXAMPLE = [
 const EXAMPLE_AS_OF = '2026-03-01T00:00:00Z';
 const AS_OF = '2026-03-01T12:00:00Z';
 
-function freshEnv() {
-  return {
-    NHI_GOV_DYNAMODB_ENDPOINT: inject('dynamoEndpoint'),
-    NHI_GOV_TABLE_PREFIX: `scan-${randomUUID().slice(0, 8)}`,
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  };
-}
+const freshEnv = () => localCliEnv('scan');
 
 function cliIn(dir: string, env = freshEnv()) {
-  return async (...argv: string[]) => {
-    let stdout = '';
-    let stderr = '';
-    const io: CliIo = {
-      stdout: { write: (s: string) => (stdout += s) },
-      stderr: { write: (s: string) => (stderr += s) },
-      env,
-      cwd: dir,
-      now: () => new Date('2026-03-02T09:00:00Z'),
-    };
-    const code = await run(argv, io);
-    return { code, stdout, stderr };
-  };
+  return (...argv: string[]) => runCli(argv, { env, cwd: dir, now: '2026-03-02T09:00:00Z' });
 }
 
 function stores(env: ReturnType<typeof freshEnv>) {
