@@ -1,5 +1,6 @@
 // Writes the JSON Schemas generated from the zod schemas: docs/schemas/request.schema.json (what
-// `POST /requests`, `nhi-gov request --file` and AccessRequested take) and one
+// `POST /requests`, `nhi-gov request --file` and AccessRequested take), docs/schemas/finding.schema.json
+// (the one shape of a finding in scan and report output) and one
 // docs/schemas/events/<DetailType>.schema.json per bus event detail. Run with `npm run schemas`;
 // test/unit/domain/governance/schemas.test.ts fails when the committed files are out of date.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -7,13 +8,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { EVENT_DETAIL_SCHEMAS } from '../lib/domain/events.js';
+import { FindingProjection } from '../lib/domain/finding-projection.js';
 import { DecisionRequest } from '../lib/domain/request.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-function schemaText(schema: z.ZodType, id: string, title: string): string {
-  // `input`: what a producer may send (fields with defaults may be omitted).
-  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' });
+function schemaText(schema: z.ZodType, id: string, title: string, io: 'input' | 'output' = 'input'): string {
+  // `input`: what a producer may send (fields with defaults may be omitted); `output`: what nhi-gov prints.
+  const json = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' });
   return `${JSON.stringify({ $id: id, title, ...json }, null, 2)}\n`;
 }
 
@@ -24,6 +26,12 @@ export function renderSchemas(): Record<string, string> {
       DecisionRequest,
       'urn:nhi-gov:schema:request',
       'nhi-gov decision request',
+    ),
+    'docs/schemas/finding.schema.json': schemaText(
+      FindingProjection,
+      'urn:nhi-gov:schema:finding',
+      'nhi-gov finding (scan and report output)',
+      'output',
     ),
   };
   for (const [detailType, schema] of Object.entries(EVENT_DETAIL_SCHEMAS)) {

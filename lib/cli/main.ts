@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { AppError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { COMMANDS } from './commands/index.js';
 import { type CliIo, EXIT, processIo, UsageError } from './io.js';
+import { examples } from './options.js';
 
 /** Thrown by a command to end with a given exit code after printing its output (e.g. `--fail-on`). */
 export class ExitCode extends Error {
@@ -17,6 +18,19 @@ export function buildProgram(io: CliIo): Command {
     )
     .version(process.env.npm_package_version ?? '0.1.0')
     .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      `${examples(
+        'npm start                      # scan the example account into the local store',
+        'nhi-gov scan --gaad gaad.json --credential-report report.csv',
+        'nhi-gov report overview --format html -o nhi-gov.html',
+        'nhi-gov request --as arn:aws:iam::111122223333:role/team-lead-alice --file request.json',
+        'nhi-gov approve <id> --as arn:aws:iam::111122223333:role/security-approver-bob',
+        'nhi-gov report findings --fail-on high   # CI gate',
+      )}
+Every command takes --help. Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage or input
+error, 3 refused or unexpected error. See docs/cli.md.`,
+    )
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),

@@ -26,6 +26,22 @@ export interface RemoteOptions {
 
 export type RemoteTableNames = Readonly<Record<keyof typeof STACK_OUTPUTS, string>>;
 
+/**
+ * Missing credentials or region: one cause, one exit code (2, usage or input error), whether the SDK
+ * met it reading the stack (`--stack`) or the tables (table names).
+ */
+function notConfigured(error: unknown): UsageError | undefined {
+  if (error instanceof UsageError) return undefined;
+  const e = error as Error;
+  if (
+    e?.name === 'CredentialsProviderError' ||
+    /Region is missing|Could not load credentials/.test(e?.message ?? '')
+  ) {
+    return new UsageError(`AWS is not configured: ${e.message}`);
+  }
+  return undefined;
+}
+
 /** True when any option asks for a deployed stack rather than the embedded store. */
 export function wantsRemote(options: RemoteOptions): boolean {
   return Boolean(
@@ -65,6 +81,8 @@ export async function resolveTableNames(
     const result = await cloudFormation.send(new DescribeStacksCommand({ StackName: options.stack }));
     outputs = result.Stacks?.[0]?.Outputs ?? [];
   } catch (error) {
+    const setup = notConfigured(error);
+    if (setup) throw setup;
     // CloudFormation answers a missing stack with a generic ValidationError whose message says so.
     if ((error as Error).name === 'ValidationError' && /does not exist/.test((error as Error).message)) {
       throw new UsageError(
@@ -123,10 +141,7 @@ export async function withRemoteStores<T>(
     if (name === 'ResourceNotFoundException') {
       throw new UsageError(`a table was not found: ${(error as Error).message}`);
     }
-    if (name === 'CredentialsProviderError' || /Region is missing/.test((error as Error).message)) {
-      throw new UsageError(`AWS is not configured: ${(error as Error).message}`);
-    }
-    throw error;
+    throw notConfigured(error) ?? error;
   } finally {
     if (!clients.dynamo) dynamo.destroy();
     if (!clients.cloudFormation) (cloudFormation as CloudFormationClient).destroy();

@@ -11,21 +11,37 @@ import type { IamInventory } from '../../domain/inventory.js';
 import { governanceCliPolicy, localGovernance } from '../governance-context.js';
 import type { CliIo } from '../io.js';
 import { withLocalStores } from '../local-store.js';
+import { addOutputOptions, asOption, deliverOutput, examples, formatOf } from '../options.js';
 import { renderJson } from '../output.js';
 
 interface CommonOptions {
   as: string;
-  format: 'text' | 'json';
+  format?: string;
+  output?: string;
   policy?: string;
 }
 
-const formatOption = () =>
-  new Option('--format <format>', 'output format').choices(['text', 'json']).default('text');
-const asOption = () =>
-  new Option(
-    '--as <principalArn>',
-    'local mode only: the IAM principal you act as (the deployed API takes it from IAM authentication)',
-  ).makeOptionMandatory();
+/** Governance commands print one decision or campaign: readable text (`table`) or JSON. */
+const GOVERNANCE_FORMATS = ['table', 'json'] as const;
+
+/** `-f, --format` and `-o, --output`, as on every command. */
+const withOutput = (cmd: Command) => addOutputOptions(cmd, GOVERNANCE_FORMATS);
+
+/**
+ * Checks `--format` before the store starts, and returns how to print the result.
+ * @throws ValidationError / UsageError naming `--format`.
+ */
+function outputOf(io: CliIo, opts: { format?: unknown; output?: string }, what: string) {
+  const format = formatOf(opts.format, what, GOVERNANCE_FORMATS);
+  return (json: unknown, text: string) =>
+    deliverOutput(io, format === 'json' ? renderJson(json) : text, opts.output);
+}
+
+const ACT_HELP = `
+--as names who acts: in local mode you say it; the deployed API takes it from IAM authentication.
+Exit codes: 0 ok, 2 usage or input error (also an unknown id), 3 refused (separation of duties,
+policy) or unexpected error. See docs/governance.md and docs/cli.md.`;
+
 const policyOption = () => new Option('--policy <file>', 'policy file (default: policy/default.yaml)');
 
 function readJsonFile(io: CliIo, file: string): unknown {
@@ -70,8 +86,8 @@ export function describeDecision(d: Decision): string {
   return `${lines.join('\n')}\n`;
 }
 
-function printDecision(io: CliIo, format: CommonOptions['format'], d: Decision) {
-  io.stdout.write(format === 'json' ? renderJson(publicDecision(d)) : describeDecision(d));
+function printDecision(print: ReturnType<typeof outputOf>, d: Decision) {
+  print(publicDecision(d), describeDecision(d));
 }
 
 function describeCampaign(c: Campaign, items: readonly ReviewItem[]): string {
@@ -108,35 +124,63 @@ function actCommand(
   io: CliIo,
   name: 'approve' | 'reject' | 'cancel' | 'revoke',
   summary: string,
+  example: string,
 ) {
-  program
-    .command(`${name} <id>`)
-    .description(summary)
-    .addOption(asOption())
-    .option('--note <text>', 'a note for the decision history')
-    .addOption(formatOption())
+  withOutput(
+    program
+      .command(`${name} <id>`)
+      .usage('<id> --as <principalArn> [options]')
+      .description(summary)
+      .addOption(asOption())
+      .option('--note <text>', 'a note for the decision history'),
+  )
     .addOption(policyOption())
+    .addHelpText(
+      'after',
+      `${examples(
+        `nhi-gov ${name} 01JH0Z8Q3M4XK2V7T9B6C5D4E3 --as ${example}${name === 'cancel' ? '' : " --note 'checked with the team'"}`,
+        `nhi-gov ${name} 01JH0Z8Q3M4XK2V7T9B6C5D4E3 --as ${example} --format json | jq .status`,
+      )}${ACT_HELP}`,
+    )
     .action(async (id: string, opts: CommonOptions & { note?: string }) => {
+      const print = outputOf(io, opts, `nhi-gov ${name}`);
       const d = await withGovernance(io, opts, (gov) =>
         gov[name]({ id, actor: opts.as, ...(opts.note ? { note: opts.note } : {}) }),
       );
-      printDecision(io, opts.format, d);
+      printDecision(print, d);
     });
 }
 
+const APPROVER = 'arn:aws:iam::111122223333:role/security-approver-bob';
+const REQUESTER = 'arn:aws:iam::111122223333:role/team-lead-alice';
+
 /** `nhi-gov request|approve|reject|cancel|revoke|review|decision|exception|campaign` in local mode. */
 export function registerGovernance(program: Command, io: CliIo): void {
-  program
-    .command('request')
-    .description(
-      'submit a request (grant, revoke, create-identity, delete-identity, rotate, break-glass, exception) from a JSON file; see docs/schemas/request.schema.json',
-    )
-    .addOption(asOption())
-    .requiredOption('--file <request.json>', 'the request, as JSON')
-    .option('--idempotency-key <key>', 'submitting again with the same key returns the first decision')
-    .addOption(formatOption())
+  withOutput(
+    program
+      .command('request')
+      .usage('--as <principalArn> --file <request.json> [options]')
+      .description(
+        'submit a request (grant, revoke, create-identity, delete-identity, rotate, break-glass, exception) from a JSON file; see docs/schemas/request.schema.json',
+      )
+      .addOption(asOption())
+      .addOption(
+        new Option('--file <request.json>', 'the request, as JSON')
+          .makeOptionMandatory()
+          .helpGroup('Required:'),
+      )
+      .option('--idempotency-key <key>', 'submitting again with the same key returns the first decision'),
+  )
     .addOption(policyOption())
+    .addHelpText(
+      'after',
+      `${examples(
+        `nhi-gov request --as ${REQUESTER} --file request.json`,
+        `nhi-gov request --as ${REQUESTER} --file request.json --idempotency-key ticket-4711 --format json | jq -r .id`,
+      )}${ACT_HELP}`,
+    )
     .action(async (opts: CommonOptions & { file: string; idempotencyKey?: string }) => {
+      const print = outputOf(io, opts, 'nhi-gov request');
       const request = readJsonFile(io, opts.file);
       const d = await withGovernance(io, opts, (gov) =>
         gov.submit({
@@ -146,7 +190,7 @@ export function registerGovernance(program: Command, io: CliIo): void {
           ...(opts.idempotencyKey ? { idempotencyKey: opts.idempotencyKey } : {}),
         }),
       );
-      printDecision(io, opts.format, d);
+      printDecision(print, d);
     });
 
   actCommand(
@@ -154,81 +198,156 @@ export function registerGovernance(program: Command, io: CliIo): void {
     io,
     'approve',
     'approve a pending decision (you may not approve your own request, nor as an operator)',
+    APPROVER,
   );
-  actCommand(program, io, 'reject', 'reject a pending decision');
-  actCommand(program, io, 'cancel', 'cancel your own pending request');
-  actCommand(program, io, 'revoke', 'revoke an approved grant, break-glass activation or exception');
+  actCommand(program, io, 'reject', 'reject a pending decision', APPROVER);
+  actCommand(program, io, 'cancel', 'cancel your own pending request', REQUESTER);
+  actCommand(
+    program,
+    io,
+    'revoke',
+    'revoke an approved grant, break-glass activation or exception',
+    APPROVER,
+  );
 
-  program
-    .command('review <id>')
-    .description('review a break-glass activation after the fact (someone other than who activated it)')
-    .addOption(asOption())
-    .addOption(
-      new Option('--outcome <outcome>', 'confirm, or revoke if still active')
-        .choices(['confirm', 'revoke'])
-        .makeOptionMandatory(),
-    )
-    .option('--note <text>', 'a note for the decision history')
-    .addOption(formatOption())
+  withOutput(
+    program
+      .command('review <id>')
+      .usage('<id> --as <principalArn> --outcome <outcome> [options]')
+      .description('review a break-glass activation after the fact (someone other than who activated it)')
+      .addOption(asOption())
+      .addOption(
+        new Option('--outcome <outcome>', 'confirm, or revoke if still active')
+          .choices(['confirm', 'revoke'])
+          .makeOptionMandatory()
+          .helpGroup('Required:'),
+      )
+      .option('--note <text>', 'a note for the decision history'),
+  )
     .addOption(policyOption())
+    .addHelpText(
+      'after',
+      `${examples(
+        `nhi-gov review 01JH0Z8Q3M4XK2V7T9B6C5D4E3 --as ${APPROVER} --outcome confirm --note 'incident INC-42'`,
+        `nhi-gov review 01JH0Z8Q3M4XK2V7T9B6C5D4E3 --as ${APPROVER} --outcome revoke`,
+      )}${ACT_HELP}`,
+    )
     .action(async (id: string, opts: CommonOptions & { outcome: 'confirm' | 'revoke'; note?: string }) => {
+      const print = outputOf(io, opts, 'nhi-gov review');
       const d = await withGovernance(io, opts, (gov) =>
         gov.review({ id, actor: opts.as, outcome: opts.outcome, ...(opts.note ? { note: opts.note } : {}) }),
       );
-      printDecision(io, opts.format, d);
+      printDecision(print, d);
     });
 
-  program
+  const decision = program
     .command('decision')
     .description('read decisions')
-    .command('show <id>')
-    .description('show one decision')
-    .addOption(formatOption())
-    .action(async (id: string, opts: { format: CommonOptions['format'] }) => {
+    .addHelpText('after', examples('nhi-gov decision show 01JH0Z8Q3M4XK2V7T9B6C5D4E3'));
+  withOutput(decision.command('show <id>').description('show one decision'))
+    .addHelpText(
+      'after',
+      `${examples(
+        'nhi-gov decision show 01JH0Z8Q3M4XK2V7T9B6C5D4E3',
+        'nhi-gov decision show 01JH0Z8Q3M4XK2V7T9B6C5D4E3 --format json | jq .approvals',
+      )}
+Exit codes: 0 ok, 2 usage or input error (also an unknown id), 3 unexpected error.`,
+    )
+    .action(async (id: string, opts: { format?: string; output?: string }) => {
+      const print = outputOf(io, opts, 'nhi-gov decision show');
       const d = await withGovernance(io, {}, (gov) => gov.get(id));
       if (!d) throw new NotFoundError(`decision ${id} does not exist`);
-      printDecision(io, opts.format, d);
+      printDecision(print, d);
     });
 
   const exception = program
     .command('exception')
-    .description('exceptions: risk acceptance with an owner and an expiry');
-  exception
-    .command('request')
-    .description('request an exception from a JSON file (kind may be omitted)')
-    .addOption(asOption())
-    .requiredOption('--file <exception.json>', 'the exception request, as JSON')
-    .addOption(formatOption())
+    .description('exceptions: risk acceptance with an owner and an expiry')
+    .addHelpText(
+      'after',
+      examples(
+        `nhi-gov exception request --as ${REQUESTER} --file exception.json`,
+        `nhi-gov exception approve 01JH0Z8Q3M4XK2V7T9B6C5D4E3 --as ${APPROVER}`,
+        `nhi-gov exception renew 01JH0Z8Q3M4XK2V7T9B6C5D4E3 --as ${REQUESTER} --expires-at 2026-06-30T00:00:00Z --justification 'vendor fix due in Q2'`,
+      ),
+    );
+  withOutput(
+    exception
+      .command('request')
+      .usage('--as <principalArn> --file <exception.json> [options]')
+      .description('request an exception from a JSON file (kind may be omitted)')
+      .addOption(asOption())
+      .addOption(
+        new Option('--file <exception.json>', 'the exception request, as JSON')
+          .makeOptionMandatory()
+          .helpGroup('Required:'),
+      ),
+  )
     .addOption(policyOption())
+    .addHelpText(
+      'after',
+      `${examples(
+        `nhi-gov exception request --as ${REQUESTER} --file exception.json`,
+        `nhi-gov exception request --as ${REQUESTER} --file exception.json --format json | jq -r .id`,
+      )}${ACT_HELP}`,
+    )
     .action(async (opts: CommonOptions & { file: string }) => {
+      const print = outputOf(io, opts, 'nhi-gov exception request');
       const body = readJsonFile(io, opts.file);
       const d = await withGovernance(io, opts, (gov) =>
         gov.requestException({ body, requester: opts.as, source: 'cli' }),
       );
-      printDecision(io, opts.format, d);
+      printDecision(print, d);
     });
-  exception
-    .command('approve <id>')
-    .description('approve a pending exception')
-    .addOption(asOption())
-    .option('--note <text>', 'a note for the decision history')
-    .addOption(formatOption())
+  withOutput(
+    exception
+      .command('approve <id>')
+      .usage('<id> --as <principalArn> [options]')
+      .description('approve a pending exception')
+      .addOption(asOption())
+      .option('--note <text>', 'a note for the decision history'),
+  )
     .addOption(policyOption())
+    .addHelpText(
+      'after',
+      `${examples(
+        `nhi-gov exception approve 01JH0Z8Q3M4XK2V7T9B6C5D4E3 --as ${APPROVER}`,
+        `nhi-gov exception approve 01JH0Z8Q3M4XK2V7T9B6C5D4E3 --as ${APPROVER} --note 'risk owner agreed' --format json`,
+      )}${ACT_HELP}`,
+    )
     .action(async (id: string, opts: CommonOptions & { note?: string }) => {
+      const print = outputOf(io, opts, 'nhi-gov exception approve');
       const d = await withGovernance(io, opts, (gov) =>
         gov.approve({ id, actor: opts.as, ...(opts.note ? { note: opts.note } : {}) }),
       );
-      printDecision(io, opts.format, d);
+      printDecision(print, d);
     });
-  exception
-    .command('renew <id>')
-    .description('renew an exception: a new decision that references the old one')
-    .addOption(asOption())
-    .requiredOption('--expires-at <timestamp>', 'new expiry, ISO-8601 UTC (e.g. 2026-06-30T00:00:00Z)')
-    .requiredOption('--justification <text>', 'why the exception is still needed')
-    .addOption(formatOption())
+  withOutput(
+    exception
+      .command('renew <id>')
+      .usage('<id> --as <principalArn> --expires-at <timestamp> --justification <text> [options]')
+      .description('renew an exception: a new decision that references the old one')
+      .addOption(asOption())
+      .addOption(
+        new Option('--expires-at <timestamp>', 'new expiry, ISO-8601 UTC (e.g. 2026-06-30T00:00:00Z)')
+          .makeOptionMandatory()
+          .helpGroup('Required:'),
+      )
+      .addOption(
+        new Option('--justification <text>', 'why the exception is still needed')
+          .makeOptionMandatory()
+          .helpGroup('Required:'),
+      ),
+  )
     .addOption(policyOption())
+    .addHelpText(
+      'after',
+      `${examples(
+        `nhi-gov exception renew 01JH0Z8Q3M4XK2V7T9B6C5D4E3 --as ${REQUESTER} --expires-at 2026-06-30T00:00:00Z --justification 'vendor fix due in Q2'`,
+      )}${ACT_HELP}`,
+    )
     .action(async (id: string, opts: CommonOptions & { expiresAt: string; justification: string }) => {
+      const print = outputOf(io, opts, 'nhi-gov exception renew');
       const d = await withGovernance(io, opts, (gov) =>
         gov.renewException({
           id,
@@ -237,28 +356,45 @@ export function registerGovernance(program: Command, io: CliIo): void {
           body: { expiresAt: opts.expiresAt, justification: opts.justification },
         }),
       );
-      printDecision(io, opts.format, d);
+      printDecision(print, d);
     });
 
   const campaign = program
     .command('campaign')
-    .description('certification campaigns: periodic re-review of access');
-  campaign
-    .command('start')
-    .description(
-      'start a campaign over the in-force grants and created identities in the store, and with --gaad every identity under the managed path in that IAM snapshot',
-    )
-    .addOption(asOption())
-    .requiredOption('--name <name>', 'campaign name')
-    .option('--identities <globs>', 'comma-separated identity keys or globs, e.g. role/payments-*')
-    .option('--due-days <days>', 'days until items are overdue (default: the policy)', Number)
-    .option(
-      '--gaad <file>',
-      'IAM snapshot (aws iam get-account-authorization-details): identities under the managed path are in scope even without a decision',
-    )
-    .option('--credential-report <file>', 'the credential report CSV of the same account (needs --gaad)')
-    .addOption(formatOption())
+    .description('certification campaigns: periodic re-review of access')
+    .addHelpText(
+      'after',
+      examples(
+        `nhi-gov campaign start --as ${APPROVER} --name Q1 --identities 'role/payments-*'`,
+        'nhi-gov campaign show 01JH0Z8Q3M4XK2V7T9B6C5D4E3',
+        `nhi-gov campaign review 01JH0Z8Q3M4XK2V7T9B6C5D4E3 01JH0Z9A1B2C3D4E5F6G7H8J9K --as ${APPROVER} --outcome keep`,
+      ),
+    );
+  withOutput(
+    campaign
+      .command('start')
+      .usage('--as <principalArn> --name <name> [options]')
+      .description(
+        'start a campaign over the in-force grants and created identities in the store, and with --gaad every identity under the managed path in that IAM snapshot',
+      )
+      .addOption(asOption())
+      .addOption(new Option('--name <name>', 'campaign name').makeOptionMandatory().helpGroup('Required:'))
+      .option('--identities <globs>', 'comma-separated identity keys or globs, e.g. role/payments-*')
+      .option('--due-days <days>', 'days until items are overdue (default: the policy)', Number)
+      .option(
+        '--gaad <file>',
+        'IAM snapshot (aws iam get-account-authorization-details): identities under the managed path are in scope even without a decision',
+      )
+      .option('--credential-report <file>', 'the credential report CSV of the same account (needs --gaad)'),
+  )
     .addOption(policyOption())
+    .addHelpText(
+      'after',
+      `${examples(
+        `nhi-gov campaign start --as ${APPROVER} --name Q1 --identities 'role/payments-*' --due-days 14`,
+        `nhi-gov campaign start --as ${APPROVER} --name Q1-all --gaad gaad.json --credential-report report.csv --format json`,
+      )}${ACT_HELP}`,
+    )
     .action(
       async (
         opts: CommonOptions & {
@@ -269,6 +405,7 @@ export function registerGovernance(program: Command, io: CliIo): void {
           credentialReport?: string;
         },
       ) => {
+        const print = outputOf(io, opts, 'nhi-gov campaign start');
         const body = {
           name: opts.name,
           scope: opts.identities ? { identities: opts.identities.split(',').map((s) => s.trim()) } : {},
@@ -279,27 +416,38 @@ export function registerGovernance(program: Command, io: CliIo): void {
         const result = await withGovernance(io, opts, (gov) =>
           gov.startCampaign({ body, createdBy: opts.as, ...(inventory ? { inventory } : {}) }),
         );
-        io.stdout.write(
-          opts.format === 'json' ? renderJson(result) : describeCampaign(result.campaign, result.items),
-        );
+        print(result, describeCampaign(result.campaign, result.items));
       },
     );
-  campaign
-    .command('review <campaignId> <itemId>')
-    .description('keep or revoke one item; revoke files a revoke request through governance')
-    .addOption(asOption())
-    .addOption(
-      new Option('--outcome <outcome>', 'keep or revoke').choices(['keep', 'revoke']).makeOptionMandatory(),
-    )
-    .option('--note <text>', 'why')
-    .addOption(formatOption())
+  withOutput(
+    campaign
+      .command('review <campaignId> <itemId>')
+      .usage('<campaignId> <itemId> --as <principalArn> --outcome <outcome> [options]')
+      .description('keep or revoke one item; revoke files a revoke request through governance')
+      .addOption(asOption())
+      .addOption(
+        new Option('--outcome <outcome>', 'keep or revoke')
+          .choices(['keep', 'revoke'])
+          .makeOptionMandatory()
+          .helpGroup('Required:'),
+      )
+      .option('--note <text>', 'why'),
+  )
     .addOption(policyOption())
+    .addHelpText(
+      'after',
+      `${examples(
+        `nhi-gov campaign review 01JH0Z8Q3M4XK2V7T9B6C5D4E3 01JH0Z9A1B2C3D4E5F6G7H8J9K --as ${APPROVER} --outcome keep`,
+        `nhi-gov campaign review 01JH0Z8Q3M4XK2V7T9B6C5D4E3 01JH0Z9A1B2C3D4E5F6G7H8J9K --as ${APPROVER} --outcome revoke --note 'job retired'`,
+      )}${ACT_HELP}`,
+    )
     .action(
       async (
         campaignId: string,
         itemId: string,
         opts: CommonOptions & { outcome: string; note?: string },
       ) => {
+        const print = outputOf(io, opts, 'nhi-gov campaign review');
         const result = await withGovernance(io, opts, (gov) =>
           gov.reviewCampaignItem({
             campaignId,
@@ -308,27 +456,28 @@ export function registerGovernance(program: Command, io: CliIo): void {
             body: { outcome: opts.outcome, ...(opts.note ? { note: opts.note } : {}) },
           }),
         );
-        if (opts.format === 'json') {
-          io.stdout.write(
-            renderJson({
-              ...result,
-              ...(result.revokeDecision ? { revokeDecision: publicDecision(result.revokeDecision) } : {}),
-            }),
-          );
-        } else {
-          io.stdout.write(describeCampaign(result.campaign, [result.item]));
-          if (result.revokeDecision) io.stdout.write(describeDecision(result.revokeDecision));
-        }
+        print(
+          {
+            ...result,
+            ...(result.revokeDecision ? { revokeDecision: publicDecision(result.revokeDecision) } : {}),
+          },
+          describeCampaign(result.campaign, [result.item]) +
+            (result.revokeDecision ? describeDecision(result.revokeDecision) : ''),
+        );
       },
     );
-  campaign
-    .command('show <id>')
-    .description('show a campaign and its items')
-    .addOption(formatOption())
-    .action(async (id: string, opts: { format: CommonOptions['format'] }) => {
+  withOutput(campaign.command('show <id>').description('show a campaign and its items'))
+    .addHelpText(
+      'after',
+      `${examples(
+        'nhi-gov campaign show 01JH0Z8Q3M4XK2V7T9B6C5D4E3',
+        'nhi-gov campaign show 01JH0Z8Q3M4XK2V7T9B6C5D4E3 --format json | jq \'.items[] | select(.outcome=="pending")\'',
+      )}
+Exit codes: 0 ok, 2 usage or input error (also an unknown id), 3 unexpected error.`,
+    )
+    .action(async (id: string, opts: { format?: string; output?: string }) => {
+      const print = outputOf(io, opts, 'nhi-gov campaign show');
       const result = await withGovernance(io, {}, (gov) => gov.getCampaign(id));
-      io.stdout.write(
-        opts.format === 'json' ? renderJson(result) : describeCampaign(result.campaign, result.items),
-      );
+      print(result, describeCampaign(result.campaign, result.items));
     });
 }

@@ -9,13 +9,21 @@ import type { IamInventory } from '../../domain/inventory.js';
 import { describeChange, type PlannedChange } from '../../domain/provisioning/changes.js';
 import { isUnderManagedPath } from '../../domain/provisioning/guardrails.js';
 import { type DecisionPlan, planDecisions } from '../../domain/provisioning/plan-decisions.js';
-import { parseOrThrow } from '../../domain/validation.js';
 import type { CliIo } from '../io.js';
 import { withLocalStores } from '../local-store.js';
-import { type Column, renderJson, renderTable } from '../output.js';
+import { addOutputOptions, deliverOutput, examples, formatOf, parseCliOptions } from '../options.js';
+import {
+  type Column,
+  OUTPUT_FORMATS,
+  type OutputFormat,
+  renderCsv,
+  renderJson,
+  renderTable,
+} from '../output.js';
 import type { RegisterCommand } from './index.js';
 
-const PLAN_FORMATS = ['table', 'json'] as const;
+/** The plan prints as a table, JSON, or CSV (one line per change or refusal). */
+const PLAN_FORMATS = ['table', 'json', 'csv'] as const satisfies readonly OutputFormat[];
 
 const PlanOptions = z.strictObject({
   gaad: z.string({ error: 'is required (the `aws iam get-account-authorization-details` JSON)' }).min(1),
@@ -26,7 +34,8 @@ const PlanOptions = z.strictObject({
     .regex(/^arn:aws[a-z-]*:iam::\d{12}:policy\/[\w+=,.@/-]+$/, 'must be a managed policy ARN')
     .optional(),
   secretPrefix: z.string().min(1).default(DEFAULT_SECRET_PREFIX),
-  format: z.enum(PLAN_FORMATS, { message: `must be one of ${PLAN_FORMATS.join(', ')}` }).default('table'),
+  format: z.enum(OUTPUT_FORMATS, { message: `must be one of ${OUTPUT_FORMATS.join(', ')}` }).default('table'),
+  output: z.string().min(1, 'must name a file').optional(),
 });
 
 interface Row {
@@ -42,6 +51,17 @@ const COLUMNS: readonly Column<Row>[] = [
     header: 'CHANGE',
     value: (r) => (r.change ? describeChange(r.change) : `REFUSED: ${r.plan.reason ?? ''}`),
   },
+];
+
+const CSV_COLUMNS: readonly Column<Row>[] = [
+  { header: 'decisionId', value: (r) => r.plan.decision.id },
+  { header: 'decisionVersion', value: (r) => r.plan.decision.version },
+  { header: 'kind', value: (r) => r.plan.decision.kind },
+  { header: 'status', value: (r) => r.plan.decision.status },
+  { header: 'identityKey', value: (r) => r.plan.decision.identityKey },
+  { header: 'outcome', value: (r) => r.plan.outcome },
+  { header: 'change', value: (r) => (r.change ? describeChange(r.change) : null) },
+  { header: 'reason', value: (r) => r.plan.reason ?? null },
 ];
 
 /**
@@ -71,7 +91,7 @@ function boundaryFor(
       : `the snapshot has ${seen.size} different ones under the managed path`;
   throw new ValidationError(
     `say which permissions boundary the provision function uses: --permissions-boundary <arn> or ${FUNCTION_ENV.permissionsBoundaryArn} (${message})`,
-    [{ path: 'permissionsBoundary', message: 'is required' }],
+    [{ path: '--permissions-boundary', message: 'is required' }],
   );
 }
 
@@ -82,7 +102,8 @@ function changeJson(c: PlannedChange) {
 
 async function planCommand(io: CliIo, raw: Record<string, unknown>): Promise<void> {
   // Inputs are read and checked before DynamoDB Local starts: bad input costs nothing and writes nothing.
-  const options = parseOrThrow(PlanOptions, raw, 'plan options');
+  const options = parseCliOptions(PlanOptions, raw);
+  const format = formatOf(options.format, 'nhi-gov plan', PLAN_FORMATS);
   const at = (path: string) => resolve(io.cwd, path);
   const policy = loadPolicyFile(options.policy ? at(options.policy) : DEFAULT_POLICY_PATH);
   const inventory = await readSnapshot({
@@ -106,8 +127,9 @@ async function planCommand(io: CliIo, raw: Record<string, unknown>): Promise<voi
   const refused = plans.filter((p) => p.outcome === 'refused').length;
   const inPlace = plans.reduce((n, p) => n + p.alreadyInPlace.length, 0);
 
-  if (options.format === 'json') {
-    io.stdout.write(
+  if (format === 'json') {
+    deliverOutput(
+      io,
       renderJson({
         snapshot: { collectedAt: inventory.collectedAt, origin: inventory.origin },
         guardrails: { ...guardrails, permissionsBoundarySource: boundary.source },
@@ -125,12 +147,17 @@ async function planCommand(io: CliIo, raw: Record<string, unknown>): Promise<voi
           alreadyInPlace: p.alreadyInPlace.map(changeJson),
         })),
       }),
+      options.output,
     );
     return;
   }
   const rows: Row[] = plans.flatMap((plan) =>
     plan.outcome === 'refused' ? [{ plan }] : plan.changes.map((change) => ({ plan, change })),
   );
+  if (format === 'csv') {
+    deliverOutput(io, renderCsv(rows, CSV_COLUMNS), options.output);
+    return;
+  }
   const lines = [
     `Plan against the snapshot of ${inventory.collectedAt} (managed path ${managedPath}, boundary ${boundary.arn} from ${boundary.source}):`,
     `${changes} ${changes === 1 ? 'change' : 'changes'} for ${plans.length} ${plans.length === 1 ? 'decision' : 'decisions'}; ${inPlace} already in place; ${refused} refused by the guardrails.`,
@@ -139,25 +166,36 @@ async function planCommand(io: CliIo, raw: Record<string, unknown>): Promise<voi
   if (rows.length > 0) lines.push(renderTable(rows, COLUMNS));
   else lines.push('Nothing to change: IAM matches the approved decisions.');
   lines.push('Nothing was called: this is what the provision function would do. Details: --format json.');
-  io.stdout.write(`${lines.join('\n').trimEnd()}\n`);
+  deliverOutput(io, `${lines.join('\n').trimEnd()}\n`, options.output);
 }
 
 /** `nhi-gov plan`: the IAM changes the provision function would make to match the approved decisions. */
 export const registerPlan: RegisterCommand = (program, io) => {
-  program
+  const cmd = program
     .command('plan')
     .description(
-      'Show the IAM changes the provision function would make to bring a snapshot in line with the approved decisions in the local store (calls nothing)',
+      'show the IAM changes the provision function would make to bring a snapshot in line with the approved decisions in the local store (calls nothing)',
     )
-    .option('--gaad <file>', '`aws iam get-account-authorization-details` JSON')
+    .option('--gaad <file>', '`aws iam get-account-authorization-details` JSON; required')
     .option('--credential-report <file>', 'IAM credential report CSV (access keys of users)')
     .option('--policy <file>', 'policy file (managed path); default policy/default.yaml')
     .option(
       '--permissions-boundary <arn>',
       'the boundary provisioned identities carry (default: $PERMISSIONS_BOUNDARY_ARN, or the one the snapshot shows)',
     )
-    .option('--secret-prefix <prefix>', 'prefix of the access-key secrets', DEFAULT_SECRET_PREFIX)
-    .option('--format <format>', `output format: ${PLAN_FORMATS.join(', ')}`, 'table')
+    .option('--secret-prefix <prefix>', 'prefix of the access-key secrets', DEFAULT_SECRET_PREFIX);
+  addOutputOptions(cmd, PLAN_FORMATS)
+    .addHelpText(
+      'after',
+      `${examples(
+        'nhi-gov plan --gaad gaad.json --credential-report report.csv',
+        'nhi-gov plan --gaad gaad.json --permissions-boundary arn:aws:iam::111122223333:policy/nhi-gov-boundary',
+        'nhi-gov plan --gaad gaad.json --format json | jq \'.decisions[] | select(.outcome=="refused")\'',
+        'nhi-gov plan --gaad gaad.json --format csv -o plan.csv',
+      )}
+Nothing is called: this is what the provision function would do. Exit codes: 0 ok, 2 usage or
+input error, 3 unexpected error. See docs/provisioning.md and docs/cli.md.`,
+    )
     .action(async (opts: Record<string, unknown>) => {
       await planCommand(io, opts);
     });

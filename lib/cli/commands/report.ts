@@ -1,6 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { NotFoundError } from '../../domain/errors.js';
 import { identityKey, parseIdentity } from '../../domain/identity.js';
 import { Id, type Severity } from '../../domain/primitives.js';
@@ -20,7 +18,7 @@ import {
 import { enforceFailOn } from '../fail-on.js';
 import { type CliIo, UsageError } from '../io.js';
 import { type Stores, withLocalStores } from '../local-store.js';
-import { OUTPUT_FORMATS } from '../output.js';
+import { addFailOnOption, addOutputOptions, deliverOutput } from '../options.js';
 import { type RemoteOptions, wantsRemote, withRemoteStores } from '../remote-store.js';
 import {
   type CommonOptions,
@@ -45,11 +43,7 @@ Store:
 Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage or input error, 3 unexpected error.`;
 
 function addCommonOptions(cmd: Command): Command {
-  return cmd
-    .addOption(
-      new Option('-f, --format <format>', `output format: ${OUTPUT_FORMATS.join(', ')}`).default('table'),
-    )
-    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+  return addOutputOptions(cmd)
     .option('--region <region>', 'read the tables of a deployed stack in this AWS region')
     .option('--profile <name>', 'AWS profile for the deployed stack (default: the SDK default chain)')
     .option('--stack <name>', 'CloudFormation stack whose outputs name the tables (e.g. NhiGov)')
@@ -63,11 +57,7 @@ function addCommonOptions(cmd: Command): Command {
     );
 }
 
-const failOnOption = (cmd: Command) =>
-  cmd.option(
-    '--fail-on <severity>',
-    `exit with code 1 when an open finding is at or above this severity (${SEVERITY_VALUES})`,
-  );
+const failOnOption = addFailOnOption;
 
 const windowOptions = (cmd: Command, what: string) =>
   cmd
@@ -87,15 +77,7 @@ async function withStores<T>(
 
 /** Writes the report where it was asked for, then applies `--fail-on`. */
 function deliver(io: CliIo, report: AnyReport, options: CommonOptions & { failOn?: Severity }): void {
-  const text = renderReport(report, options.format);
-  if (options.output) {
-    const path = resolve(io.cwd, options.output);
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, text);
-    if (io.stderr.isTTY) io.stderr.write(`wrote ${path}\n`);
-  } else {
-    io.stdout.write(text);
-  }
+  deliverOutput(io, renderReport(report, options.format, io.now()), options.output);
   enforceFailOn(io, gateSeverities(report as GateableReport), options.failOn);
 }
 

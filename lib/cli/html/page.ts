@@ -10,7 +10,12 @@ export interface PageChart {
 
 export interface PageInput {
   readonly view: View;
+  /** When the page was made (the wall clock). */
   readonly generatedAt: string;
+  /** The moment the page describes: the report's or scan's "now" (`--as-of`). */
+  readonly asOf: string;
+  /** Warnings shown above everything else (e.g. the last scan is older than the scan interval). */
+  readonly warnings?: readonly string[];
   readonly charts: readonly PageChart[];
   /** Small headline numbers shown as cards above the charts. */
   readonly cards: readonly {
@@ -49,6 +54,7 @@ th { background:#f1f5f9; font-weight:600; white-space:nowrap; }
 tr:last-child td { border-bottom:none; }
 td.sev-critical { color:#b91c1c; font-weight:700; } td.sev-high { color:#c2410c; font-weight:600; }
 .empty { color:var(--muted); font-style:italic; }
+.warning { background:#fff7ed; border:1px solid #fdba74; color:#9a3412; border-radius:10px; padding:10px 14px; margin:0 0 16px; }
 footer { color:var(--muted); font-size:12px; padding:0 32px 24px; }
 @media print { .charts { grid-template-columns:1fr; } header { background:none; color:var(--ink); } }
 `;
@@ -83,6 +89,9 @@ export function renderPage(input: PageInput): string {
         `<figure><h2>${escapeHtml(c.title)}</h2>${c.svg}<figcaption>${escapeHtml(c.caption)}</figcaption></figure>`,
     )
     .join('\n');
+  const warnings = (input.warnings ?? [])
+    .map((w) => `<p class="warning" role="alert">${escapeHtml(w)}</p>\n`)
+    .join('');
   const facts = view.facts.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('');
   const sections = view.sections
     .map((s) => `<section><h2>${escapeHtml(s.title)}</h2>${table(s)}</section>`)
@@ -97,9 +106,9 @@ export function renderPage(input: PageInput): string {
 <style>${STYLE}</style>
 </head>
 <body>
-<header><h1>${escapeHtml(view.title)}</h1><p>nhi-gov report · generated ${escapeHtml(input.generatedAt)}</p></header>
+<header><h1>${escapeHtml(view.title)}</h1><p>nhi-gov · <span class="generated">generated ${escapeHtml(input.generatedAt)}</span> · <span class="as-of">as of ${escapeHtml(input.asOf)}</span></p></header>
 <main>
-<p class="headline">${escapeHtml(view.headline)}</p>
+${warnings}<p class="headline">${escapeHtml(view.headline)}</p>
 ${cards ? `<div class="cards">${cards}</div>` : ''}
 ${charts ? `<div class="charts">\n${charts}\n</div>` : ''}
 ${facts ? `<dl>${facts}</dl>` : ''}

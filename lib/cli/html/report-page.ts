@@ -330,7 +330,15 @@ function parts(report: AnyReport): { charts: PageChart[]; cards: Card[] } {
   }
 }
 
-/** The HTML page of a report: headline, cards, charts and the report's tables, in one file. */
-export function renderHtmlReport(report: AnyReport): string {
-  return renderPage({ view: viewOf(report), generatedAt: report.generatedAt, ...parts(report) });
+/**
+ * The HTML page of a report: headline, cards, charts and the report's tables, in one file. The header
+ * says both when the page was generated and the moment it describes (the report's `--as-of`).
+ */
+export function renderHtmlReport(report: AnyReport, generatedAt: Date = new Date()): string {
+  return renderPage({
+    view: viewOf(report),
+    generatedAt: generatedAt.toISOString(),
+    asOf: report.generatedAt,
+    ...parts(report),
+  });
 }

@@ -4,7 +4,8 @@ import { FindingStatus, FindingType } from '../../domain/finding.js';
 import { Severity } from '../../domain/primitives.js';
 import type { ReportWindow } from '../../domain/reports/common.js';
 import { MAX_WINDOW_DAYS } from '../../domain/reports/queries.js';
-import { formatIssues, parseOrThrow } from '../../domain/validation.js';
+import { formatIssues } from '../../domain/validation.js';
+import { parseCliOptions } from '../options.js';
 import { OUTPUT_FORMATS } from '../output.js';
 
 const DAY_MS = 86_400_000;
@@ -99,13 +100,13 @@ export type ReportOptionsKind = keyof typeof REPORT_OPTIONS;
 
 /**
  * Validates a report's options as commander collected them.
- * @throws ValidationError naming every bad option.
+ * @throws ValidationError naming every bad option by its flag.
  */
 export function parseReportOptions<K extends ReportOptionsKind>(
   kind: K,
   raw: Record<string, unknown>,
 ): z.output<(typeof REPORT_OPTIONS)[K]> {
-  return parseOrThrow(REPORT_OPTIONS[kind], raw, 'options') as z.output<(typeof REPORT_OPTIONS)[K]>;
+  return parseCliOptions(REPORT_OPTIONS[kind], raw) as z.output<(typeof REPORT_OPTIONS)[K]>;
 }
 
 /**
@@ -122,9 +123,9 @@ export function windowOf(
     ? (parseWhen(options.since, now) as Date)
     : new Date(until.getTime() - defaultDays * DAY_MS);
   const issues: Issue[] = [];
-  if (since.getTime() >= until.getTime()) issues.push({ path: 'since', message: 'must be before --until' });
+  if (since.getTime() >= until.getTime()) issues.push({ path: '--since', message: 'must be before --until' });
   if (until.getTime() - since.getTime() > MAX_WINDOW_DAYS * DAY_MS) {
-    issues.push({ path: 'since', message: `reaches back more than ${MAX_WINDOW_DAYS} days from --until` });
+    issues.push({ path: '--since', message: `reaches back more than ${MAX_WINDOW_DAYS} days from --until` });
   }
   if (issues.length > 0) {
     throw new ValidationError(`invalid options: ${formatIssues(issues)}`, issues);

@@ -28,7 +28,11 @@ export function renderText(view: View): string {
  * Renders a report in one of the four formats.
  * @throws UsageError for `csv` of the overview, which has no single list of rows.
  */
-export function renderReport(report: AnyReport, format: OutputFormat): string {
+export function renderReport(
+  report: AnyReport,
+  format: OutputFormat,
+  generatedAt: Date = new Date(),
+): string {
   switch (format) {
     case 'json':
       return renderJson(report);
@@ -39,7 +43,7 @@ export function renderReport(report: AnyReport, format: OutputFormat): string {
       return renderCsv(g.cells, gridColumns(g));
     }
     case 'html':
-      return renderHtmlReport(report);
+      return renderHtmlReport(report, generatedAt);
     case 'table':
       return renderText(viewOf(report));
   }

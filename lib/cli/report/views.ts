@@ -7,6 +7,7 @@ import type { OverviewReport } from '../../domain/reports/overview.js';
 import type { ProvisioningReport } from '../../domain/reports/provisioning.js';
 import type { ReviewsReport } from '../../domain/reports/reviews.js';
 import type { ViolationsReport } from '../../domain/reports/violations.js';
+import { FINDING_CSV_COLUMNS } from '../finding-columns.js';
 import type { Column } from '../output.js';
 import { formatDuration, formatTime, joinList, shortArn } from './format.js';
 
@@ -478,25 +479,6 @@ export function viewOf(report: AnyReport): View {
   }
 }
 
-const FINDING_CSV: readonly Column<FindingRow>[] = [
-  { header: 'id', value: (r) => r.id },
-  { header: 'type', value: (r) => r.type },
-  { header: 'severity', value: (r) => r.severity },
-  { header: 'status', value: (r) => r.status },
-  { header: 'identityKey', value: (r) => r.identityKey },
-  { header: 'identityArn', value: (r) => r.identityArn },
-  { header: 'owner', value: (r) => r.owner },
-  { header: 'title', value: (r) => r.title },
-  { header: 'firstSeen', value: (r) => r.firstSeen },
-  { header: 'lastSeen', value: (r) => r.lastSeen },
-  { header: 'resolvedAt', value: (r) => r.resolvedAt },
-  { header: 'suppressedBy', value: (r) => r.suppressedBy },
-  { header: 'ageDays', value: (r) => r.ageDays },
-  { header: 'owaspNhi', value: (r) => r.owaspNhi.join('; ') },
-  { header: 'nistCsf', value: (r) => r.nistCsf.join('; ') },
-  { header: 'evidence', value: (r) => JSON.stringify(r.evidence) },
-];
-
 /**
  * The CSV of a report: its detail rows, one line per thing, with full timestamps and raw numbers so a
  * spreadsheet can sort and pivot them. Summaries are in the table, JSON and HTML formats.
@@ -505,7 +487,7 @@ const FINDING_CSV: readonly Column<FindingRow>[] = [
 export function csvGridOf(report: AnyReport): Grid | undefined {
   switch (report.report) {
     case 'findings':
-      return grid(report.findings, FINDING_CSV);
+      return grid(report.findings, FINDING_CSV_COLUMNS);
     case 'drift': {
       type Row = Record<string, string | number | null>;
       const rows: Row[] = [

@@ -1,4 +1,4 @@
-import type { Finding } from '../finding.js';
+import { type FindingProjection, projectFinding } from '../finding-projection.js';
 import { SEVERITY_RANK, type Severity } from '../primitives.js';
 
 /** Every report the `nhi-gov report` command line answers. */
@@ -31,47 +31,11 @@ export interface ReportContext {
 /** Callback for long reads: `done` of `total` steps, with a short label of the current step. */
 export type ProgressFn = (done: number, total: number, label: string) => void;
 
-/** A finding as reports list it: every key always present (null when unknown), stable for scripts. */
-export interface FindingRow {
-  readonly id: string;
-  readonly type: Finding['type'];
-  readonly severity: Severity;
-  readonly status: Finding['status'];
-  readonly identityKey: string;
-  readonly identityArn: string | null;
-  readonly owner: string | null;
-  readonly title: string;
-  readonly firstSeen: string;
-  readonly lastSeen: string;
-  readonly resolvedAt: string | null;
-  readonly suppressedBy: string | null;
-  readonly ageDays: number;
-  readonly owaspNhi: readonly string[];
-  readonly nistCsf: readonly string[];
-  readonly evidence: Readonly<Record<string, unknown>>;
-}
+/** A finding as reports list it: the one public projection (lib/domain/finding-projection.ts). */
+export type FindingRow = FindingProjection;
 
 /** Projects a finding onto the stable row shape. */
-export function findingRow(finding: Finding, now: Date): FindingRow {
-  return {
-    id: finding.id,
-    type: finding.type,
-    severity: finding.severity,
-    status: finding.status,
-    identityKey: finding.identityKey,
-    identityArn: finding.identityArn ?? null,
-    owner: finding.owner ?? null,
-    title: finding.title,
-    firstSeen: finding.firstSeen,
-    lastSeen: finding.lastSeen,
-    resolvedAt: finding.resolvedAt ?? null,
-    suppressedBy: finding.suppressedBy ?? null,
-    ageDays: Math.max(0, Math.floor((now.getTime() - Date.parse(finding.firstSeen)) / 86_400_000)),
-    owaspNhi: finding.frameworks.owaspNhi,
-    nistCsf: finding.frameworks.nistCsf,
-    evidence: finding.evidence,
-  };
-}
+export const findingRow = projectFinding;
 
 /** Worst first, then oldest first, then by type and identity: the order findings are listed in everywhere. */
 export function compareFindings(

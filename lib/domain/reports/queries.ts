@@ -91,9 +91,11 @@ async function executionsInWindow(
   progress?: ProgressFn,
 ): Promise<ExecutionRecord[]> {
   const days = daysInRange(new Date(window.since), new Date(window.until));
-  const perDay = await mapLimit(days, 4, async (day, i) => {
+  // Days finish out of order (four at a time): count finished days, so the counter only goes up.
+  let done = 0;
+  const perDay = await mapLimit(days, 4, async (day) => {
     const records = await sources.executions.listForDay(day);
-    progress?.(i + 1, days.length, `reading executions of ${day}`);
+    progress?.(++done, days.length, `reading executions of ${day}`);
     return records;
   });
   return perDay.flat().filter((r) => r.finishedAt >= window.since && r.finishedAt <= window.until);

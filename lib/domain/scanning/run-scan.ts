@@ -34,7 +34,12 @@ export interface ScanInput {
   readonly asOf: Date;
   /** Progress lines for a human (the CLI shows them on a TTY). */
   readonly onProgress?: (message: string) => void;
+  /** Counted progress of a long phase (`done` of `total`), e.g. writing the findings. */
+  readonly onCount?: (done: number, total: number, label: string) => void;
 }
+
+/** Findings written per store call, so a large scan's longest phase shows a counter. */
+const WRITE_CHUNK = 250;
 
 export interface ScanResult {
   readonly asOf: string;
@@ -121,7 +126,11 @@ export async function runScan(deps: ScanDeps, input: ScanInput): Promise<ScanRes
   };
   const resolved = resolveGone(storedActive, new Set(current.map((f) => f.id)), canJudge, at);
   progress(`writing ${current.length} findings, resolving ${resolved.length}`);
-  await deps.findings.putMany([...current, ...resolved]);
+  const toWrite = [...current, ...resolved];
+  for (let i = 0; i < toWrite.length; i += WRITE_CHUNK) {
+    await deps.findings.putMany(toWrite.slice(i, i + WRITE_CHUNK));
+    input.onCount?.(Math.min(i + WRITE_CHUNK, toWrite.length), toWrite.length, 'writing findings');
+  }
 
   const requested: RevokeRequestedDetail[] = [];
   const failed: { decisionId: string; error: string }[] = [];

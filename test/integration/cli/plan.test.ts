@@ -215,9 +215,9 @@ describe('nhi-gov plan', () => {
 
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(
-      /^nhi-gov: invalid plan options: gaad: is required.*; format: must be one of table, json\n$/,
+      /^nhi-gov: invalid options: --gaad: is required.*; --format: must be one of table, json, csv, html\n$/,
     );
     expect(badBoundary.code).toBe(2);
-    expect(badBoundary.stderr).toMatch(/permissionsBoundary: must be a managed policy ARN/);
+    expect(badBoundary.stderr).toMatch(/--permissions-boundary: must be a managed policy ARN/);
   });
 });

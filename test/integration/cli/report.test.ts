@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { LOCAL_CREDENTIALS, localDynamoClient } from '../../../lib/adapters/dynamodb/client.js';
@@ -10,6 +10,7 @@ import { ensureTables } from '../../../lib/adapters/dynamodb/create-tables.js';
 import { storesFor } from '../../../lib/cli/local-store.js';
 import { localTableNames } from '../../../lib/config/tables.js';
 import { runCli } from '../../support/cli.js';
+import { tempDir } from '../../support/temp.js';
 import { NOW, SEEDED, seed } from '../reports/seed.js';
 
 const newPrefix = () => `r-${randomUUID().slice(0, 8)}`;
@@ -17,7 +18,7 @@ let seeded: string;
 
 async function report(argv: string[], prefix = seeded, options: { tty?: boolean } = {}) {
   const env = { NHI_GOV_DYNAMODB_ENDPOINT: inject('dynamoEndpoint'), NHI_GOV_TABLE_PREFIX: prefix };
-  const cwd = mkdtempSync(join(tmpdir(), 'nhi-gov-report-'));
+  const cwd = tempDir('nhi-gov-report-');
   const r = await runCli(['report', ...argv], { env, cwd, now: NOW, ...options });
   return { code: r.code, out: r.stdout, err: r.stderr, cwd };
 }
@@ -229,9 +230,9 @@ describe('nhi-gov report (embedded store)', () => {
   });
 
   it.each([
-    [['findings', '--format', 'xml'], 'format: must be one of table, json, csv, html'],
-    [['findings', '--fail-on', 'severe'], 'failOn:'],
-    [['findings', '--since', 'last-week', '--type', 'nope'], 'since: must be a span back from now'],
+    [['findings', '--format', 'xml'], '--format: must be one of table, json, csv, html'],
+    [['findings', '--fail-on', 'severe'], '--fail-on:'],
+    [['findings', '--since', 'last-week', '--type', 'nope'], '--since: must be a span back from now'],
     [['provisioning', '--since', '400d'], 'reaches back more than 366 days'],
     [['audit', 'not an identity'], 'not an IAM role or user'],
     [['audit', 'd-does-not-exist'], 'no decision with id d-does-not-exist'],
@@ -250,9 +251,10 @@ describe('nhi-gov report (embedded store)', () => {
     const r = await report(['findings', '--format', 'xml', '--min-severity', 'huge', '--type', 'nope']);
 
     expect(r.code).toBe(2);
-    expect(r.err).toContain('format:');
-    expect(r.err).toContain('minSeverity:');
-    expect(r.err).toContain('type:');
+    expect(r.err).toContain('--format:');
+    expect(r.err).toContain('--min-severity:');
+    expect(r.err).toContain('--type:');
+    expect(r.err).not.toMatch(/minSeverity|failOn/);
   });
 
   it('exits 2 on an unknown report or option (commander), first line saying what is wrong', async () => {
@@ -359,6 +361,40 @@ describe('nhi-gov report (deployed stack)', () => {
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out).summary.active).toBe(1);
     expect(cloudFormation).not.toHaveReceivedCommand(DescribeStacksCommand);
+  });
+
+  it('exits 2 "AWS is not configured" for missing credentials, with --stack and with table names alike', async () => {
+    // Arrange: no credentials anywhere; the SDK says so from CloudFormation and from DynamoDB.
+    const noCredentials = Object.assign(new Error('Could not load credentials from any providers'), {
+      name: 'CredentialsProviderError',
+    });
+    cloudFormation.on(DescribeStacksCommand).rejects(noCredentials);
+    const dynamo = mockClient(DynamoDBClient);
+    dynamo.onAnyCommand().rejects(noCredentials);
+    try {
+      // Act
+      const withStack = await report(['findings', '--stack', 'NhiGov', '--region', 'eu-west-1']);
+      const withTables = await report([
+        'findings',
+        '--region',
+        'eu-west-1',
+        '--decisions-table',
+        'd-table',
+        '--executions-table',
+        'e-table',
+        '--findings-table',
+        'f-table',
+      ]);
+
+      // Assert: one cause, one exit code, one message.
+      expect([withStack.code, withTables.code]).toEqual([2, 2]);
+      for (const r of [withStack, withTables]) {
+        expect(r.err).toBe('nhi-gov: AWS is not configured: Could not load credentials from any providers\n');
+        expect(r.out).toBe('');
+      }
+    } finally {
+      dynamo.restore();
+    }
   });
 
   it('exits 2 with one line when the stack does not exist or is not an nhi-gov stack', async () => {

@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -9,10 +8,12 @@ import { DynamoDecisionStore } from '../../../lib/adapters/dynamodb/decision-sto
 import { DynamoFindingStore } from '../../../lib/adapters/dynamodb/finding-store.js';
 import { toCredentialReportCsv, toGaadJson } from '../../../lib/adapters/snapshot/write-snapshot.js';
 import { localTableNames } from '../../../lib/config/tables.js';
+import { FINDING_PROJECTION_KEYS, FindingProjection } from '../../../lib/domain/finding-projection.js';
 import type { IamInventory } from '../../../lib/domain/inventory.js';
 import { aDecision, BOB } from '../../support/builders.js';
 import { localCliEnv, runCli } from '../../support/cli.js';
 import { anInventory, aRole, aUser, daysAgo } from '../../support/fakes/iam-read.js';
+import { tempDir } from '../../support/temp.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../../examples/', import.meta.url));
 const EXAMPLE = [
@@ -49,7 +50,7 @@ function writeSnapshot(dir: string, name: string, inventory: IamInventory) {
 
 describe('nhi-gov scan', () => {
   it('scans the example account as `npm start` does and prints a table of its findings', async () => {
-    const cli = cliIn(mkdtempSync(join(tmpdir(), 'nhi-gov-scan-')));
+    const cli = cliIn(tempDir('nhi-gov-scan-'));
     const { code, stdout, stderr } = await cli('scan', ...EXAMPLE, '--as-of', EXAMPLE_AS_OF);
 
     expect(stderr).toBe('');
@@ -62,8 +63,8 @@ describe('nhi-gov scan', () => {
     expect(stdout).not.toContain('AWSServiceRoleForSupport');
   });
 
-  it('prints JSON whose findings carry id, type, severity, status, identityArn, evidence and frameworks', async () => {
-    const cli = cliIn(mkdtempSync(join(tmpdir(), 'nhi-gov-scan-')));
+  it('prints JSON whose findings have the one finding projection (docs/schemas/finding.schema.json)', async () => {
+    const cli = cliIn(tempDir('nhi-gov-scan-'));
     const { code, stdout } = await cli('scan', ...EXAMPLE, '--as-of', EXAMPLE_AS_OF, '--format', 'json');
 
     expect(code).toBe(0);
@@ -79,20 +80,19 @@ describe('nhi-gov scan', () => {
       'unused-access-key',
     ]);
     for (const f of doc.findings) {
-      expect(Object.keys(f)).toEqual(
-        expect.arrayContaining(['id', 'type', 'severity', 'status', 'identityArn', 'evidence', 'frameworks']),
-      );
+      expect(Object.keys(f)).toEqual([...FINDING_PROJECTION_KEYS]);
+      expect(FindingProjection.safeParse(f).success).toBe(true);
     }
     expect(doc.findings.find((f: { type: string }) => f.type === 'human-use-of-nhi')).toMatchObject({
       identityArn: 'arn:aws:iam::123456789012:user/shared-admin-bot',
-      frameworks: { owaspNhi: ['NHI10:2025 Human Use of NHI'] },
+      owaspNhi: ['NHI10:2025 Human Use of NHI'],
       evidence: { passwordLastUsedAt: '2026-02-26T00:00:00Z' },
     });
     expect(doc.summary).toMatchObject({ open: doc.findings.length, resolved: 0 });
   });
 
   it('keeps firstSeen and lists resolved findings when a later scan no longer sees them', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'nhi-gov-scan-'));
+    const dir = tempDir('nhi-gov-scan-');
     const cli = cliIn(dir);
     const before = anInventory({
       users: [
@@ -156,7 +156,7 @@ describe('nhi-gov scan', () => {
       approvals: [{ approver: BOB, at, basis: 'tier low' }],
     });
     await s.decisions.create(grant);
-    const dir = mkdtempSync(join(tmpdir(), 'nhi-gov-scan-'));
+    const dir = tempDir('nhi-gov-scan-');
     const files = writeSnapshot(dir, 'acct', anInventory({ roles: [aRole('payments-batch')] }));
 
     const { code, stdout } = await cliIn(dir, env)('scan', ...files, '--as-of', AS_OF);
@@ -167,7 +167,7 @@ describe('nhi-gov scan', () => {
   });
 
   it('exits 1 with --fail-on when an open finding reaches the severity, after printing', async () => {
-    const cli = cliIn(mkdtempSync(join(tmpdir(), 'nhi-gov-scan-')));
+    const cli = cliIn(tempDir('nhi-gov-scan-'));
     const high = await cli(
       'scan',
       ...EXAMPLE,
@@ -179,17 +179,15 @@ describe('nhi-gov scan', () => {
       'csv',
     );
     expect(high.code).toBe(1);
-    expect(high.stdout.split('\r\n')[0]).toBe(
-      'id,type,severity,status,identity,identity_arn,owner,title,first_seen,last_seen,resolved_at,suppressed_by,owasp_nhi,nist_csf,evidence',
-    );
+    expect(high.stdout.split('\r\n')[0]).toBe(FINDING_PROJECTION_KEYS.join(','));
     expect(high.stderr).toMatch(/^nhi-gov: 11 open findings at or above high \(--fail-on\)\n$/);
 
     const critical = await cli('scan', ...EXAMPLE, '--as-of', EXAMPLE_AS_OF, '--fail-on', 'critical');
     expect(critical.code).toBe(0);
   });
 
-  it('writes a self-contained HTML page with --out', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'nhi-gov-scan-'));
+  it('writes a self-contained HTML page with -o', async () => {
+    const dir = tempDir('nhi-gov-scan-');
     const { code, stdout } = await cliIn(dir)(
       'scan',
       ...EXAMPLE,
@@ -197,7 +195,7 @@ describe('nhi-gov scan', () => {
       EXAMPLE_AS_OF,
       '-f',
       'html',
-      '--out',
+      '-o',
       'out/scan.html',
     );
     expect(code).toBe(0);
@@ -205,7 +203,12 @@ describe('nhi-gov scan', () => {
     const html = readFileSync(join(dir, 'out/scan.html'), 'utf8');
     expect(html).toMatch(/^<!doctype html>/);
     expect(html).toContain('user/shared-admin-bot');
-    expect(html).not.toMatch(/<script|https?:\/\//);
+    expect(html).not.toContain('<script');
+    // The same page as the reports: a CSP, a summary, and nothing from the network but the SVG namespace.
+    expect(html).toContain(`content="default-src 'none'`);
+    expect(html.match(/https?:\/\/[^"]+/g)?.every((u) => u === 'http://www.w3.org/2000/svg')).toBe(true);
+    expect(html).toContain('class="cards"');
+    expect(html).not.toMatch(/<code>\{/);
 
     const csv = await cliIn(dir)(
       'scan',
@@ -221,14 +224,40 @@ describe('nhi-gov scan', () => {
     expect(readFileSync(join(dir, 'scan.csv'), 'utf8')).toMatch(/^id,type,severity,status,/);
   });
 
+  it('shows a monotonic counter on a terminal for the longest phase, writing the findings (#17.13)', async () => {
+    // Arrange: 300 stale roles, more than one write batch.
+    const dir = tempDir('nhi-gov-scan-');
+    const stale = anInventory({
+      roles: Array.from({ length: 300 }, (_, i) => aRole(`stale-${i}`, { lastUsedAt: daysAgo(400) })),
+    });
+    const files = writeSnapshot(dir, 'big', stale);
+
+    // Act
+    const r = await runCli(['scan', ...files, '--as-of', AS_OF], {
+      env: freshEnv(),
+      cwd: dir,
+      now: '2026-03-02T09:00:00Z',
+      tty: true,
+    });
+
+    // Assert
+    expect(r.code).toBe(0);
+    const lines = r.stderr.split('\r\x1b[2K').filter(Boolean);
+    expect(lines[0]).toBe('scan: starting the local store');
+    expect(lines).toContain('scan: writing 300 findings, resolving 0');
+    const writing = lines.flatMap((l) => /^scan: writing findings \((\d+)\/300, \d+%\)$/.exec(l)?.[1] ?? []);
+    expect(writing.map(Number)).toEqual([250, 300]);
+    expect(r.stdout).not.toContain('\x1b');
+  });
+
   it('refuses bad input with exit code 2, a one-line message naming the problem, and writes nothing', async () => {
     const env = freshEnv();
-    const dir = mkdtempSync(join(tmpdir(), 'nhi-gov-scan-'));
+    const dir = tempDir('nhi-gov-scan-');
     writeFileSync(join(dir, 'broken.json'), '{"RoleDetailList": [ {"RoleName": "x", "Arn": 1} ]}');
     const cli = cliIn(dir, env);
 
     const cases = [
-      [['scan'], /gaad: is required/],
+      [['scan'], /^nhi-gov: invalid options: --gaad: is required/],
       [['scan', '--gaad', 'missing.json'], /cannot read GAAD file .*missing\.json: no such file/],
       [
         ['scan', '--gaad', 'broken.json'],
@@ -236,10 +265,10 @@ describe('nhi-gov scan', () => {
       ],
       [
         ['scan', '--gaad', `${EXAMPLES}acme-gaad.json`, '--format', 'pdf'],
-        /format: must be one of table, json, csv, html/,
+        /--format: must be one of table, json, csv, html/,
       ],
-      [['scan', '--gaad', `${EXAMPLES}acme-gaad.json`, '--as-of', 'last week'], /asOf: must be a day/],
-      [['scan', '--gaad', `${EXAMPLES}acme-gaad.json`, '--fail-on', 'severe'], /failOn: /],
+      [['scan', '--gaad', `${EXAMPLES}acme-gaad.json`, '--as-of', 'last week'], /--as-of: must be a day/],
+      [['scan', '--gaad', `${EXAMPLES}acme-gaad.json`, '--fail-on', 'severe'], /--fail-on: /],
     ] as const;
     for (const [argv, message] of cases) {
       const result = await cli(...argv);

@@ -1,0 +1,19 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, onTestFinished } from 'vitest';
+
+/**
+ * A fresh folder in the system temporary directory, removed when the test that made it finishes
+ * (or, when made outside a test, when its file's tests are done): no test leaves a folder behind.
+ */
+export function tempDir(prefix = 'nhi-gov-test-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  try {
+    onTestFinished(remove);
+  } catch {
+    afterAll(remove);
+  }
+  return dir;
+}
