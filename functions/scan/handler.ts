@@ -19,6 +19,7 @@ import { documentClient } from '../../lib/adapters/dynamodb/client.js';
 import { DynamoDecisionStore } from '../../lib/adapters/dynamodb/decision-store.js';
 import { DynamoExecutionTrail } from '../../lib/adapters/dynamodb/execution-trail.js';
 import { DynamoFindingStore } from '../../lib/adapters/dynamodb/finding-store.js';
+import { DynamoScanLog } from '../../lib/adapters/dynamodb/scan-log.js';
 import { EventBridgeRevokeRequester } from '../../lib/adapters/eventbridge/revoke-requester.js';
 import { LiveIamDirectory } from '../../lib/adapters/iam-inventory/live-inventory.js';
 import { systemClock } from '../../lib/adapters/system.js';
@@ -26,10 +27,12 @@ import { loadEnv, required } from '../../lib/config/env.js';
 import { FUNCTION_ENV } from '../../lib/config/functions.js';
 import { loadPolicyFile } from '../../lib/config/policy-file.js';
 import { ENV } from '../../lib/config/tables.js';
+import { accountOfArn } from '../../lib/domain/account.js';
 import { AppError } from '../../lib/domain/errors.js';
 import type { FindingType } from '../../lib/domain/finding.js';
 import type { Policy } from '../../lib/domain/policy/schema.js';
 import { runScan, type ScanDeps } from '../../lib/domain/scanning/run-scan.js';
+import { assertNotInFuture } from '../../lib/domain/scanning/scan-time.js';
 import { parseOrThrow } from '../../lib/domain/validation.js';
 import type { Clock } from '../../lib/ports/clock.js';
 import type { IamDirectory } from '../../lib/ports/iam-directory.js';
@@ -49,6 +52,8 @@ export interface ScanHandlerDeps extends ScanDeps {
   readonly directory: IamDirectory;
   readonly policy: Policy;
   readonly clock: Clock;
+  /** The account scanned; by default the one in the invoked function's ARN. */
+  readonly accountId?: string;
   /** Counts for CloudWatch (Powertools metrics in Lambda). */
   readonly record?: (summary: ScanSummary) => void;
 }
@@ -56,6 +61,9 @@ export interface ScanHandlerDeps extends ScanDeps {
 /** What the function returns and logs: counts only, never evidence. */
 export interface ScanSummary {
   readonly asOf: string;
+  readonly accountId: string;
+  /** False when the scan ran read-only (dated before the account's newest scan): nothing was stored. */
+  readonly stored: boolean;
   readonly identities: number;
   readonly open: number;
   readonly suppressed: number;
@@ -76,15 +84,31 @@ export class RevokeFilingError extends AppError {
   }
 }
 
-/** The scheduled scan: live inventory → every rule → findings, revokes and the day's metrics. */
+/**
+ * The scheduled scan: live inventory → every rule → findings, revokes and the day's metrics. An
+ * `asOf` in the future is refused before IAM is read; one before the account's newest scan runs
+ * read-only (`stored: false`).
+ */
 export function buildHandler(deps: ScanHandlerDeps) {
-  return async (event: unknown): Promise<ScanSummary> => {
+  return async (event: unknown, context?: { invokedFunctionArn?: string }): Promise<ScanSummary> => {
     const input = parseOrThrow(ScanEvent, event, 'scan event');
-    const asOf = input?.asOf ? new Date(input.asOf) : deps.clock.now();
+    const now = deps.clock.now();
+    const asOf = input?.asOf ? new Date(input.asOf) : now;
+    assertNotInFuture(asOf, now, 'asOf');
+    const fromContext = context?.invokedFunctionArn ? accountOfArn(context.invokedFunctionArn) : undefined;
+    const accountId = deps.accountId ?? fromContext;
     const inventory = await deps.directory.readInventory();
-    const result = await runScan(deps, { inventory, policy: deps.policy, asOf });
+    const result = await runScan(deps, {
+      inventory,
+      policy: deps.policy,
+      asOf,
+      now,
+      ...(accountId ? { accountId } : {}),
+    });
     const summary: ScanSummary = {
       asOf: result.asOf,
+      accountId: result.accountId,
+      stored: result.mode.kind === 'write',
       identities: result.inventory.roles + result.inventory.users,
       open: result.findings.filter((f) => f.status === 'open').length,
       suppressed: result.findings.filter((f) => f.status === 'suppressed').length,
@@ -123,6 +147,7 @@ export function defaultDeps(
     executions: new DynamoExecutionTrail(doc, config[ENV.executionsTable]),
     findings,
     metrics: findings,
+    scans: new DynamoScanLog(doc, config[ENV.findingsTable]),
     revokes: new EventBridgeRevokeRequester(new EventBridgeClient({}), config[FUNCTION_ENV.eventBusName]),
     policy: loadPolicyFile(config[FUNCTION_ENV.policyFile]),
     clock: systemClock,

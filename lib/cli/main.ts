@@ -2,7 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { AppError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { COMMANDS } from './commands/index.js';
 import { type CliIo, EXIT, processIo, UsageError } from './io.js';
-import { examples } from './options.js';
+import { checkOutputOption, examples } from './options.js';
 
 /** Thrown by a command to end with a given exit code after printing its output (e.g. `--fail-on`). */
 export class ExitCode extends Error {
@@ -39,6 +39,8 @@ error, 3 refused or unexpected error. See docs/cli.md.`,
     });
   for (const register of COMMANDS) register(program, io);
   for (const sub of program.commands) sub.exitOverride();
+  // Every input and output is checked before the first write: `-o` naming a directory fails here.
+  program.hook('preAction', (_program, action) => checkOutputOption(io, action.opts().output));
   return program;
 }
 

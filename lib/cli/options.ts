@@ -1,11 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import type { z } from 'zod';
 import { type Issue, ValidationError } from '../domain/errors.js';
 import { formatIssues, toIssues } from '../domain/validation.js';
 import { type CliIo, UsageError } from './io.js';
 import { OUTPUT_FORMATS, type OutputFormat } from './output.js';
+import { checkOutputPath, writeOutputFile } from './output-file.js';
 
 /**
  * The one command-line contract (docs/cli.md): every command that prints something takes
@@ -81,16 +80,23 @@ export function formatOf(value: unknown, what: string, formats: readonly OutputF
   return asked as OutputFormat;
 }
 
+/**
+ * Checks `-o, --output` before a command does anything (main.ts runs it as commander's preAction hook
+ * for every command): a directory or a place that cannot be written exits 2 naming `--output`, so
+ * no command stores its results and then fails to deliver them.
+ * @throws UsageError naming `--output`, the path and the reason.
+ */
+export function checkOutputOption(io: CliIo, output: unknown): void {
+  if (typeof output === 'string' && output.length > 0) checkOutputPath(io, '--output', output);
+}
+
 /** Writes a command's result to `--output` (creating folders) or to stdout. */
 export function deliverOutput(io: CliIo, text: string, output: string | undefined): void {
   if (!output) {
     io.stdout.write(text);
     return;
   }
-  const path = resolve(io.cwd, output);
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, text);
-  if (io.stderr.isTTY) io.stderr.write(`wrote ${path}\n`);
+  writeOutputFile(io, checkOutputPath(io, '--output', output), text);
 }
 
 /** The examples block every `--help` ends with. */

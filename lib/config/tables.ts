@@ -109,7 +109,8 @@ export const EXECUTIONS_TABLE: TableDefinition = {
 
 export const FINDINGS_TABLE: TableDefinition = {
   id: 'findings',
-  purpose: 'Findings raised by scanners and executors, and daily metric snapshots, for reports.',
+  purpose:
+    'Findings raised by scanners and executors, daily metric snapshots and the per-account scan log, for reports.',
   partitionKey: S('pk'),
   sortKey: S('sk'),
   stream: 'NEW_AND_OLD_IMAGES',
@@ -130,7 +131,8 @@ export const FINDINGS_TABLE: TableDefinition = {
       indexName: INDEX.findingsByIdentity,
       partitionKey: S('gsi3pk'),
       sortKey: S('gsi3sk'),
-      answers: 'Every finding about one identity: audit of an identity, and the scan that resolves them.',
+      answers:
+        'Every finding of one account, by identity (ACCOUNT#<id>): the scan of that account, and the audit of one identity in it; findings without an account keep IDENTITY#<key>.',
     },
   ],
 };

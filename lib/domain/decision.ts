@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AccountId } from './account.js';
 import { ConflictError } from './errors.js';
 import { identityKey } from './identity.js';
 import { Id, IsoTimestamp, PrincipalArn } from './primitives.js';
@@ -68,6 +69,8 @@ export const Decision = z.strictObject({
   request: DecisionRequest,
   /** `role/<name>` or `user/<name>`: what this decision is about. */
   identityKey: z.string().min(1),
+  /** The account of the identity (the request's `account`, or the local store's one account). */
+  accountId: AccountId.optional(),
   requester: PrincipalArn,
   owner: z.string().min(1),
   source: DecisionSource,

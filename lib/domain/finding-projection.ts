@@ -37,6 +37,13 @@ export const FindingProjection = z
     owaspNhi: z.array(z.string()).describe('OWASP Non-Human Identities Top 10 (2025) entries.'),
     nistCsf: z.array(z.string()).describe('NIST CSF 2.0 subcategories.'),
     evidence: z.record(z.string(), z.unknown()).describe('What was seen; never a secret.'),
+    accountId: z
+      .string()
+      .regex(/^\d{12}$/)
+      .nullable()
+      .describe(
+        "The identity's 12-digit AWS account; null for findings about a decision and for findings stored before accounts were kept.",
+      ),
   })
   .describe('A finding as nhi-gov prints it in JSON and CSV (scan and every report).');
 export type FindingProjection = z.infer<typeof FindingProjection>;
@@ -65,6 +72,7 @@ export function projectFinding(finding: Finding, now: Date): FindingProjection {
     owaspNhi: [...finding.frameworks.owaspNhi],
     nistCsf: [...finding.frameworks.nistCsf],
     evidence: finding.evidence,
+    accountId: finding.accountId ?? null,
   };
 }
 

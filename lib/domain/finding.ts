@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { AccountId } from './account.js';
 import { IsoTimestamp, Severity } from './primitives.js';
 
 export const FINDING_TYPES = [
@@ -80,6 +81,8 @@ export const Finding = z.strictObject({
   severity: Severity,
   status: FindingStatus,
   source: FindingSource,
+  /** The account of the identity. Absent on findings about a decision, and on findings stored before accounts were kept. */
+  accountId: AccountId.optional(),
   /** `role/<name>` or `user/<name>`; `decision/<id>` for findings about a decision rather than an identity. */
   identityKey: z.string().min(1),
   identityArn: z.string().optional(),
@@ -98,11 +101,14 @@ export type Finding = z.infer<typeof Finding>;
 
 /**
  * A finding's id is a hash of what it is about, so the same condition seen in two scans updates one
- * finding (keeping `firstSeen`) instead of opening a second one.
+ * finding (keeping `firstSeen`) instead of opening a second one. The account is part of it: the
+ * same role name in two accounts is two identities. Without an account, the id is the one findings
+ * had before accounts were kept.
  */
-export function findingId(type: FindingType, identityKey: string, subject = ''): string {
+export function findingId(type: FindingType, identityKey: string, subject = '', accountId?: string): string {
+  const about = `${type}\u0000${identityKey}\u0000${subject}`;
   return createHash('sha256')
-    .update(`${type}\u0000${identityKey}\u0000${subject}`)
+    .update(accountId === undefined ? about : `${about}\u0000${accountId}`)
     .digest('hex')
     .slice(0, 32);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AccountId } from './account.js';
 import { FindingType } from './finding.js';
 import { IdentityRef } from './identity.js';
 import { Id, IsoTimestamp, PolicyArn, Severity, Tags } from './primitives.js';
@@ -36,6 +37,11 @@ const Justification = z.string().trim().min(10, 'must say why, in at least 10 ch
 const Owner = z.string().trim().min(3, 'must name an owner (team, e-mail or principal ARN)').max(256);
 
 const common = {
+  /**
+   * The 12-digit account of the identity. Optional: local mode fills in the one account its store
+   * knows, and refuses a request without it when the store knows several.
+   */
+  account: AccountId.optional(),
   justification: Justification,
   /** Reference in the requester's ticketing system, kept for the audit trail. */
   ticket: z.string().max(256).optional(),

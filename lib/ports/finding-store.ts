@@ -13,6 +13,6 @@ export interface FindingStore {
   /** Findings of one owner, optionally in one status. */
   listByOwner(owner: string, status?: FindingStatus): Promise<Finding[]>;
 
-  /** Every finding about one identity key. */
-  listByIdentity(identityKey: string): Promise<Finding[]>;
+  /** Every finding about one identity key: in one account when given, else in every account. */
+  listByIdentity(identityKey: string, accountId?: string): Promise<Finding[]>;
 }

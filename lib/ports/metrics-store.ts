@@ -17,4 +17,10 @@ export interface FindingBatch {
 
   /** Writes many findings (create or replace), retrying what the store leaves unprocessed. */
   putMany(findings: readonly Finding[]): Promise<void>;
+
+  /** The open and suppressed findings of one account (what its scan may resolve). */
+  listActiveInAccount(accountId: string): Promise<Finding[]>;
+
+  /** Open and suppressed scanner findings stored without an account, before accounts were kept. */
+  listUnscopedActive(): Promise<Finding[]>;
 }

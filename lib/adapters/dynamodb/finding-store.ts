@@ -12,6 +12,7 @@ import { MetricsSnapshot } from '../../domain/metrics.js';
 import type { FindingStore } from '../../ports/finding-store.js';
 import type { FindingBatch, MetricsStore } from '../../ports/metrics-store.js';
 import { queryAll, stripKeys } from './query.js';
+import { DynamoScanLog } from './scan-log.js';
 
 /** DynamoDB's batch limits, and how many batches a scan keeps in flight. */
 const BATCH_GET_MAX = 100;
@@ -20,6 +21,21 @@ const BATCH_CONCURRENCY = 8;
 const MAX_UNPROCESSED_ROUNDS = 8;
 
 const findingKey = (id: string) => ({ pk: `FINDING#${id}`, sk: 'FINDING' });
+
+/**
+ * The by-identity index keys. A finding with an account sits in its account's partition, sorted by
+ * identity: one query reads an account (a scan), `begins_with(<identity>#)` one identity in it. IAM
+ * names cannot hold `#`, so `role/a#` never matches `role/ab`. Findings without an account (about a
+ * decision, or stored before accounts were kept) stay in the per-identity partition they had.
+ */
+function identityIndexKeys(finding: Finding): { gsi3pk: string; gsi3sk: string } {
+  return finding.accountId
+    ? {
+        gsi3pk: `ACCOUNT#${finding.accountId}`,
+        gsi3sk: `${finding.identityKey}#${finding.type}#${finding.id}`,
+      }
+    : { gsi3pk: `IDENTITY#${finding.identityKey}`, gsi3sk: `${finding.type}#${finding.id}` };
+}
 
 /** The stored item: the finding plus key and index attributes that follow its status and owner. */
 export function findingItem(finding: Finding): Record<string, unknown> {
@@ -31,8 +47,7 @@ export function findingItem(finding: Finding): Record<string, unknown> {
     ...(finding.owner
       ? { gsi2pk: `OWNER#${finding.owner}`, gsi2sk: `${finding.status}#${finding.type}#${finding.id}` }
       : {}),
-    gsi3pk: `IDENTITY#${finding.identityKey}`,
-    gsi3sk: `${finding.type}#${finding.id}`,
+    ...identityIndexKeys(finding),
     ...finding,
   };
 }
@@ -40,10 +55,14 @@ export function findingItem(finding: Finding): Record<string, unknown> {
 const toFinding = (item: Record<string, unknown>) => Finding.parse(stripKeys(item));
 
 export class DynamoFindingStore implements FindingStore, FindingBatch, MetricsStore {
+  private readonly scans: DynamoScanLog;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+  ) {
+    this.scans = new DynamoScanLog(client, tableName);
+  }
 
   async put(finding: Finding): Promise<void> {
     await this.client.send(
@@ -78,14 +97,67 @@ export class DynamoFindingStore implements FindingStore, FindingBatch, MetricsSt
     return items.map(toFinding);
   }
 
-  async listByIdentity(identityKey: string): Promise<Finding[]> {
+  /**
+   * Every finding about one identity: in one account when given; otherwise in every account the
+   * store has scanned, and those without an account.
+   */
+  async listByIdentity(identityKey: string, accountId?: string): Promise<Finding[]> {
+    const accounts =
+      accountId !== undefined ? [accountId] : (await this.scans.listLatestScans()).map((s) => s.accountId);
+    const inAccounts = await Promise.all(
+      accounts.map((account) =>
+        queryAll(this.client, {
+          TableName: this.tableName,
+          IndexName: INDEX.findingsByIdentity,
+          KeyConditionExpression: 'gsi3pk = :pk AND begins_with(gsi3sk, :identity)',
+          ExpressionAttributeValues: { ':pk': `ACCOUNT#${account}`, ':identity': `${identityKey}#` },
+        }),
+      ),
+    );
+    const unscoped =
+      accountId !== undefined
+        ? []
+        : await queryAll(this.client, {
+            TableName: this.tableName,
+            IndexName: INDEX.findingsByIdentity,
+            KeyConditionExpression: 'gsi3pk = :pk',
+            ExpressionAttributeValues: { ':pk': `IDENTITY#${identityKey}` },
+          });
+    return [...inAccounts.flat(), ...unscoped].map(toFinding);
+  }
+
+  /** The open and suppressed findings of one account: one query of its partition. */
+  async listActiveInAccount(accountId: string): Promise<Finding[]> {
     const items = await queryAll(this.client, {
       TableName: this.tableName,
       IndexName: INDEX.findingsByIdentity,
       KeyConditionExpression: 'gsi3pk = :pk',
-      ExpressionAttributeValues: { ':pk': `IDENTITY#${identityKey}` },
+      FilterExpression: '#status IN (:open, :suppressed)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':pk': `ACCOUNT#${accountId}`,
+        ':open': 'open',
+        ':suppressed': 'suppressed',
+      },
     });
     return items.map(toFinding);
+  }
+
+  /** Open and suppressed scanner findings stored without an account (before accounts were kept). */
+  async listUnscopedActive(): Promise<Finding[]> {
+    const lists = await Promise.all(
+      (['open', 'suppressed'] as const).map((status) =>
+        queryAll(this.client, {
+          TableName: this.tableName,
+          IndexName: INDEX.findingsByStatus,
+          KeyConditionExpression: 'gsi1pk = :pk',
+          FilterExpression: 'attribute_not_exists(accountId) AND #source = :scanner',
+          ExpressionAttributeNames: { '#source': 'source' },
+          ExpressionAttributeValues: { ':pk': `STATUS#${status}`, ':scanner': 'scanner' },
+        }),
+      ),
+    );
+    return lists.flat().map(toFinding);
   }
 
   /** BatchGetItem in chunks of 100, strongly consistent, retrying unprocessed keys. */

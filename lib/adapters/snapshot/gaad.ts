@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Issue } from '../../domain/errors.js';
 import type { AttachedPolicy, InlinePolicy, InventoryRole, InventoryUser } from '../../domain/inventory.js';
 import { toIssues } from '../../domain/validation.js';
 import { readIamDate } from './iam-dates.js';
@@ -112,8 +113,13 @@ const inline = (list: z.infer<typeof InlineList>): InlinePolicy[] =>
  * @param source names the file (or the API call) in error messages.
  * @throws ValidationError naming the source and the JSON path of every bad field.
  */
-export function readGaad(input: unknown, source: string): GaadIdentities {
+export function readGaad(
+  input: unknown,
+  source: string,
+  options: { readonly requireLists?: boolean } = {},
+): GaadIdentities {
   const pages = Array.isArray(input) ? input : [input];
+  const shapeIssues = options.requireLists ? wholeExportIssues(input, pages, source) : [];
   const roles: InventoryRole[] = [];
   const users: Omit<InventoryUser, 'credentialReportSeen'>[] = [];
   const issues = [];
@@ -162,13 +168,64 @@ export function readGaad(input: unknown, source: string): GaadIdentities {
       });
     }
   }
-  if (issues.length > 0) {
-    throw issuesError(
-      `GAAD ${source}`,
-      issues.map((i) => ({ path: `${source} at ${i.path}`, message: i.message })),
-    );
-  }
+  const all = [
+    ...shapeIssues,
+    ...issues.map((i) => ({ path: `${source} at ${i.path}`, message: i.message })),
+  ];
+  if (all.length > 0) throw issuesError(`GAAD ${source}`, all);
   return { roles, users };
+}
+
+/** The lists a scan reads; a saved export always has them, empty when the account has none. */
+const REQUIRED_LISTS = ['UserDetailList', 'RoleDetailList'] as const;
+
+/** Keys of other IAM list calls, to say what a wrong file probably is. */
+const LOOKALIKES: Readonly<Record<string, string>> = {
+  Roles: 'aws iam list-roles',
+  Users: 'aws iam list-users',
+  Policies: 'aws iam list-policies',
+  Groups: 'aws iam list-groups',
+  Content: 'aws iam get-credential-report',
+};
+
+/**
+ * A snapshot file must be a whole GetAccountAuthorizationDetails export: an object (or a non-empty
+ * array of saved pages) with `UserDetailList` and `RoleDetailList` arrays. Read leniently, `{}`,
+ * `[]` or another call's output would look like an account without identities, and the scan would
+ * resolve every open finding.
+ */
+function wholeExportIssues(input: unknown, pages: readonly unknown[], source: string): Issue[] {
+  const expected =
+    'expected the output of `aws iam get-account-authorization-details` (an account without identities has empty lists)';
+  if (pages.length === 0) return [{ path: source, message: `is an empty array; ${expected}` }];
+  const issues: Issue[] = [];
+  const present = new Set<string>();
+  for (const [index, page] of pages.entries()) {
+    const where = Array.isArray(input) ? `${source} at [${index}]` : source;
+    if (typeof page !== 'object' || page === null || Array.isArray(page)) {
+      issues.push({ path: where, message: `is not a JSON object; ${expected}` });
+      continue;
+    }
+    const record = page as Record<string, unknown>;
+    for (const key of REQUIRED_LISTS) if (Array.isArray(record[key])) present.add(key);
+    if (!Object.keys(record).some((key) => key.endsWith('DetailList'))) {
+      const lookalike = Object.keys(LOOKALIKES).find((key) => key in record);
+      const hint = lookalike ? ` (it looks like \`${LOOKALIKES[lookalike]}\` output)` : '';
+      issues.push({
+        path: where,
+        message: `is not a GetAccountAuthorizationDetails export${hint}; ${expected}`,
+      });
+    }
+  }
+  // Saved pages may split the lists between them; together they must hold both.
+  const missing = REQUIRED_LISTS.filter((key) => !present.has(key));
+  if (issues.length === 0 && missing.length > 0) {
+    issues.push({
+      path: source,
+      message: `lacks ${missing.join(' and ')} (missing or not a list); ${expected}`,
+    });
+  }
+  return issues;
 }
 
 /** The 12-digit account id in the first IAM ARN seen, if any. */

@@ -12,6 +12,9 @@ export interface SnapshotFiles {
   readonly gaadPath: string;
   /** The credential report CSV (decoded `Content` of `aws iam get-credential-report`). */
   readonly credentialReportPath?: string;
+  /** How the user named each file (a CLI flag such as `--gaad`), for error messages. */
+  readonly gaadLabel?: string;
+  readonly credentialReportLabel?: string;
 }
 
 /**
@@ -23,10 +26,18 @@ export interface SnapshotFiles {
  */
 export async function readSnapshot(options: SnapshotFiles): Promise<IamInventory> {
   const { gaadPath, credentialReportPath } = options;
-  const gaadText = await readText(gaadPath, 'GAAD');
-  const gaad = readGaad(parseJson(gaadText, gaadPath), gaadPath);
+  const gaadName = options.gaadLabel ? `${options.gaadLabel} ${gaadPath}` : gaadPath;
+  const reportName = options.credentialReportLabel
+    ? `${options.credentialReportLabel} ${credentialReportPath}`
+    : (credentialReportPath ?? '');
+  const gaadText = await readText(gaadPath, options.gaadLabel ?? 'GAAD file');
+  // A file must be a whole export: `{}`, `[]` or `aws iam list-roles` output is not an empty account.
+  const gaad = readGaad(parseJson(gaadText, gaadName), gaadName, { requireLists: true });
   const report = credentialReportPath
-    ? parseCredentialReport(await readText(credentialReportPath, 'credential report'), credentialReportPath)
+    ? parseCredentialReport(
+        await readText(credentialReportPath, options.credentialReportLabel ?? 'credential report file'),
+        reportName,
+      )
     : undefined;
   const paths = credentialReportPath ? [gaadPath, credentialReportPath] : [gaadPath];
   const times = await Promise.all(paths.map(async (p) => (await stat(p)).mtime.getTime()));
@@ -46,7 +57,7 @@ async function readText(path: string, what: string): Promise<string> {
     const code = (cause as NodeJS.ErrnoException).code;
     const reason =
       code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (cause as Error).message;
-    throw new ValidationError(`cannot read ${what} file ${path}: ${reason}`, [{ path, message: reason }], {
+    throw new ValidationError(`cannot read ${what} ${path}: ${reason}`, [{ path, message: reason }], {
       cause,
     });
   }

@@ -10,9 +10,10 @@ import { type Governance, publicDecision } from '../../domain/governance/index.j
 import type { IamInventory } from '../../domain/inventory.js';
 import { governanceCliPolicy, localGovernance } from '../governance-context.js';
 import type { CliIo } from '../io.js';
-import { withLocalStores } from '../local-store.js';
+import { type Stores, withLocalStores } from '../local-store.js';
 import { addOutputOptions, asOption, deliverOutput, examples, formatOf } from '../options.js';
 import { renderJson } from '../output.js';
+import { withDefaultAccount } from '../request-account.js';
 
 interface CommonOptions {
   as: string;
@@ -64,15 +65,19 @@ function readJsonFile(io: CliIo, file: string): unknown {
 }
 
 /** Runs a governance use case on the embedded store with the chosen policy and the CLI's clock. */
-async function withGovernance<T>(io: CliIo, opts: { policy?: string }, fn: (gov: Governance) => Promise<T>) {
+async function withGovernance<T>(
+  io: CliIo,
+  opts: { policy?: string },
+  fn: (gov: Governance, stores: Stores) => Promise<T>,
+) {
   const policy = opts.policy ? loadPolicyFile(resolve(io.cwd, opts.policy)) : governanceCliPolicy();
-  return withLocalStores(io, (stores) => fn(localGovernance(stores, policy, { now: io.now })));
+  return withLocalStores(io, (stores) => fn(localGovernance(stores, policy, { now: io.now }), stores));
 }
 
 /** One readable paragraph per decision: what, its state, and who decided. */
 export function describeDecision(d: Decision): string {
   const lines = [
-    `decision ${d.id}  ${d.kind} ${d.identityKey}  ${d.status.toUpperCase()}  (version ${d.version})`,
+    `decision ${d.id}  ${d.kind} ${d.identityKey}${d.accountId ? ` in ${d.accountId}` : ''}  ${d.status.toUpperCase()}  (version ${d.version})`,
     `  requester ${d.requester}  owner ${d.owner}  source ${d.source}`,
     `  tier ${d.tier}: ${d.approvals.length} approval(s) of ${d.requiredApprovals} required  policy ${d.policyVersion.slice(0, 19)}`,
     ...d.approvals.map((a) => `  approved by ${a.approver} at ${a.at} (${a.basis})`),
@@ -115,7 +120,13 @@ async function campaignInventory(
   if (!opts.gaad) return undefined;
   return readSnapshot({
     gaadPath: resolve(io.cwd, opts.gaad),
-    ...(opts.credentialReport ? { credentialReportPath: resolve(io.cwd, opts.credentialReport) } : {}),
+    gaadLabel: '--gaad',
+    ...(opts.credentialReport
+      ? {
+          credentialReportPath: resolve(io.cwd, opts.credentialReport),
+          credentialReportLabel: '--credential-report',
+        }
+      : {}),
   });
 }
 
@@ -182,9 +193,9 @@ export function registerGovernance(program: Command, io: CliIo): void {
     .action(async (opts: CommonOptions & { file: string; idempotencyKey?: string }) => {
       const print = outputOf(io, opts, 'nhi-gov request');
       const request = readJsonFile(io, opts.file);
-      const d = await withGovernance(io, opts, (gov) =>
+      const d = await withGovernance(io, opts, async (gov, stores) =>
         gov.submit({
-          request,
+          request: await withDefaultAccount(stores, request, opts.file),
           requester: opts.as,
           source: 'cli',
           ...(opts.idempotencyKey ? { idempotencyKey: opts.idempotencyKey } : {}),
@@ -294,8 +305,12 @@ Exit codes: 0 ok, 2 usage or input error (also an unknown id), 3 unexpected erro
     .action(async (opts: CommonOptions & { file: string }) => {
       const print = outputOf(io, opts, 'nhi-gov exception request');
       const body = readJsonFile(io, opts.file);
-      const d = await withGovernance(io, opts, (gov) =>
-        gov.requestException({ body, requester: opts.as, source: 'cli' }),
+      const d = await withGovernance(io, opts, async (gov, stores) =>
+        gov.requestException({
+          body: await withDefaultAccount(stores, body, opts.file),
+          requester: opts.as,
+          source: 'cli',
+        }),
       );
       printDecision(print, d);
     });

@@ -108,7 +108,10 @@ async function planCommand(io: CliIo, raw: Record<string, unknown>): Promise<voi
   const policy = loadPolicyFile(options.policy ? at(options.policy) : DEFAULT_POLICY_PATH);
   const inventory = await readSnapshot({
     gaadPath: at(options.gaad),
-    ...(options.credentialReport ? { credentialReportPath: at(options.credentialReport) } : {}),
+    gaadLabel: '--gaad',
+    ...(options.credentialReport
+      ? { credentialReportPath: at(options.credentialReport), credentialReportLabel: '--credential-report' }
+      : {}),
   });
   const managedPath = policy.document.managedPath;
   const boundary = boundaryFor(options.permissionsBoundary, io.env, inventory, managedPath);

@@ -1,13 +1,16 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { DynamoCampaignStore } from '../../adapters/dynamodb/campaign-store.js';
+import { DynamoScanLog } from '../../adapters/dynamodb/scan-log.js';
 import { readSnapshot } from '../../adapters/snapshot/read-snapshot.js';
 import { fixedClock } from '../../adapters/system.js';
 import { DEFAULT_POLICY_PATH, loadPolicyFile } from '../../config/policy-file.js';
+import { AccountId, accountOfInventory } from '../../domain/account.js';
 import type { Finding } from '../../domain/finding.js';
 import { projectFinding } from '../../domain/finding-projection.js';
 import { Severity } from '../../domain/primitives.js';
 import { runScan, type ScanResult } from '../../domain/scanning/run-scan.js';
+import { assertNotInFuture } from '../../domain/scanning/scan-time.js';
 import { enforceFailOn } from '../fail-on.js';
 import { FINDING_CSV_COLUMNS } from '../finding-columns.js';
 import { localGovernance } from '../governance-context.js';
@@ -40,6 +43,7 @@ const ScanOptions = z.strictObject({
     .refine((t) => parseAsOf(t) !== undefined, 'must be a day (2026-03-01) or an ISO-8601 timestamp')
     .optional(),
   policy: z.string().min(1).optional(),
+  account: AccountId.optional(),
   format: z.enum(OUTPUT_FORMATS, { message: `must be one of ${OUTPUT_FORMATS.join(', ')}` }).default('table'),
   output: z.string().min(1, 'must name a file').optional(),
   failOn: Severity.optional(),
@@ -68,6 +72,8 @@ export function scanJson(result: ScanResult) {
   const asOf = new Date(result.asOf);
   return {
     asOf: result.asOf,
+    accountId: result.accountId,
+    readOnly: result.mode.kind === 'read-only' ? result.mode.reason : null,
     policy: result.policy,
     inventory: result.inventory,
     identities: result.identities,
@@ -93,10 +99,11 @@ function headline(result: ScanResult): string {
   const s = summaryOf(result);
   const i = result.identities;
   return (
-    `Scanned ${result.inventory.roles} roles and ${result.inventory.users} users as of ${result.asOf} ` +
+    `Scanned ${result.inventory.roles} roles and ${result.inventory.users} users as of ${result.asOf} in account ${result.accountId} ` +
     `(${i.nhi} NHIs, ${i['aws-managed']} AWS-managed, ${i.human} human, ${i.unknown} unclassified; ` +
     `${i.managed} under ${result.policy.managedPath}).\n` +
-    `${s.open} open, ${s.suppressed} suppressed, ${s.resolved} resolved since the last scan.`
+    `${s.open} open, ${s.suppressed} suppressed, ${s.resolved} resolved since the last scan.` +
+    (result.mode.kind === 'read-only' ? `\nRead-only: ${result.mode.reason}.` : '')
   );
 }
 
@@ -219,15 +226,22 @@ export function renderScan(
 }
 
 async function scanCommand(io: CliIo, raw: Record<string, unknown>): Promise<void> {
-  // Every input is read and checked before DynamoDB Local starts: bad input costs nothing and writes nothing.
+  // Every input is read and checked before DynamoDB Local starts: bad input costs nothing and writes
+  // nothing (`--output` was checked before the action ran: see main.ts).
   const options = parseCliOptions(ScanOptions, raw);
   const at = (path: string) => resolve(io.cwd, path);
-  const asOf = options.asOf ? (parseAsOf(options.asOf) as Date) : io.now();
+  const now = io.now();
+  const asOf = options.asOf ? (parseAsOf(options.asOf) as Date) : now;
+  assertNotInFuture(asOf, now, '--as-of');
   const policy = loadPolicyFile(options.policy ? at(options.policy) : DEFAULT_POLICY_PATH);
   const inventory = await readSnapshot({
     gaadPath: at(options.gaad),
-    ...(options.credentialReport ? { credentialReportPath: at(options.credentialReport) } : {}),
+    gaadLabel: '--gaad',
+    ...(options.credentialReport
+      ? { credentialReportPath: at(options.credentialReport), credentialReportLabel: '--credential-report' }
+      : {}),
   });
+  const accountId = accountOfInventory(inventory, options.account, '--account');
   const progress = terminalProgress(io, 'scan');
   progress.phase('starting the local store');
   let result: ScanResult;
@@ -241,19 +255,31 @@ async function scanCommand(io: CliIo, raw: Record<string, unknown>): Promise<voi
           findings: stores.findings,
           metrics: stores.findings,
           executions: stores.executions,
+          scans: new DynamoScanLog(stores.doc, stores.names.findings),
           revokes: {
             requestRevoke: async (detail) => {
               await governance.fileSystemRevoke(detail);
             },
           },
         },
-        { inventory, policy, asOf, onProgress: progress.phase, onCount: progress.update },
+        {
+          inventory,
+          policy,
+          asOf,
+          now,
+          asOfField: '--as-of',
+          accountId,
+          accountField: '--account',
+          onProgress: progress.phase,
+          onCount: progress.update,
+        },
       );
     });
   } finally {
     progress.done();
   }
 
+  if (result.mode.kind === 'read-only') io.stderr.write(`nhi-gov: read-only: ${result.mode.reason}\n`);
   deliverOutput(io, renderScan(result, options.format, io.now()), options.output);
   for (const failure of result.revokes.failed) {
     io.stderr.write(`nhi-gov: could not file a system revoke for ${failure.decisionId}: ${failure.error}\n`);
@@ -275,7 +301,11 @@ export const registerScan: RegisterCommand = (program, io) => {
     .option('--gaad <file>', 'output of `aws iam get-account-authorization-details` (JSON); required')
     .option('--credential-report <file>', 'the IAM credential report CSV (without it, key rules are skipped)')
     .option('--as-of <date>', 'scan as of this day or timestamp (default now)')
-    .option('--policy <file>', 'policy file (default policy/default.yaml)');
+    .option('--policy <file>', 'policy file (default policy/default.yaml)')
+    .option(
+      '--account <id>',
+      'the 12-digit account the snapshot describes (needed only when it has no identity ARN)',
+    );
   addFailOnOption(addOutputOptions(cmd))
     .addHelpText(
       'after',
@@ -287,7 +317,9 @@ export const registerScan: RegisterCommand = (program, io) => {
         'nhi-gov scan --gaad gaad.json --format html -o scan.html --fail-on high',
       )}
 Findings are kept in the embedded store under .nhi-gov/, so a second scan keeps firstSeen and
-resolves what is gone. Findings have one shape everywhere (docs/schemas/finding.schema.json).
+resolves what is gone, in the scanned account only. Time moves forward: an --as-of more than 5
+minutes in the future is refused (exit 2); one before the account's newest scan runs read-only and
+stores nothing. Findings have one shape everywhere (docs/schemas/finding.schema.json).
 Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage or input error, 3 refused or unexpected
 error. See docs/scanning.md and docs/cli.md.`,
     )

@@ -149,6 +149,7 @@ export async function submitRequest(deps: GovernanceDeps, input: SubmitInput): P
     kind: request.kind,
     request,
     identityKey,
+    ...(request.account ? { accountId: request.account } : {}),
     requester,
     owner: ownerOf(request, requester),
     source: input.source,

@@ -80,6 +80,7 @@ export async function fileSystemRevoke(deps: GovernanceDeps, input: unknown): Pr
     kind: 'revoke',
     request,
     identityKey: target.identityKey,
+    ...(target.accountId ? { accountId: target.accountId } : {}),
     requester: SYSTEM_PRINCIPAL,
     owner: target.owner,
     source: 'system',

@@ -11,11 +11,18 @@ export const CREDENTIAL_REPORT_TYPES = new Set<Finding['type']>([
   'human-use-of-nhi',
 ]);
 
+/** The account a scan describes, and the findings of that account stored before accounts were kept. */
+export interface ScanAccount {
+  readonly accountId: string;
+  /** Adopted findings without an account, by their (account-less) id: they keep that id and gain the account. */
+  readonly adopted: ReadonlyMap<string, Finding>;
+}
+
 /**
- * Turns drafts into findings: stable id, severity from the policy, framework mapping, `firstSeen`
- * kept from the stored finding (also when it had been resolved and came back), `lastSeen` = the scan
- * time, and `suppressed` with the exception's id when an active exception names the identity and the
- * type.
+ * Turns drafts into findings of the scanned account: stable id, severity from the policy, framework
+ * mapping, `firstSeen` kept from the stored finding (also when it had been resolved and came back),
+ * `lastSeen` = the scan time, and `suppressed` with the exception's id when an active exception names
+ * the identity and the type.
  */
 export function toFindings(
   drafts: readonly FindingDraft[],
@@ -23,10 +30,13 @@ export function toFindings(
   exceptions: readonly Decision[],
   policy: PolicyFile,
   asOf: string,
+  account: ScanAccount,
 ): Finding[] {
   const byId = new Map<string, Finding>();
   for (const draft of drafts) {
-    const id = findingId(draft.type, draft.identityKey, draft.subject);
+    const scoped = findingId(draft.type, draft.identityKey, draft.subject, account.accountId);
+    const legacy = account.adopted.get(findingId(draft.type, draft.identityKey, draft.subject));
+    const id = stored.has(scoped) || !legacy ? scoped : legacy.id;
     const previous = stored.get(id);
     const exception = exceptions.find(
       (e) =>
@@ -40,12 +50,14 @@ export function toFindings(
       severity: policy.severities[draft.type] ?? DEFAULT_SEVERITY[draft.type],
       status: exception ? 'suppressed' : 'open',
       source: 'scanner',
+      accountId: account.accountId,
       identityKey: draft.identityKey,
       ...(draft.identityArn ? { identityArn: draft.identityArn } : {}),
       ...(draft.owner ? { owner: draft.owner } : {}),
       title: draft.title,
       evidence: draft.evidence,
-      firstSeen: previous?.firstSeen ?? asOf,
+      // Never later than the scan itself (a read-only scan of the past shows what it saw then).
+      firstSeen: previous && previous.firstSeen < asOf ? previous.firstSeen : asOf,
       lastSeen: asOf,
       ...(exception ? { suppressedBy: exception.id } : {}),
       frameworks: FRAMEWORKS[draft.type],
@@ -64,12 +76,13 @@ export function resolveGone(
   currentIds: ReadonlySet<string>,
   canJudge: (finding: Finding) => boolean,
   asOf: string,
+  accountId: string,
 ): Finding[] {
   return storedActive
     .filter((f) => f.source === 'scanner' && f.status !== 'resolved' && !currentIds.has(f.id) && canJudge(f))
     .map((f) => {
       const { suppressedBy: _suppressedBy, ...rest } = f;
-      return { ...rest, status: 'resolved' as const, resolvedAt: asOf };
+      return { ...rest, accountId, status: 'resolved' as const, resolvedAt: asOf };
     });
 }
 

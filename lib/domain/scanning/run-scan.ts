@@ -1,9 +1,10 @@
 import type { CampaignStore } from '../../ports/campaign-store.js';
 import type { DecisionStore } from '../../ports/decision-store.js';
 import type { ExecutionTrail } from '../../ports/execution-trail.js';
-import type { FindingStore } from '../../ports/finding-store.js';
 import type { FindingBatch, MetricsStore } from '../../ports/metrics-store.js';
 import type { RevokeRequester } from '../../ports/revoke-requester.js';
+import type { ScanLog } from '../../ports/scan-log.js';
+import { accountOfArn, accountOfInventory } from '../account.js';
 import type { Decision } from '../decision.js';
 import type { RevokeRequestedDetail } from '../events.js';
 import type { Finding } from '../finding.js';
@@ -15,14 +16,17 @@ import { type ClassifiedIdentity, classifyInventory } from './classify.js';
 import { computeMetrics } from './metrics.js';
 import { CREDENTIAL_REPORT_TYPES, compareFindings, resolveGone, toFindings } from './reconcile.js';
 import { RULES, type RuleInput } from './rules.js';
+import { assertNotInFuture, historyMode, type ScanMode } from './scan-time.js';
 
 /** What a scan reads and writes. Scanners never write IAM: revokes go to governance. */
 export interface ScanDeps {
   readonly decisions: Pick<DecisionStore, 'listByStatus' | 'listDeniedAttemptsSince'>;
-  readonly findings: Pick<FindingStore, 'listByStatus'> & FindingBatch;
+  readonly findings: FindingBatch;
   readonly metrics: Pick<MetricsStore, 'putMetrics'>;
   readonly executions: Pick<ExecutionTrail, 'listForDay'>;
   readonly revokes: RevokeRequester;
+  /** Each account's scans: a scan dated before the newest one stores nothing. */
+  readonly scans: Pick<ScanLog, 'latestScan' | 'listLatestScans' | 'recordScan'>;
   /** Certification campaigns, so a `keep` in a campaign counts as a review (optional). */
   readonly campaigns?: Pick<CampaignStore, 'listByStatus' | 'listItems'>;
 }
@@ -32,6 +36,17 @@ export interface ScanInput {
   readonly policy: Policy;
   /** The scan's "now": thresholds count back from here, `firstSeen`/`lastSeen`/`resolvedAt` use it. */
   readonly asOf: Date;
+  /** The wall clock: an as-of later than this (beyond the clock skew) is refused. */
+  readonly now: Date;
+  /** Where the as-of came from, for the refusal message (`--as-of`, `asOf`); default `asOf`. */
+  readonly asOfField?: string;
+  /**
+   * The account scanned, when the caller knows it (the function's own account, `--account`); must
+   * agree with the inventory's ARNs. Needed when the inventory has none (an empty account).
+   */
+  readonly accountId?: string;
+  /** Where the account came from, for error messages (`--account`); default `account`. */
+  readonly accountField?: string;
   /** Progress lines for a human (the CLI shows them on a TTY). */
   readonly onProgress?: (message: string) => void;
   /** Counted progress of a long phase (`done` of `total`), e.g. writing the findings. */
@@ -43,6 +58,10 @@ const WRITE_CHUNK = 250;
 
 export interface ScanResult {
   readonly asOf: string;
+  /** The account scanned. */
+  readonly accountId: string;
+  /** `write`, or `read-only` with the reason: then nothing was stored and no revoke was filed. */
+  readonly mode: ScanMode;
   readonly policy: { readonly name: string; readonly version: string; readonly managedPath: string };
   readonly inventory: Pick<IamInventory, 'source' | 'collectedAt' | 'origin'> & {
     readonly accountId?: string;
@@ -75,13 +94,26 @@ export async function runScan(deps: ScanDeps, input: ScanInput): Promise<ScanRes
   const policy = input.policy.document;
   const at = asOf.toISOString();
   const progress = input.onProgress ?? (() => {});
+  // Time moves forward (DESIGN invariant 11): both checks come before the first write.
+  assertNotInFuture(asOf, input.now, input.asOfField ?? 'asOf');
+  const accountId = accountOfInventory(inventory, input.accountId, input.accountField);
+  const known = await deps.scans.listLatestScans();
+  const newest = known.find((s) => s.accountId === accountId);
+  let mode = historyMode(at, newest);
+  // Decisions that name no account (made before the store knew any, or before accounts were kept)
+  // belong to the store's one account; once it holds several, only decisions naming this one count.
+  const singleAccount = known.every((s) => s.accountId === accountId);
+  const inAccount = (d: Decision) =>
+    d.accountId === accountId || (d.accountId === undefined && singleAccount);
 
   progress('reading decisions');
-  const [approvedAll, revoked, expired] = await Promise.all([
-    deps.decisions.listByStatus('approved'),
-    deps.decisions.listByStatus('revoked'),
-    deps.decisions.listByStatus('expired'),
-  ]);
+  const [approvedAll, revoked, expired] = (
+    await Promise.all([
+      deps.decisions.listByStatus('approved'),
+      deps.decisions.listByStatus('revoked'),
+      deps.decisions.listByStatus('expired'),
+    ])
+  ).map((list) => list.filter(inAccount)) as [Decision[], Decision[], Decision[]];
   const approved = approvedAll.filter((d) => decidedAt(d) <= at);
   const breakGlass = [...approved, ...revoked, ...expired].filter(
     (d) => d.request.kind === 'break-glass' && decidedAt(d) <= at,
@@ -103,19 +135,21 @@ export async function runScan(deps: ScanDeps, input: ScanInput): Promise<ScanRes
   const drafts = RULES.flatMap((rule) => rule(ruleInput));
 
   progress(`merging ${drafts.length} findings with the store`);
-  const [open, suppressed] = await Promise.all([
-    deps.findings.listByStatus('open'),
-    deps.findings.listByStatus('suppressed'),
-  ]);
-  const storedActive = [...open, ...suppressed];
+  // Only this account's findings: a scan of one account never resolves another's.
+  const inThisAccount = await deps.findings.listActiveInAccount(accountId);
+  const adopted = newest
+    ? []
+    : adoptable(await deps.findings.listUnscopedActive(), accountId, known.length === 0);
+  const storedActive = [...inThisAccount, ...adopted];
   const stored = new Map(storedActive.map((f) => [f.id, f]));
   const exceptions = activeExceptions(approved, asOf);
-  let current = toFindings(drafts, stored, exceptions, policy, at);
+  const account = { accountId, adopted: new Map(adopted.map((f) => [f.id, f])) };
+  let current = toFindings(drafts, stored, exceptions, policy, at, account);
   // Findings that were resolved earlier and came back keep their firstSeen: fetch only those.
   const unknownIds = current.filter((f) => !stored.has(f.id)).map((f) => f.id);
   if (unknownIds.length > 0) {
     for (const f of await deps.findings.getMany(unknownIds)) stored.set(f.id, f);
-    current = toFindings(drafts, stored, exceptions, policy, at);
+    current = toFindings(drafts, stored, exceptions, policy, at, account);
   }
 
   const users = new Map(inventory.users.map((u) => [`user/${u.name}`, u]));
@@ -124,18 +158,33 @@ export async function runScan(deps: ScanDeps, input: ScanInput): Promise<ScanRes
     const user = users.get(f.identityKey);
     return user === undefined || user.credentialReportSeen;
   };
-  const resolved = resolveGone(storedActive, new Set(current.map((f) => f.id)), canJudge, at);
-  progress(`writing ${current.length} findings, resolving ${resolved.length}`);
-  const toWrite = [...current, ...resolved];
-  for (let i = 0; i < toWrite.length; i += WRITE_CHUNK) {
-    await deps.findings.putMany(toWrite.slice(i, i + WRITE_CHUNK));
-    input.onCount?.(Math.min(i + WRITE_CHUNK, toWrite.length), toWrite.length, 'writing findings');
+  // Going backwards, "resolved since the last scan" has no meaning: a read-only scan resolves nothing.
+  const resolved =
+    mode.kind === 'write'
+      ? resolveGone(storedActive, new Set(current.map((f) => f.id)), canJudge, at, accountId)
+      : [];
+  if (mode.kind === 'write') {
+    const ranAt = input.now.toISOString();
+    const claimed = await deps.scans.recordScan({ accountId, asOf: at, ranAt, source: inventory.source });
+    // A scan with a later as-of was recorded since this one started: it wins, this one stores nothing.
+    if (!claimed) mode = historyMode(at, await deps.scans.latestScan(accountId));
+    if (!claimed && mode.kind === 'write')
+      throw new Error(`could not record the scan of account ${accountId}`);
+  }
+  const writes = mode.kind === 'write';
+  if (writes) {
+    progress(`writing ${current.length} findings, resolving ${resolved.length}`);
+    const toWrite = [...current, ...resolved];
+    for (let i = 0; i < toWrite.length; i += WRITE_CHUNK) {
+      await deps.findings.putMany(toWrite.slice(i, i + WRITE_CHUNK));
+      input.onCount?.(Math.min(i + WRITE_CHUNK, toWrite.length), toWrite.length, 'writing findings');
+    }
   }
 
   const requested: RevokeRequestedDetail[] = [];
   const failed: { decisionId: string; error: string }[] = [];
   const filed = new Set<string>();
-  for (const draft of drafts) {
+  for (const draft of writes ? drafts : []) {
     if (!draft.revoke || filed.has(draft.revoke.decisionId)) continue;
     filed.add(draft.revoke.decisionId);
     const detail: RevokeRequestedDetail = {
@@ -175,12 +224,14 @@ export async function runScan(deps: ScanDeps, input: ScanInput): Promise<ScanRes
     deniedAttempts: denied.filter((a) => a.at < nextDay),
     executions,
   });
-  await deps.metrics.putMetrics(metrics);
+  if (writes) await deps.metrics.putMetrics(metrics);
 
   const categories = { nhi: 0, 'aws-managed': 0, human: 0, unknown: 0 };
   for (const i of identities) categories[i.category]++;
   return {
     asOf: at,
+    accountId,
+    mode,
     policy: { name: policy.name, version: input.policy.version, managedPath: policy.managedPath },
     inventory: {
       source: inventory.source,
@@ -196,6 +247,18 @@ export async function runScan(deps: ScanDeps, input: ScanInput): Promise<ScanRes
     revokes: { requested, failed },
     metrics,
   };
+}
+
+/**
+ * The first scan of an account adopts the open and suppressed scanner findings stored before accounts
+ * were kept: those whose identity ARN is in this account, and those without an ARN when this is the
+ * first account the store scans. They keep their id and gain the account.
+ */
+function adoptable(unscoped: readonly Finding[], accountId: string, firstAccount: boolean): Finding[] {
+  return unscoped.filter((f) => {
+    const account = f.identityArn ? accountOfArn(f.identityArn) : undefined;
+    return account !== undefined ? account === accountId : firstAccount;
+  });
 }
 
 /** The latest campaign review (keep or revoke, at or before `at`) of each identity: one query per campaign. */

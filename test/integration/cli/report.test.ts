@@ -80,6 +80,7 @@ describe('nhi-gov report (embedded store)', () => {
       'owaspNhi',
       'nistCsf',
       'evidence',
+      'accountId',
     ]);
   });
 
@@ -99,7 +100,7 @@ describe('nhi-gov report (embedded store)', () => {
 
     expect(r.code).toBe(0);
     expect(lines[0]).toBe(
-      'id,type,severity,status,identityKey,identityArn,owner,title,firstSeen,lastSeen,resolvedAt,suppressedBy,ageDays,owaspNhi,nistCsf,evidence',
+      'id,type,severity,status,identityKey,identityArn,owner,title,firstSeen,lastSeen,resolvedAt,suppressedBy,ageDays,owaspNhi,nistCsf,evidence,accountId',
     );
     expect(lines).toHaveLength(5);
     expect(lines[1]).toContain(',forged-event,critical,open,decision/d-pending-reports01,');

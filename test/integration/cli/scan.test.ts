@@ -28,7 +28,7 @@ const AS_OF = '2026-03-01T12:00:00Z';
 const freshEnv = () => localCliEnv('scan');
 
 function cliIn(dir: string, env = freshEnv()) {
-  return (...argv: string[]) => runCli(argv, { env, cwd: dir, now: '2026-03-02T09:00:00Z' });
+  return (...argv: string[]) => runCli(argv, { env, cwd: dir, now: '2026-03-06T09:00:00Z' });
 }
 
 function stores(env: ReturnType<typeof freshEnv>) {
@@ -258,7 +258,7 @@ describe('nhi-gov scan', () => {
 
     const cases = [
       [['scan'], /^nhi-gov: invalid options: --gaad: is required/],
-      [['scan', '--gaad', 'missing.json'], /cannot read GAAD file .*missing\.json: no such file/],
+      [['scan', '--gaad', 'missing.json'], /cannot read --gaad .*missing\.json: no such file/],
       [
         ['scan', '--gaad', 'broken.json'],
         /broken\.json at RoleDetailList\[0\]\.Arn: .*; .*broken\.json at RoleDetailList\[0\]\.CreateDate: is required/,

@@ -3,6 +3,7 @@ import { DynamoCampaignStore } from '../../../lib/adapters/dynamodb/campaign-sto
 import { DynamoDecisionStore } from '../../../lib/adapters/dynamodb/decision-store.js';
 import { DynamoExecutionTrail } from '../../../lib/adapters/dynamodb/execution-trail.js';
 import { DynamoFindingStore } from '../../../lib/adapters/dynamodb/finding-store.js';
+import { DynamoScanLog } from '../../../lib/adapters/dynamodb/scan-log.js';
 import { loadPolicyFile } from '../../../lib/config/policy-file.js';
 import type { Decision } from '../../../lib/domain/decision.js';
 import type { RevokeRequestedDetail } from '../../../lib/domain/events.js';
@@ -13,7 +14,7 @@ import { runScan, type ScanDeps } from '../../../lib/domain/scanning/run-scan.js
 import type { RevokeRequester } from '../../../lib/ports/revoke-requester.js';
 import { aDecision, aFinding, anExecution, BOB } from '../../support/builders.js';
 import { createTestTables } from '../../support/dynamo.js';
-import { AS_OF, anInventory, aRole, aUser, daysAgo } from '../../support/fakes/iam-read.js';
+import { ACCOUNT, AS_OF, anInventory, aRole, aUser, daysAgo } from '../../support/fakes/iam-read.js';
 
 const policy = loadPolicyFile();
 const READ_ONLY = 'arn:aws:iam::aws:policy/ReadOnlyAccess';
@@ -41,7 +42,8 @@ beforeEach(async () => {
   executions = new DynamoExecutionTrail(tables.doc, tables.names.executions);
   revokes = new RecordingRevokes();
   campaigns = new DynamoCampaignStore(tables.doc, tables.names.decisions);
-  deps = { decisions, findings, metrics: findings, executions, revokes, campaigns };
+  const scans = new DynamoScanLog(tables.doc, tables.names.findings);
+  deps = { decisions, findings, metrics: findings, executions, revokes, campaigns, scans };
 });
 
 function approvedDecision(request: Decision['request'], overrides: Partial<Decision> = {}): Decision {
@@ -78,7 +80,8 @@ const staleRoleException = (expiresAt: string) =>
     { expiresAt },
   );
 
-const scan = (inventory: IamInventory, asOf: Date) => runScan(deps, { inventory, policy, asOf });
+const scan = (inventory: IamInventory, asOf: Date) =>
+  runScan(deps, { inventory, policy, asOf, now: asOf, accountId: ACCOUNT });
 
 describe('runScan on DynamoDB Local', () => {
   it('suppresses, keeps firstSeen, resolves what is gone and un-suppresses after the exception expires', async () => {
@@ -98,9 +101,9 @@ describe('runScan on DynamoDB Local', () => {
     const first = await scan(anInventory({ roles: old, users: [ci] }), T1);
 
     // Assert 1
-    const staleId = findingId('stale-role', 'role/etl-old');
-    const exceptedId = findingId('stale-role', 'role/audit-reader');
-    const keyId = findingId('unrotated-access-key', 'user/ci', 'access-key-1');
+    const staleId = findingId('stale-role', 'role/etl-old', '', ACCOUNT);
+    const exceptedId = findingId('stale-role', 'role/audit-reader', '', ACCOUNT);
+    const keyId = findingId('unrotated-access-key', 'user/ci', 'access-key-1', ACCOUNT);
     expect(await findings.get(staleId)).toMatchObject({ status: 'open', firstSeen: T1.toISOString() });
     expect(await findings.get(exceptedId)).toMatchObject({
       status: 'suppressed',
@@ -133,7 +136,7 @@ describe('runScan on DynamoDB Local', () => {
       lastSeen: T2.toISOString(),
     });
     expect(
-      await findings.get(findingId('expired-exception', 'role/audit-reader', exception.id)),
+      await findings.get(findingId('expired-exception', 'role/audit-reader', exception.id, ACCOUNT)),
     ).toMatchObject({
       status: 'open',
       severity: 'high',
@@ -165,7 +168,9 @@ describe('runScan on DynamoDB Local', () => {
     const unseen = { ...ci, accessKeys: [], credentialReportSeen: false, passwordEnabled: undefined };
     const second = await scan(anInventory({ users: [unseen] }), T2);
     expect(second.resolved).toEqual([]);
-    expect(await findings.get(findingId('unrotated-access-key', 'user/ci', 'access-key-1'))).toMatchObject({
+    expect(
+      await findings.get(findingId('unrotated-access-key', 'user/ci', 'access-key-1', ACCOUNT)),
+    ).toMatchObject({
       status: 'open',
       lastSeen: T1.toISOString(),
     });
@@ -218,7 +223,7 @@ describe('runScan on DynamoDB Local', () => {
     const result = await scan(anInventory({ roles: [aRole('batch')] }), T1);
 
     expect(result.revokes.failed).toEqual([{ decisionId: jit.id, error: 'bus unavailable' }]);
-    expect(await findings.get(findingId('expired-grant', 'role/batch', jit.id))).toMatchObject({
+    expect(await findings.get(findingId('expired-grant', 'role/batch', jit.id, ACCOUNT))).toMatchObject({
       status: 'open',
     });
   });

@@ -6,6 +6,7 @@ import { buildHandler, defaultDeps, type ScanHandlerDeps } from '../../../../fun
 import { DynamoDecisionStore } from '../../../../lib/adapters/dynamodb/decision-store.js';
 import { DynamoExecutionTrail } from '../../../../lib/adapters/dynamodb/execution-trail.js';
 import { DynamoFindingStore } from '../../../../lib/adapters/dynamodb/finding-store.js';
+import { DynamoScanLog } from '../../../../lib/adapters/dynamodb/scan-log.js';
 import { EventBridgeRevokeRequester } from '../../../../lib/adapters/eventbridge/revoke-requester.js';
 import { LiveIamDirectory } from '../../../../lib/adapters/iam-inventory/live-inventory.js';
 import { fixedClock } from '../../../../lib/adapters/system.js';
@@ -14,6 +15,7 @@ import { findingId } from '../../../../lib/domain/finding.js';
 import { aDecision, BOB } from '../../../support/builders.js';
 import { createTestTables } from '../../../support/dynamo.js';
 import {
+  ACCOUNT,
   AS_OF,
   anInventory,
   aRole,
@@ -55,6 +57,7 @@ beforeEach(async () => {
     executions: new DynamoExecutionTrail(tables.doc, tables.names.executions),
     findings,
     metrics: findings,
+    scans: new DynamoScanLog(tables.doc, tables.names.findings),
     revokes: new EventBridgeRevokeRequester(new EventBridgeClient({ region: 'us-east-1' }), BUS),
     policy: loadPolicyFile(),
     clock: fixedClock(AS_OF),
@@ -98,7 +101,9 @@ describe('scan handler', () => {
       revokesRequested: 1,
       revokesFailed: 0,
     });
-    expect(await findings.get(findingId('stale-role', 'role/old'))).toMatchObject({ status: 'open' });
+    expect(await findings.get(findingId('stale-role', 'role/old', '', ACCOUNT))).toMatchObject({
+      status: 'open',
+    });
     expect(await findings.listMetrics('2026-03-01', '2026-03-01')).toHaveLength(1);
     expect(events).toHaveReceivedCommandTimes(PutEventsCommand, 1);
     const entry = events.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries?.[0];
@@ -136,7 +141,9 @@ describe('scan handler', () => {
         `${grant.id} (RevokeRequested for decision ${grant.id} was refused by EventBridge: InternalFailure try again)`,
       ),
     });
-    expect(await findings.get(findingId('expired-grant', 'role/payments-batch', grant.id))).toMatchObject({
+    expect(
+      await findings.get(findingId('expired-grant', 'role/payments-batch', grant.id, ACCOUNT)),
+    ).toMatchObject({
       status: 'open',
     });
   });

@@ -5,6 +5,8 @@ import { emitScanMetrics } from '../../../../functions/scan/metrics.js';
 
 const summary: ScanSummary = {
   asOf: '2026-11-01T00:00:00.000Z',
+  accountId: '111122223333',
+  stored: true,
   identities: 40,
   open: 7,
   suppressed: 1,
