@@ -66,12 +66,12 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 const FINDING_COLUMNS: readonly Column<FindingRow>[] = [
   { header: 'severity', value: (r) => r.severity },
   { header: 'type', value: (r) => r.type },
-  { header: 'account', value: (r) => r.accountId ?? '-' },
   { header: 'identity', value: (r) => r.identityKey },
   { header: 'owner', value: (r) => r.owner ?? '-' },
   { header: 'age (days)', value: (r) => r.ageDays },
   { header: 'status', value: (r) => r.status },
   { header: 'title', value: (r) => r.title },
+  { header: 'account', value: (r) => r.accountId ?? '-' },
 ];
 
 function findingsView(r: FindingsReport): View {

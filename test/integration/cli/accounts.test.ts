@@ -211,8 +211,8 @@ describe('one local store, several accounts', () => {
     const json = JSON.parse((await cli('report', 'findings', '--format', 'json')).stdout);
 
     expect(table.code).toBe(0);
-    expect(table.stdout).toMatch(new RegExp(`stale-role\\s+${A}\\s+role/old`));
-    expect(table.stdout).toMatch(new RegExp(`stale-role\\s+${B}\\s+role/old`));
+    expect(table.stdout).toMatch(new RegExp(`stale-role\\s+role/old\\s.*\\s${A}\\s*$`, 'm'));
+    expect(table.stdout).toMatch(new RegExp(`stale-role\\s+role/old\\s.*\\s${B}\\s*$`, 'm'));
     const accounts = new Set(json.findings.map((f: { accountId: string | null }) => f.accountId));
     expect(accounts).toEqual(new Set([A, B]));
   });

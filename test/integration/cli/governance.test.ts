@@ -204,7 +204,7 @@ describe('nhi-gov governance commands (local mode)', () => {
     expect(alone.code).toBe(2);
     expect(alone.stderr).toMatch(/--credential-report needs --gaad/);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/cannot read GAAD file .*no-such\.json: no such file/);
+    expect(missing.stderr).toMatch(/cannot read --gaad .*no-such\.json: no such file/);
     expect(alone.stdout + missing.stdout).toBe('');
   });
 });
