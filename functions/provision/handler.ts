@@ -39,7 +39,6 @@
  *   iam:PassRole on SCHEDULER_ROLE_ARN (iam:PassedToService scheduler.amazonaws.com).
  * - Powertools: xray:PutTraceSegments, xray:PutTelemetryRecords; CloudWatch Logs.
  */
-import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -68,13 +67,14 @@ import {
 import type { DecisionEvent } from '../../lib/domain/provisioning/verify.js';
 import { parseOrThrow } from '../../lib/domain/validation.js';
 import { type Observability, observability } from '../shared/observability.js';
+import { rememberActedOn } from '../shared/remember-acted-on.js';
 import { ProvisionEnv, ProvisionEvent } from './schema.js';
 
-/** Idempotency records outlive every retry of an event (EventBridge retries for up to 24 hours). */
-const IDEMPOTENCY_TTL_SECONDS = 7 * 24 * 3600;
+/** The outcomes idempotency may remember: verified and acted on. */
+const REMEMBERED: ReadonlySet<ProvisionOutcome['status']> = new Set(['succeeded', 'already-complete']);
 
 export interface ProvisionHandlerDeps {
-  readonly provision: Pick<ProvisionDecision, 'handle'>;
+  readonly provision: Pick<ProvisionDecision, 'admit' | 'execute'>;
   /** Powertools idempotency store (the idempotency table). */
   readonly persistenceStore: BasePersistenceLayer;
   readonly observability?: Observability;
@@ -83,23 +83,14 @@ export interface ProvisionHandlerDeps {
 /** The handler around a use case; tests pass their own dependencies. */
 export function buildHandler(deps: ProvisionHandlerDeps) {
   const obs = deps.observability ?? observability('provision');
-  const config = new IdempotencyConfig({
-    // One effect per (decision, version); the status keeps a forged "revoked" from reading an approval's result.
-    eventKeyJmesPath: '[decisionId, version, status]',
-    expiresAfterSeconds: IDEMPOTENCY_TTL_SECONDS,
-  });
-  const provisionOnce = makeIdempotent((event: DecisionEvent) => deps.provision.handle(event), {
-    persistenceStore: deps.persistenceStore,
-    config,
-  });
+  const provisionOnce = rememberActedOn(deps.provision, deps.persistenceStore, REMEMBERED);
 
   const handle = async (event: unknown, context: Context): Promise<ProvisionOutcome> => {
-    config.registerLambdaContext(context);
     const parsed = parseOrThrow(ProvisionEvent, event, 'provision event');
     const input: DecisionEvent = { detailType: parsed['detail-type'], ...parsed.detail };
     obs.logger.appendKeys({ decisionId: input.decisionId, version: input.version });
-    const outcome = await provisionOnce(input);
-    if (outcome.status === 'forged') {
+    const outcome = await provisionOnce(input, context);
+    if (outcome.status === 'forged' || outcome.status === 'ignored') {
       obs.metrics.addMetric('ForgedEvents', MetricUnit.Count, 1);
       obs.logger.warn('event not backed by its decision; nothing done, finding opened', {
         reason: outcome.reason,

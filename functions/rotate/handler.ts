@@ -23,7 +23,6 @@
  * - dynamodb:GetItem, PutItem, UpdateItem, DeleteItem on the idempotency table.
  * - Powertools: xray:PutTraceSegments, xray:PutTelemetryRecords; CloudWatch Logs.
  */
-import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -55,13 +54,19 @@ import {
 } from '../../lib/domain/rotation/rotate-secret.js';
 import { parseOrThrow } from '../../lib/domain/validation.js';
 import { type Observability, observability } from '../shared/observability.js';
+import { rememberActedOn } from '../shared/remember-acted-on.js';
 import { RotateDecisionEvent, RotateEnv, SecretsManagerRotationEvent } from './schema.js';
 
-const IDEMPOTENCY_TTL_SECONDS = 7 * 24 * 3600;
+/** The outcomes idempotency may remember: verified and acted on. */
+const REMEMBERED: ReadonlySet<OnDemandRotationOutcome['status']> = new Set([
+  'started',
+  'already-started',
+  'already-complete',
+]);
 
 export interface RotateHandlerDeps {
   readonly rotation: Pick<RotateAccessKeySecret, 'handle'>;
-  readonly onDemand: Pick<RotateOnDecision, 'handle'>;
+  readonly onDemand: Pick<RotateOnDecision, 'admit' | 'execute'>;
   readonly persistenceStore: BasePersistenceLayer;
   readonly observability?: Observability;
 }
@@ -69,14 +74,7 @@ export interface RotateHandlerDeps {
 /** The handler around the two use cases; tests pass their own dependencies. */
 export function buildHandler(deps: RotateHandlerDeps) {
   const obs = deps.observability ?? observability('rotate');
-  const config = new IdempotencyConfig({
-    eventKeyJmesPath: '[decisionId, version, status]',
-    expiresAfterSeconds: IDEMPOTENCY_TTL_SECONDS,
-  });
-  const rotateOnce = makeIdempotent(
-    (event: DecisionEvent, lambdaArn: string) => deps.onDemand.handle(event, lambdaArn),
-    { persistenceStore: deps.persistenceStore, config },
-  );
+  const rotateOnce = rememberActedOn(deps.onDemand, deps.persistenceStore, REMEMBERED);
 
   const handle = async (
     event: unknown,
@@ -95,12 +93,11 @@ export function buildHandler(deps: RotateHandlerDeps) {
       if (step.Step === 'finishSecret') obs.metrics.addMetric('SecretsRotated', MetricUnit.Count, 1);
       return result;
     }
-    config.registerLambdaContext(context);
     const parsed = parseOrThrow(RotateDecisionEvent, event, 'rotate decision event');
     const input: DecisionEvent = { detailType: parsed['detail-type'], ...parsed.detail };
     obs.logger.appendKeys({ decisionId: input.decisionId, version: input.version });
-    const outcome = await rotateOnce(input, context.invokedFunctionArn);
-    if (outcome.status === 'forged') {
+    const outcome = await rotateOnce(input, context, context.invokedFunctionArn);
+    if (outcome.status === 'forged' || outcome.status === 'ignored') {
       obs.metrics.addMetric('ForgedEvents', MetricUnit.Count, 1);
       obs.logger.warn('event not backed by its decision; nothing done, finding opened', {
         reason: outcome.reason,

@@ -8,16 +8,16 @@ import type { SecretVault } from '../../ports/secret-vault.js';
 import { type Decision, isInForce } from '../decision.js';
 import { type IdentityRef, identityKey } from '../identity.js';
 import { entitlementKey } from '../request.js';
+import { admitDecisionEvent } from './admission.js';
 import { CallLog, type RetryPolicy } from './call-log.js';
 import { isVirtualMfaSerial, mfaDeviceTargetPrefix, type PlannedChange } from './changes.js';
 import { ExternalCallError, ProvisioningFailedError } from './errors.js';
 import { ExecutionRun } from './execution-run.js';
 import { failAttempt, refuseExecution, replayCompleted } from './failure.js';
-import { forgedEventFinding, openFinding } from './findings.js';
 import { type Guardrails, isUnderManagedPath, keySecretName, TAG_DECISION_ID } from './guardrails.js';
 import type { IdentityState } from './identity-state.js';
 import { intentOf, planChanges } from './plan.js';
-import { type DecisionEvent, verifyDecisionEvent } from './verify.js';
+import type { DecisionEvent } from './verify.js';
 
 export interface ProvisionConfig {
   readonly guardrails: Guardrails;
@@ -65,7 +65,8 @@ export interface ProvisionOutcome {
   /**
    * `succeeded`: the change is in place and recorded; `already-complete`: an earlier attempt finished it;
    * `forged`: the event was not backed by its decision (finding opened, nothing done);
-   * `ignored`: not the provision function's business.
+   * `ignored`: verified, but not the provision function's business (finding opened, nothing done).
+   * Only `succeeded` and `already-complete` are outcomes idempotency may remember.
    */
   readonly status: 'succeeded' | 'already-complete' | 'forged' | 'ignored';
   readonly changes: readonly ChangeResult[];
@@ -102,46 +103,48 @@ export class ProvisionDecision {
   constructor(private readonly deps: ProvisionDeps) {}
 
   /**
-   * Handles one decision event.
-   * @throws ProvisioningFailedError when the execution failed for good (record, finding written).
-   * @throws ProvisioningRetryError when an attempt failed on something that may pass; retry the event.
+   * The gate before any effect: verifies the event against the decision re-read with a consistent
+   * read. A refused event (forged, stale, or not this function's business) has its finding written and
+   * comes back as the outcome to report; it must never be remembered by idempotency.
    */
-  async handle(event: DecisionEvent): Promise<ProvisionOutcome> {
-    const base = {
+  async admit(
+    event: DecisionEvent,
+  ): Promise<{ ok: true; decision: Decision } | { ok: false; outcome: ProvisionOutcome }> {
+    const admission = await admitDecisionEvent(
+      { ...this.deps, source: 'provisioning' },
+      event,
+      (d) => intentOf(d) !== undefined,
+      (d) => `a ${d.status} ${d.kind} decision needs nothing from the provision function`,
+    );
+    if (admission.ok) return admission;
+    const outcome: ProvisionOutcome = {
       decisionId: event.decisionId,
       version: event.version,
       kind: event.kind,
       identityKey: event.identityKey,
+      status: admission.status,
+      changes: [],
+      notes: [],
+      reason: admission.reason,
     };
-    if (!intentOf({ kind: event.kind, status: event.status })) {
-      return {
-        ...base,
-        status: 'ignored',
-        changes: [],
-        notes: [],
-        reason: `a ${event.status} ${event.kind} decision needs nothing from the provision function`,
-      };
-    }
-    const now = this.deps.clock.now();
-    const stored = await this.deps.decisions.get(event.decisionId, { consistent: true });
-    const verification = verifyDecisionEvent(event, stored, now);
-    if (!verification.ok) {
-      await openFinding(
-        this.deps.findings,
-        forgedEventFinding(
-          event,
-          verification.reason,
-          verification.evidence,
-          'provisioning',
-          now.toISOString(),
-        ),
-      );
-      return { ...base, status: 'forged', changes: [], notes: [], reason: verification.reason };
-    }
-    return this.execute(verification.decision);
+    return { ok: false, outcome };
   }
 
-  private async execute(decision: Decision): Promise<ProvisionOutcome> {
+  /**
+   * Handles one decision event: `admit`, then `execute`.
+   * @throws ProvisioningFailedError when the execution failed for good (record, finding written).
+   * @throws ProvisioningRetryError when an attempt failed on something that may pass; retry the event.
+   */
+  async handle(event: DecisionEvent): Promise<ProvisionOutcome> {
+    const admission = await this.admit(event);
+    return admission.ok ? this.execute(admission.decision) : admission.outcome;
+  }
+
+  /**
+   * Executes a decision that `admit` verified.
+   * @throws ProvisioningFailedError, ProvisioningRetryError as `handle`.
+   */
+  async execute(decision: Decision): Promise<ProvisionOutcome> {
     const { clock, config } = this.deps;
     const startedAt = clock.now().toISOString();
     const base = {

@@ -14,6 +14,18 @@ export interface DecisionEvent extends DecisionEventDetail {
   readonly detailType: ExecutorDetailType;
 }
 
+/** What an event claims about its decision: the evidence a refused event's finding carries. */
+export function claimedEvent(event: DecisionEvent): Record<string, unknown> {
+  return {
+    detailType: event.detailType,
+    decisionId: event.decisionId,
+    version: event.version,
+    status: event.status,
+    kind: event.kind,
+    identityKey: event.identityKey,
+  };
+}
+
 export type Verification =
   | { readonly ok: true; readonly decision: Decision }
   | { readonly ok: false; readonly reason: string; readonly evidence: Record<string, unknown> };
@@ -49,14 +61,7 @@ export function verifyDecisionEvent(
   decision: Decision | undefined,
   now: Date,
 ): Verification {
-  const claimed = {
-    detailType: event.detailType,
-    decisionId: event.decisionId,
-    version: event.version,
-    status: event.status,
-    kind: event.kind,
-    identityKey: event.identityKey,
-  };
+  const claimed = claimedEvent(event);
   const fail = (reason: string, stored: Record<string, unknown> = {}): Verification => ({
     ok: false,
     reason,

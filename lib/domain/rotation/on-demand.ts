@@ -5,12 +5,12 @@ import type { FindingStore } from '../../ports/finding-store.js';
 import type { SecretVault } from '../../ports/secret-vault.js';
 import type { Decision } from '../decision.js';
 import { AppError } from '../errors.js';
+import { admitDecisionEvent } from '../provisioning/admission.js';
 import { CallLog, type RetryPolicy } from '../provisioning/call-log.js';
 import { ExecutionRun } from '../provisioning/execution-run.js';
 import { failAttempt, refuseExecution, replayCompleted } from '../provisioning/failure.js';
-import { forgedEventFinding, openFinding } from '../provisioning/findings.js';
 import { keySecretName } from '../provisioning/guardrails.js';
-import { type DecisionEvent, verifyDecisionEvent } from '../provisioning/verify.js';
+import type { DecisionEvent } from '../provisioning/verify.js';
 import { rotationToken, TAG_ROTATION_DECISION, TAG_ROTATION_TOKEN } from './rotation-token.js';
 
 export interface OnDemandRotationConfig {
@@ -61,28 +61,41 @@ export class RotateOnDecision {
    * @throws ProvisioningFailedError / ProvisioningRetryError like the provision function.
    */
   async handle(event: DecisionEvent, rotationLambdaArn: string): Promise<OnDemandRotationOutcome> {
-    const base = { decisionId: event.decisionId, version: event.version };
-    if (event.kind !== 'rotate' || event.status !== 'approved') {
-      return {
-        ...base,
-        status: 'ignored',
-        reason: `a ${event.status} ${event.kind} decision is not a rotation`,
-      };
-    }
-    const now = this.deps.clock.now();
-    const stored = await this.deps.decisions.get(event.decisionId, { consistent: true });
-    const verification = verifyDecisionEvent(event, stored, now);
-    if (!verification.ok) {
-      await openFinding(
-        this.deps.findings,
-        forgedEventFinding(event, verification.reason, verification.evidence, 'rotation', now.toISOString()),
-      );
-      return { ...base, status: 'forged', reason: verification.reason };
-    }
-    return this.execute(verification.decision, rotationLambdaArn);
+    const admission = await this.admit(event);
+    return admission.ok ? this.execute(admission.decision, rotationLambdaArn) : admission.outcome;
   }
 
-  private async execute(decision: Decision, rotationLambdaArn: string): Promise<OnDemandRotationOutcome> {
+  /**
+   * The gate before any effect (see `admitDecisionEvent`): a refused event has its finding written and
+   * comes back as the outcome to report; it must never be remembered by idempotency.
+   */
+  async admit(
+    event: DecisionEvent,
+  ): Promise<{ ok: true; decision: Decision } | { ok: false; outcome: OnDemandRotationOutcome }> {
+    const admission = await admitDecisionEvent(
+      { ...this.deps, source: 'rotation' },
+      event,
+      (d) => d.kind === 'rotate' && d.status === 'approved',
+      (d) => `a ${d.status} ${d.kind} decision is not a rotation`,
+    );
+    if (admission.ok) return admission;
+    return {
+      ok: false,
+      outcome: {
+        decisionId: event.decisionId,
+        version: event.version,
+        status: admission.status,
+        reason: admission.reason,
+      },
+    };
+  }
+
+  /**
+   * Starts the rotation a verified (`admit`) decision asks for.
+   * @param rotationLambdaArn this function's own ARN, which Secrets Manager invokes for the four steps.
+   * @throws ProvisioningFailedError / ProvisioningRetryError like the provision function.
+   */
+  async execute(decision: Decision, rotationLambdaArn: string): Promise<OnDemandRotationOutcome> {
     const { clock, config, vault, findings } = this.deps;
     const request = decision.request;
     if (request.kind !== 'rotate') {

@@ -1,0 +1,56 @@
+import type { Clock } from '../../ports/clock.js';
+import type { DecisionStore } from '../../ports/decision-store.js';
+import type { FindingStore } from '../../ports/finding-store.js';
+import type { Decision } from '../decision.js';
+import type { FindingSource } from '../finding.js';
+import { forgedEventFinding, openFinding } from './findings.js';
+import { claimedEvent, type DecisionEvent, verifyDecisionEvent } from './verify.js';
+
+/**
+ * Whether an executor may act on an event. `forged`: the stored decision does not back it; `ignored`:
+ * the decision backs it, but it is not this executor's business (the suite's rules never route it
+ * here, so it was put on the bus or sent to the function some other way). Both are refusals.
+ */
+export type Admission =
+  | { readonly ok: true; readonly decision: Decision }
+  | { readonly ok: false; readonly status: 'forged' | 'ignored'; readonly reason: string };
+
+export interface AdmissionDeps {
+  readonly decisions: Pick<DecisionStore, 'get'>;
+  readonly findings: FindingStore;
+  readonly clock: Clock;
+  readonly source: FindingSource;
+}
+
+/**
+ * The gate in front of every executor (invariants 3 and 10): re-reads the decision with a strongly
+ * consistent read and verifies the event against it, whatever the event's kind. A refused event, the
+ * `ignored` case included, opens (or refreshes) a `forged-event` finding and is never handed to
+ * idempotency, so it cannot make a later genuine event of the same (decision, version, status) a no-op.
+ *
+ * @param handles the executor's own test of what it executes (kind and status of the decision).
+ * @param notOurs why a verified event that `handles` rejects needs nothing from this executor.
+ */
+export async function admitDecisionEvent(
+  deps: AdmissionDeps,
+  event: DecisionEvent,
+  handles: (decision: Pick<Decision, 'kind' | 'status'>) => boolean,
+  notOurs: (decision: Pick<Decision, 'kind' | 'status'>) => string,
+): Promise<Admission> {
+  const now = deps.clock.now();
+  const stored = await deps.decisions.get(event.decisionId, { consistent: true });
+  const verification = verifyDecisionEvent(event, stored, now);
+  if (verification.ok && handles(verification.decision)) return verification;
+  const refusal = verification.ok
+    ? {
+        status: 'ignored' as const,
+        reason: `${notOurs(verification.decision)}; the suite's rules never route it here`,
+        evidence: { event: claimedEvent(event), routed: false },
+      }
+    : { status: 'forged' as const, reason: verification.reason, evidence: verification.evidence };
+  await openFinding(
+    deps.findings,
+    forgedEventFinding(event, refusal.reason, refusal.evidence, deps.source, now.toISOString()),
+  );
+  return { ok: false, status: refusal.status, reason: refusal.reason };
+}
