@@ -9,7 +9,8 @@
  *
  * AWS actions and resources it needs (everything else should be denied):
  * - secretsmanager:DescribeSecret, GetSecretValue, PutSecretValue, UpdateSecretVersionStage,
- *   RotateSecret, TagResource on secret:<SECRET_PREFIX>*.
+ *   RotateSecret, TagResource, ListSecretVersionIds on secret:<SECRET_PREFIX>* (ListSecretVersionIds:
+ *   when a rotation began, to tell its own leftover key from a key someone else made).
  * - lambda:InvokeFunction on this function itself: on-demand RotateSecret names this function as the
  *   rotation function, which Secrets Manager documents as needing the caller to be able to invoke it.
  *   Secrets Manager then invokes it through the function's resource policy (secretsmanager.amazonaws.com).
@@ -19,7 +20,8 @@
  * - events:PutEvents on the suite's bus (SecretRotated).
  * - dynamodb:GetItem on the decisions table (consistent re-read; never a write).
  * - dynamodb:PutItem, dynamodb:Query on the executions table (append-only).
- * - dynamodb:GetItem, dynamodb:PutItem on the findings table (forged-event, provisioning-failed).
+ * - dynamodb:GetItem, dynamodb:PutItem on the findings table (forged-event, provisioning-failed,
+ *   unmanaged-access-key); dynamodb:Query on its `by-identity` index (resolving unmanaged-access-key).
  * - dynamodb:GetItem, PutItem, UpdateItem, DeleteItem on the idempotency table.
  * - Powertools: xray:PutTraceSegments, xray:PutTelemetryRecords; CloudWatch Logs.
  */
@@ -46,7 +48,11 @@ import { FUNCTION_ENV } from '../../lib/config/functions.js';
 import { ENV } from '../../lib/config/tables.js';
 import { DEFAULT_PROVISION_LIMITS } from '../../lib/domain/provisioning/provision.js';
 import type { DecisionEvent } from '../../lib/domain/provisioning/verify.js';
-import { type OnDemandRotationOutcome, RotateOnDecision } from '../../lib/domain/rotation/on-demand.js';
+import {
+  DEFAULT_IN_PROGRESS_WAIT,
+  type OnDemandRotationOutcome,
+  RotateOnDecision,
+} from '../../lib/domain/rotation/on-demand.js';
 import {
   DEFAULT_ROTATION_LIMITS,
   RotateAccessKeySecret,
@@ -121,6 +127,7 @@ export function defaultDeps(
   const dynamo = new DynamoDBClient({});
   const doc = documentClient(dynamo);
   const vault = new SecretsManagerVault(new SecretsManagerClient({}));
+  const findings = new DynamoFindingStore(doc, e[ENV.findingsTable]);
   const clock = systemClock;
   const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
   return {
@@ -129,6 +136,7 @@ export function defaultDeps(
       vault,
       sts: new StsCredentialChecker(),
       events: new EventBridgePublisher(new EventBridgeClient({}), e[FUNCTION_ENV.eventBusName]),
+      findings,
       clock,
       sleep,
       config: { keyDeleteGraceDays: e[FUNCTION_ENV.keyDeleteGraceDays], ...DEFAULT_ROTATION_LIMITS },
@@ -136,7 +144,7 @@ export function defaultDeps(
     onDemand: new RotateOnDecision({
       decisions: new DynamoDecisionStore(doc, e[ENV.decisionsTable]),
       trail: new DynamoExecutionTrail(doc, e[ENV.executionsTable]),
-      findings: new DynamoFindingStore(doc, e[ENV.findingsTable]),
+      findings,
       vault,
       clock,
       sleep,
@@ -145,6 +153,7 @@ export function defaultDeps(
         executor: e[FUNCTION_ENV.executorPrincipal],
         callRetry: DEFAULT_PROVISION_LIMITS.callRetry,
         maxInvocationAttempts: DEFAULT_PROVISION_LIMITS.maxInvocationAttempts,
+        inProgressWait: DEFAULT_IN_PROGRESS_WAIT,
       },
     }),
     persistenceStore: new DynamoDBPersistenceLayer({

@@ -14,7 +14,12 @@ import { deadLetterQueue } from './dead-letter-queue.js';
 import type { SuiteBus } from './event-bus.js';
 import { acknowledgeIndexQueries, acknowledgeWildcard, nagPseudo } from './nag-helpers.js';
 import { NhiFunction } from './nhi-function.js';
-import { executorTableEnvironment, executorTableStatements, type NamedTable } from './table-access.js';
+import {
+  executorTableEnvironment,
+  executorTableStatements,
+  type NamedTable,
+  tableStatement,
+} from './table-access.js';
 
 export interface RotationProps {
   readonly managedPath: string;
@@ -77,6 +82,7 @@ export class Rotation extends Construct {
           'secretsmanager:UpdateSecretVersionStage',
           'secretsmanager:RotateSecret',
           'secretsmanager:TagResource',
+          'secretsmanager:ListSecretVersionIds',
         ],
         resources: [secrets],
       }),
@@ -97,6 +103,8 @@ export class Rotation extends Construct {
       }),
     );
     for (const statement of executorTableStatements(props)) r.allow(statement);
+    // An unmanaged-access-key finding resolves once its key is gone: found by identity.
+    r.allow(tableStatement('FindingsByIdentity', props.findings, ['dynamodb:Query'], { indexes: true }));
     r.allow(
       new PolicyStatement({
         sid: 'PutOnBus',
@@ -104,7 +112,7 @@ export class Rotation extends Construct {
         resources: [props.bus.bus.eventBusArn],
       }),
     );
-    acknowledgeIndexQueries(r.role, [props.executions]);
+    acknowledgeIndexQueries(r.role, [props.executions, props.findings]);
     const nag = nagPseudo(this);
     const nagSecrets = `arn:${nag.partition}:secretsmanager:${nag.region}:${nag.account}:secret:${props.secretPrefix}*`;
     acknowledgeWildcard(

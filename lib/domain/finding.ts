@@ -17,6 +17,7 @@ export const FINDING_TYPES = [
   'human-use-of-nhi',
   'forged-event',
   'provisioning-failed',
+  'unmanaged-access-key',
 ] as const;
 export const FindingType = z.enum(FINDING_TYPES);
 export type FindingType = z.infer<typeof FindingType>;
@@ -37,6 +38,7 @@ export const FrameworkMapping = z.strictObject({
 export type FrameworkMapping = z.infer<typeof FrameworkMapping>;
 
 const NHI1 = 'NHI1:2025 Improper Offboarding';
+const NHI2 = 'NHI2:2025 Secret Leakage';
 const NHI5 = 'NHI5:2025 Overprivileged NHI';
 const NHI7 = 'NHI7:2025 Long-Lived Secrets';
 const NHI10 = 'NHI10:2025 Human Use of NHI';
@@ -56,6 +58,8 @@ export const FRAMEWORKS: Readonly<Record<FindingType, FrameworkMapping>> = {
   'human-use-of-nhi': { owaspNhi: [NHI10], nistCsf: ['PR.AA-01', 'PR.AA-05'] },
   'forged-event': { owaspNhi: [NHI5], nistCsf: ['PR.AA-05', 'DE.CM-09'] },
   'provisioning-failed': { owaspNhi: [], nistCsf: ['PR.AA-05', 'DE.CM-09'] },
+  // A key outside the secret is neither rotated nor vaulted: where is its secret half kept?
+  'unmanaged-access-key': { owaspNhi: [NHI2, NHI7], nistCsf: ['PR.AA-01', 'PR.AA-05'] },
 };
 
 /** Default severity of each type; the policy file may override it. */
@@ -73,6 +77,7 @@ export const DEFAULT_SEVERITY: Readonly<Record<FindingType, Severity>> = {
   'human-use-of-nhi': 'high',
   'forged-event': 'critical',
   'provisioning-failed': 'high',
+  'unmanaged-access-key': 'high',
 };
 
 export const Finding = z.strictObject({

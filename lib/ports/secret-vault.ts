@@ -1,6 +1,9 @@
 import type { AccessKeySecret } from '../domain/rotation/secret-value.js';
 import type { CallOutcome } from './iam-admin.js';
 
+/** The awsCode of a RotateSecret refused because another rotation of the secret is still pending. */
+export const ROTATION_IN_PROGRESS = 'RotationInProgress';
+
 export interface SecretMetadata {
   readonly arn: string;
   readonly name: string;
@@ -28,6 +31,11 @@ export interface SecretVault {
     secretId: string,
     version?: { versionId?: string; stage?: string },
   ): Promise<AccessKeySecret | undefined>;
+  /**
+   * When a version was created (ListSecretVersionIds): for a rotation's AWSPENDING version, when the
+   * rotation began. Undefined when the version is not listed.
+   */
+  versionCreatedAt(secretId: string, versionId: string): Promise<string | undefined>;
   /** CreateSecret with the first value as AWSCURRENT. */
   create(name: string, value: AccessKeySecret, tags: Readonly<Record<string, string>>): Promise<CallOutcome>;
   /** PutSecretValue; `stages` defaults to AWSCURRENT, `token` becomes the version id. */
@@ -48,6 +56,10 @@ export interface SecretVault {
   /** DeleteSecret with a recovery window; a missing or already-deleted secret is `already-done`. */
   delete(secretId: string, recoveryWindowDays: number): Promise<CallOutcome>;
   tag(secretId: string, tags: Readonly<Record<string, string>>): Promise<CallOutcome>;
-  /** RotateSecret now, with this function as the rotation function and `token` as the new version id. */
+  /**
+   * RotateSecret now, with this function as the rotation function and `token` as the new version id.
+   * @throws ExternalCallError with awsCode `ROTATION_IN_PROGRESS` (retryable) while another rotation of
+   * the secret is pending.
+   */
   rotate(secretId: string, options: { token: string; rotationLambdaArn: string }): Promise<CallOutcome>;
 }

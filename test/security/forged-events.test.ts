@@ -484,6 +484,7 @@ describe('rotate: a refused rotate event is never remembered as an outcome', () 
           executor: 'arn:aws:iam::111122223333:role/nhi-gov/nhi-gov-rotate',
           callRetry: { attempts: 3, baseDelayMs: 0 },
           maxInvocationAttempts: 3,
+          inProgressWait: { attempts: 2, delayMs: 0 },
         },
       }),
       persistenceStore: new DynamoDBPersistenceLayer({

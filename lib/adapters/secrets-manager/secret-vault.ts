@@ -4,6 +4,7 @@ import {
   DescribeSecretCommand,
   GetSecretValueCommand,
   PutSecretValueCommand,
+  paginateListSecretVersionIds,
   RestoreSecretCommand,
   RotateSecretCommand,
   type SecretsManagerClient,
@@ -11,11 +12,16 @@ import {
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { ValidationError } from '../../domain/errors.js';
+import { ExternalCallError } from '../../domain/provisioning/errors.js';
 import { AccessKeySecret } from '../../domain/rotation/secret-value.js';
 import { toIssues } from '../../domain/validation.js';
 import type { CallOutcome } from '../../ports/iam-admin.js';
-import type { SecretMetadata, SecretVault } from '../../ports/secret-vault.js';
+import { ROTATION_IN_PROGRESS, type SecretMetadata, type SecretVault } from '../../ports/secret-vault.js';
 import { awsCode, call, toExternalCallError } from '../iam/aws-error.js';
+
+/** Secrets Manager's message when a previous rotation is still pending (any apostrophe). */
+const PREVIOUS_ROTATION_PENDING = /previous rotation isn.t complete/i;
+const errorText = (error: unknown) => (error as { message?: string } | undefined)?.message ?? String(error);
 
 const outcome = (r: unknown): CallOutcome => (r === 'already-done' ? 'already-done' : 'ok');
 const toTags = (tags: Readonly<Record<string, string>>) =>
@@ -81,6 +87,22 @@ export class SecretsManagerVault implements SecretVault {
       );
     }
     return parsed.data;
+  }
+
+  async versionCreatedAt(secretId: string, versionId: string): Promise<string | undefined> {
+    try {
+      for await (const page of paginateListSecretVersionIds(
+        { client: this.client },
+        { SecretId: secretId, IncludeDeprecated: true },
+      )) {
+        const v = page.Versions?.find((x) => x.VersionId === versionId);
+        if (v) return v.CreatedDate?.toISOString();
+      }
+      return undefined;
+    } catch (error) {
+      if (awsCode(error) === 'ResourceNotFound') return undefined;
+      throw toExternalCallError('secretsmanager:ListSecretVersionIds', secretId, error);
+    }
   }
 
   async create(
@@ -175,17 +197,26 @@ export class SecretsManagerVault implements SecretVault {
     secretId: string,
     options: { token: string; rotationLambdaArn: string },
   ): Promise<CallOutcome> {
-    return outcome(
-      await call('secretsmanager:RotateSecret', secretId, () =>
-        this.client.send(
-          new RotateSecretCommand({
-            SecretId: secretId,
-            ClientRequestToken: options.token,
-            RotationLambdaARN: options.rotationLambdaArn,
-            RotateImmediately: true,
-          }),
-        ),
-      ),
-    );
+    try {
+      await this.client.send(
+        new RotateSecretCommand({
+          SecretId: secretId,
+          ClientRequestToken: options.token,
+          RotationLambdaARN: options.rotationLambdaArn,
+          RotateImmediately: true,
+        }),
+      );
+      return 'ok';
+    } catch (error) {
+      // Secrets Manager refuses a new rotation while another one is between createSecret and
+      // finishSecret (InvalidRequest): that passes once the other one finishes.
+      if (awsCode(error) === 'InvalidRequest' && PREVIOUS_ROTATION_PENDING.test(errorText(error))) {
+        throw new ExternalCallError(
+          `secretsmanager:RotateSecret on ${secretId} failed: another rotation is in progress: ${errorText(error)}`,
+          { awsCode: ROTATION_IN_PROGRESS, retryable: true, cause: error },
+        );
+      }
+      throw toExternalCallError('secretsmanager:RotateSecret', secretId, error);
+    }
   }
 }

@@ -1,56 +1,69 @@
 import type { AccessKeyInfo } from '../../ports/iam-admin.js';
 
-const DAY_MS = 86_400_000;
+/** What the secret says about the user's keys when createSecret makes room for a new one. */
+export interface KeyRoomInput {
+  readonly keys: readonly AccessKeyInfo[];
+  /** The key the secret holds as AWSCURRENT: never touched. */
+  readonly currentKeyId: string | undefined;
+  /** The key the secret holds as AWSPREVIOUS: the rotation's own, on its way out. */
+  readonly previousKeyId: string | undefined;
+  /**
+   * When this rotation began (the creation time of its AWSPENDING version). A key that no version
+   * holds and that was created at or after it can only be this rotation's own leftover (an earlier
+   * attempt died between CreateAccessKey and PutSecretValue). Undefined: nothing can be proven.
+   */
+  readonly rotationStartedAt: string | undefined;
+}
 
-export type KeyHousekeeping =
+/** A key the secret does not hold and cannot prove its own: a workload's, or someone's by hand. */
+export interface UnmanagedKey {
+  readonly accessKeyId: string;
+  readonly status: 'Active' | 'Inactive';
+  readonly createdAt: string;
+}
+
+export type KeyRoom =
   | { readonly ok: true; readonly delete: readonly string[]; readonly notes: readonly string[] }
-  | { readonly ok: false; readonly reason: string };
+  | { readonly ok: false; readonly reason: string; readonly unmanaged: readonly UnmanagedKey[] };
 
 /**
- * Which of a user's keys to delete before a new one is created. Pure.
+ * Which of a user's keys createSecret deletes before creating the new one. Pure.
  *
- * - A deactivated (non-current) key is deleted once the grace period is over. IAM does not record when
- *   a key was deactivated; rotation deactivates the old key right after its successor is created, so
- *   the current key's creation time is when the grace period started.
- * - IAM allows two keys per user: when two remain, the non-current one goes (inactive first, then the
- *   oldest), even within the grace period. The key the secret holds as AWSCURRENT is never deleted; if
- *   the secret's key is not on the user at all, active keys are never deleted (someone may use them).
+ * Only a key the rotation can prove its own may go: this rotation's leftover (created since the
+ * rotation began, held by no version), and the AWSPREVIOUS key (the one the last rotation replaced;
+ * its slot is needed, IAM allows two keys per user). The AWSCURRENT key is never touched. Any other key
+ * is unmanaged: an Active one stops the rotation (a workload may be using it), and so does an Inactive
+ * one whose slot is needed. Unmanaged keys are never deleted.
  */
-export function keysToDelete(
-  keys: readonly AccessKeyInfo[],
-  currentKeyId: string | undefined,
-  now: Date,
-  graceDays: number,
-): KeyHousekeeping {
-  const current = keys.find((k) => k.accessKeyId === currentKeyId);
-  const graceOver = current ? now.getTime() - Date.parse(current.createdAt) >= graceDays * DAY_MS : true;
-  const remove = new Set<string>();
+export function keysToDelete(input: KeyRoomInput): KeyRoom {
+  const { keys, currentKeyId, previousKeyId, rotationStartedAt } = input;
+  const started = rotationStartedAt === undefined ? undefined : Date.parse(rotationStartedAt);
+  const remove: string[] = [];
   const notes: string[] = [];
+  const unmanaged: UnmanagedKey[] = [];
   for (const k of keys) {
-    if (k !== current && k.status === 'Inactive' && graceOver) {
-      remove.add(k.accessKeyId);
-      notes.push(`${k.accessKeyId}: inactive past the ${graceDays}-day grace period`);
+    if (k.accessKeyId === currentKeyId) continue;
+    if (k.accessKeyId === previousKeyId) {
+      remove.push(k.accessKeyId);
+      notes.push(
+        `${k.accessKeyId}: the ${k.status.toLowerCase()} AWSPREVIOUS key, replaced by the last rotation`,
+      );
+    } else if (started !== undefined && Date.parse(k.createdAt) >= started) {
+      remove.push(k.accessKeyId);
+      notes.push(`${k.accessKeyId}: created by an earlier attempt of this rotation and never stored`);
+    } else {
+      unmanaged.push({ accessKeyId: k.accessKeyId, status: k.status, createdAt: k.createdAt });
     }
   }
-  const remaining = keys.filter((k) => !remove.has(k.accessKeyId));
-  if (remaining.length >= 2) {
-    const candidates = remaining
-      .filter((k) => k !== current && (current !== undefined || k.status === 'Inactive'))
-      .sort((a, b) => {
-        if (a.status !== b.status) return a.status === 'Inactive' ? -1 : 1;
-        return Date.parse(a.createdAt) - Date.parse(b.createdAt);
-      });
-    const victim = candidates[0];
-    if (!victim) {
-      return {
-        ok: false,
-        reason: `user has ${remaining.length} active access keys and the secret holds neither; refusing to delete a key someone may use`,
-      };
-    }
-    remove.add(victim.accessKeyId);
-    notes.push(
-      `${victim.accessKeyId}: ${victim.status.toLowerCase()} non-current key deleted to stay within two keys per user`,
-    );
+  const kept = keys.length - remove.length;
+  const blocking = unmanaged.filter((k) => k.status === 'Active' || kept >= 2);
+  if (blocking.length > 0) {
+    const list = blocking.map((k) => `${k.accessKeyId} (${k.status.toLowerCase()}, created ${k.createdAt})`);
+    return {
+      ok: false,
+      reason: `the user has access keys the secret does not hold: ${list.join(', ')}; nhi-gov never deletes a key it cannot prove its own (hand it over or delete it, then rotate again)`,
+      unmanaged: blocking,
+    };
   }
-  return { ok: true, delete: [...remove], notes };
+  return { ok: true, delete: remove, notes };
 }

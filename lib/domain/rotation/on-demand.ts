@@ -2,23 +2,30 @@ import type { Clock } from '../../ports/clock.js';
 import type { DecisionStore } from '../../ports/decision-store.js';
 import type { ExecutionTrail } from '../../ports/execution-trail.js';
 import type { FindingStore } from '../../ports/finding-store.js';
-import type { SecretVault } from '../../ports/secret-vault.js';
+import { ROTATION_IN_PROGRESS, type SecretMetadata, type SecretVault } from '../../ports/secret-vault.js';
 import type { Decision } from '../decision.js';
 import { AppError } from '../errors.js';
 import { admitDecisionEvent } from '../provisioning/admission.js';
 import { CallLog, type RetryPolicy } from '../provisioning/call-log.js';
+import { ExternalCallError } from '../provisioning/errors.js';
 import { ExecutionRun } from '../provisioning/execution-run.js';
 import { failAttempt, refuseExecution, replayCompleted } from '../provisioning/failure.js';
 import { keySecretName } from '../provisioning/guardrails.js';
 import type { DecisionEvent } from '../provisioning/verify.js';
 import { rotationToken, TAG_ROTATION_DECISION, TAG_ROTATION_TOKEN } from './rotation-token.js';
+import { STAGE } from './secret-value.js';
 
 export interface OnDemandRotationConfig {
   readonly secretPrefix: string;
   readonly executor: string;
   readonly callRetry: RetryPolicy;
   readonly maxInvocationAttempts: number;
+  /** While another rotation of the secret is pending: how often, and how long apart, to look again. */
+  readonly inProgressWait: { readonly attempts: number; readonly delayMs: number };
 }
+
+/** Within the rotate function's 2-minute timeout: five looks 15 s apart, then the event is retried. */
+export const DEFAULT_IN_PROGRESS_WAIT = { attempts: 5, delayMs: 15_000 } as const;
 
 export interface OnDemandRotationDeps {
   readonly decisions: Pick<DecisionStore, 'get'>;
@@ -111,27 +118,45 @@ export class RotateOnDecision {
     if (replay) return { ...base, status: 'already-complete', secretId, token, latencyMs: replay.latencyMs };
 
     const log = new CallLog(clock, this.deps.sleep, config.callRetry);
-    let status: 'started' | 'already-started';
+    let status: 'started' | 'already-started' | undefined;
     try {
-      const meta = await log.read(() => vault.describe(secretId));
-      if (!meta || meta.deletedAt) throw new SecretMismatchError(`secret ${secretId} does not exist`);
-      const current = await log.read(() => vault.readAccessKey(meta.arn));
-      if (current?.userName !== request.identity.name) {
-        throw new SecretMismatchError(
-          `secret ${secretId} does not hold an access key of user ${request.identity.name}`,
-        );
+      let meta = await this.secretOf(secretId, request.identity.name, log);
+      const target = `secret:${meta.name}`;
+      // Another rotation between createSecret and finishSecret blocks a new one: wait for it, within
+      // bounds, then start ours (a leaked key's rotation must not be dropped for a busy secret).
+      for (let waited = 0; status === undefined; waited++) {
+        if (meta.versions[token]) {
+          log.skip('secretsmanager:RotateSecret', target);
+          status = 'already-started';
+          break;
+        }
+        const other = otherPendingVersion(meta, token);
+        if (!other) {
+          try {
+            await log.run('secretsmanager:RotateSecret', target, () =>
+              vault.rotate(meta.arn, { token, rotationLambdaArn }),
+            );
+            status = 'started';
+            break;
+          } catch (error) {
+            if (!(error instanceof ExternalCallError && error.awsCode === ROTATION_IN_PROGRESS)) throw error;
+          }
+        }
+        if (waited >= config.inProgressWait.attempts) {
+          throw new ExternalCallError(
+            `another rotation of ${meta.name}${other ? ` (version ${other})` : ''} is still in progress after ${waited} waits of ${config.inProgressWait.delayMs} ms`,
+            { awsCode: ROTATION_IN_PROGRESS, retryable: true },
+          );
+        }
+        await this.deps.sleep(config.inProgressWait.delayMs);
+        meta = await this.secretOf(secretId, request.identity.name, log);
       }
-      if (meta.versions[token]) {
-        log.skip('secretsmanager:RotateSecret', `secret:${meta.name}`);
-        status = 'already-started';
-      } else {
-        await log.run('secretsmanager:TagResource', `secret:${meta.name}`, () =>
+      // Only now that the rotation this decision asked for has started do the tags name it: tagging
+      // earlier would take the attribution away from a rotation still in flight.
+      if (meta.tags[TAG_ROTATION_TOKEN] !== token || meta.tags[TAG_ROTATION_DECISION] !== decision.id) {
+        await log.run('secretsmanager:TagResource', target, () =>
           vault.tag(meta.arn, { [TAG_ROTATION_TOKEN]: token, [TAG_ROTATION_DECISION]: decision.id }),
         );
-        await log.run('secretsmanager:RotateSecret', `secret:${meta.name}`, () =>
-          vault.rotate(meta.arn, { token, rotationLambdaArn }),
-        );
-        status = 'started';
       }
     } catch (error) {
       if (error instanceof SecretMismatchError) {
@@ -150,6 +175,25 @@ export class RotateOnDecision {
     }
     await run.append({ action: 'rotate-secret', status: 'succeeded', calls: log.calls, startedAt });
     const complete = await run.complete('succeeded', startedAt);
-    return { ...base, status, secretId, token, latencyMs: complete.latencyMs ?? 0 };
+    return { ...base, status: status ?? 'started', secretId, token, latencyMs: complete.latencyMs ?? 0 };
   }
+
+  /** The decision's secret, which must exist and hold a key of the decision's user. */
+  private async secretOf(secretId: string, userName: string, log: CallLog): Promise<SecretMetadata> {
+    const { vault } = this.deps;
+    const meta = await log.read(() => vault.describe(secretId));
+    if (!meta || meta.deletedAt) throw new SecretMismatchError(`secret ${secretId} does not exist`);
+    const current = await log.read(() => vault.readAccessKey(meta.arn));
+    if (current?.userName !== userName) {
+      throw new SecretMismatchError(`secret ${secretId} does not hold an access key of user ${userName}`);
+    }
+    return meta;
+  }
+}
+
+/** The version of another rotation still between createSecret and finishSecret, if any. */
+function otherPendingVersion(meta: SecretMetadata, token: string): string | undefined {
+  return Object.entries(meta.versions).find(
+    ([id, stages]) => id !== token && stages.includes(STAGE.pending) && !stages.includes(STAGE.current),
+  )?.[0];
 }

@@ -1,17 +1,64 @@
 import type { Clock } from '../../ports/clock.js';
 import type { CredentialChecker } from '../../ports/credential-checker.js';
 import type { EventPublisher } from '../../ports/event-publisher.js';
+import type { FindingStore } from '../../ports/finding-store.js';
 import type { IamAdmin } from '../../ports/iam-admin.js';
 import type { SecretMetadata, SecretVault } from '../../ports/secret-vault.js';
 import { AppError, NotFoundError } from '../errors.js';
 import { parseIdentity } from '../identity.js';
 import { CallLog, errorMessage, type RetryPolicy } from '../provisioning/call-log.js';
+import { ExternalCallError } from '../provisioning/errors.js';
 import { keysToDelete } from './keys.js';
 import { TAG_ROTATION_DECISION, TAG_ROTATION_TOKEN } from './rotation-token.js';
 import { type AccessKeySecret, STAGE } from './secret-value.js';
+import { reportUnmanagedKeys, resolveGoneUnmanagedKeys } from './unmanaged-key.js';
 
 export const ROTATION_STEPS = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as const;
 export type RotationStep = (typeof ROTATION_STEPS)[number];
+
+/** STS error codes of a key that exists but has not reached every endpoint yet: worth waiting for. */
+const NOT_YET_PROPAGATED = new Set(['InvalidClientTokenId', 'SignatureDoesNotMatch', 'AccessDenied']);
+
+function notYetAccepted(error: unknown): boolean {
+  return error instanceof ExternalCallError && (error.retryable || NOT_YET_PROPAGATED.has(error.awsCode));
+}
+
+/** The account id of an ARN (its fifth field); undefined when it has none. */
+function accountOfArn(arn: string): string | undefined {
+  const account = arn.split(':')[4];
+  return account && /^\d{12}$/.test(account) ? account : undefined;
+}
+
+/**
+ * testSecret's verdict on an STS answer: the new key must sign in as the secret's user (IAM user names
+ * are unique regardless of case) in the secret's own account.
+ * @throws RotationError naming what differs; never retried.
+ */
+export function checkSignedInAs(
+  who: { readonly arn: string; readonly account: string },
+  userName: string,
+  secretAccount: string | undefined,
+  secretName: string,
+): string {
+  let ref: ReturnType<typeof parseIdentity> | undefined;
+  try {
+    ref = parseIdentity(who.arn);
+  } catch {
+    ref = undefined;
+  }
+  if (ref?.type !== 'user' || ref.name.toLowerCase() !== userName.toLowerCase()) {
+    throw new RotationError(
+      `the new key of ${secretName} signs in as ${who.arn || '(no ARN)'}, not as user ${userName}`,
+    );
+  }
+  const arnAccount = accountOfArn(who.arn);
+  if (!secretAccount || arnAccount !== secretAccount || who.account !== secretAccount) {
+    throw new RotationError(
+      `the new key of ${secretName} signs in to account ${who.account || arnAccount || '(none)'} (${who.arn}), not to the secret's account ${secretAccount ?? '(unknown)'}`,
+    );
+  }
+  return `key signs in as ${who.arn}`;
+}
 
 /** One call of a Secrets Manager rotation function. */
 export interface RotationRequest {
@@ -48,6 +95,8 @@ export interface RotationDeps {
   readonly vault: SecretVault;
   readonly sts: CredentialChecker;
   readonly events: EventPublisher;
+  /** unmanaged-access-key findings. */
+  readonly findings: FindingStore;
   readonly clock: Clock;
   readonly sleep: (ms: number) => Promise<void>;
   readonly config: RotationConfig;
@@ -134,14 +183,27 @@ export class RotateAccessKeySecret {
     if (existing) return [`version ${token} already holds key ${existing.accessKeyId}`];
     const current = await this.current(meta);
     const userName = current.userName;
+    const previous = await log.read(() => vault.readAccessKey(meta.arn, { stage: STAGE.previous }));
+    const rotationStartedAt = await log.read(() => vault.versionCreatedAt(meta.arn, token));
     const keys = await log.read(() => iam.listAccessKeys(userName));
-    const housekeeping = keysToDelete(
+    const at = this.deps.clock.now().toISOString();
+    const housekeeping = keysToDelete({
       keys,
-      current.accessKeyId,
-      this.deps.clock.now(),
-      this.deps.config.keyDeleteGraceDays,
+      currentKeyId: current.accessKeyId,
+      // A previous value of another user (the secret was repointed by hand) proves nothing here.
+      previousKeyId: previous?.userName === userName ? previous.accessKeyId : undefined,
+      rotationStartedAt,
+    });
+    if (!housekeeping.ok) {
+      await reportUnmanagedKeys(this.deps.findings, userName, meta.name, housekeeping.unmanaged, at);
+      throw new RotationError(`cannot rotate ${meta.name}: ${housekeeping.reason}`);
+    }
+    await resolveGoneUnmanagedKeys(
+      this.deps.findings,
+      userName,
+      keys.map((k) => k.accessKeyId),
+      at,
     );
-    if (!housekeeping.ok) throw new RotationError(`cannot rotate ${meta.name}: ${housekeeping.reason}`);
     const done: string[] = [];
     for (const keyId of housekeeping.delete) {
       await log.run('iam:DeleteAccessKey', `user/${userName}`, () => iam.deleteAccessKey(userName, keyId));
@@ -163,26 +225,28 @@ export class RotateAccessKeySecret {
 
   private async testSecret(meta: SecretMetadata, token: string): Promise<string[]> {
     const pending = await this.pending(meta, token);
+    const account = accountOfArn(meta.arn);
     let lastError: unknown;
     for (let attempt = 1; attempt <= this.deps.config.testAttempts; attempt++) {
+      let who: { arn: string; account: string };
       try {
-        const who = await this.deps.sts.callerIdentity({
+        who = await this.deps.sts.callerIdentity({
           accessKeyId: pending.accessKeyId,
           secretAccessKey: pending.secretAccessKey,
         });
-        const ref = parseIdentity(who.arn);
-        if (ref.type !== 'user' || ref.name !== pending.userName) {
-          throw new RotationError(
-            `the new key of ${meta.name} signs in as ${who.arn}, not as user ${pending.userName}`,
-          );
-        }
-        return [`key ${pending.accessKeyId} signs in as ${who.arn}`];
       } catch (error) {
-        if (error instanceof RotationError) throw error;
+        if (!notYetAccepted(error)) {
+          throw new RotationError(`the new key of ${meta.name} was refused by STS: ${errorMessage(error)}`, {
+            cause: error,
+          });
+        }
         lastError = error;
         // New IAM keys take a few seconds to be accepted everywhere.
         if (attempt < this.deps.config.testAttempts) await this.deps.sleep(this.deps.config.testDelayMs);
+        continue;
       }
+      // STS answered: whatever is wrong now will not change by waiting.
+      return [checkSignedInAs(who, pending.userName, account, meta.name)];
     }
     throw new RotationError(
       `the new key of ${meta.name} was not accepted by STS after ${this.deps.config.testAttempts} attempts: ${errorMessage(lastError)}`,

@@ -55,11 +55,13 @@ let handler: ReturnType<typeof buildHandler>;
 let decisions: DynamoDecisionStore;
 let trail: DynamoExecutionTrail;
 let findings: DynamoFindingStore;
+/** Runs once at the next sleep of a use case: what happens in the world while it waits. */
+let onSleep: (() => Promise<void>) | undefined;
 
 beforeEach(async () => {
   tables = await createTestTables();
   iam = new FakeIam({ now: () => NOW });
-  sm = new FakeSecretsManager(region);
+  sm = new FakeSecretsManager(region, { now: () => NOW });
   sts = new FakeSts(iam);
   events = mockClient(EventBridgeClient);
   events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
@@ -75,13 +77,19 @@ beforeEach(async () => {
   findings = new DynamoFindingStore(tables.doc, tables.names.findings);
   const vault = new SecretsManagerVault(new SecretsManagerClient({ region, credentials }));
   const clock = { now: () => new Date(NOW.getTime()) };
-  const sleep = async () => undefined;
+  onSleep = undefined;
+  const sleep = async () => {
+    const hook = onSleep;
+    onSleep = undefined;
+    await hook?.();
+  };
   handler = buildHandler({
     rotation: new RotateAccessKeySecret({
       iam: new SdkIamAdmin(new IAMClient({ region, credentials })),
       vault,
       sts: new StsCredentialChecker({ region }),
       events: new EventBridgePublisher(new EventBridgeClient({ region, credentials }), 'nhi-gov'),
+      findings,
       clock,
       sleep,
       config: {
@@ -103,6 +111,7 @@ beforeEach(async () => {
         executor: 'arn:aws:iam::111122223333:role/nhi-gov/nhi-gov-rotate',
         callRetry: DEFAULT_PROVISION_LIMITS.callRetry,
         maxInvocationAttempts: 3,
+        inProgressWait: { attempts: 2, delayMs: 0 },
       },
     }),
     persistenceStore: new DynamoDBPersistenceLayer({
@@ -266,6 +275,87 @@ describe('rotation function (Secrets Manager rotation of an access-key secret)',
     expect(sm.callNames().filter((c) => c === 'UpdateSecretVersionStage')).toHaveLength(1);
   });
 
+  it('refuses every step of a secret whose rotation is disabled, calling nothing in IAM', async () => {
+    const token = await startRotation();
+    sm.resolve('nhi-gov/ci-deployer').rotationEnabled = false;
+
+    for (const s of ROTATION_STEPS) {
+      await expect(step(s, token)).rejects.toMatchObject({
+        code: 'ROTATION_FAILED',
+        message: expect.stringMatching(/does not have rotation enabled/),
+      });
+    }
+
+    expect(iam.applied).toEqual([]);
+    expect(sm.callNames().filter((c) => c === 'PutSecretValue' || c === 'UpdateSecretVersionStage')).toEqual(
+      [],
+    );
+  });
+
+  it("stops at a workload's second Active key with an unmanaged-access-key finding, and never deletes it", async () => {
+    // Arrange: a key the workload made by hand the day before, outside the secret.
+    const workloadKey = {
+      accessKeyId: 'AKIAWORKLOADKEY00001',
+      secretAccessKey: 'x',
+      status: 'Active' as const,
+      createDate: daysAgo(1),
+    };
+    user.keys.push(workloadKey);
+    const token = await startRotation();
+    // Act
+    await expect(step('createSecret', token)).rejects.toMatchObject({
+      code: 'ROTATION_FAILED',
+      message: expect.stringMatching(/AKIAWORKLOADKEY00001 \(active/),
+    });
+    // Assert
+    expect(user.keys.map((k) => k.accessKeyId)).toContain('AKIAWORKLOADKEY00001');
+    expect(iam.applied).toEqual([]);
+    const finding = await findings.get(
+      findingId('unmanaged-access-key', 'user/ci-deployer', 'AKIAWORKLOADKEY00001'),
+    );
+    expect(finding).toMatchObject({
+      status: 'open',
+      severity: 'high',
+      source: 'rotation',
+      frameworks: { owaspNhi: expect.arrayContaining(['NHI7:2025 Long-Lived Secrets']) },
+    });
+    // Once the workload's key is gone (handed over or deleted by its owner), rotation goes on and the finding resolves.
+    user.keys = user.keys.filter((k) => k.accessKeyId !== 'AKIAWORKLOADKEY00001');
+    await rotateAll(token);
+    expect(
+      (await findings.get(findingId('unmanaged-access-key', 'user/ci-deployer', 'AKIAWORKLOADKEY00001')))
+        ?.status,
+    ).toBe('resolved');
+  });
+
+  it('fails testSecret at once, without retrying, when the new key signs in to another account', async () => {
+    const token = await startRotation();
+    await step('createSecret', token);
+    sts.answerAs = { account: '444455556666', arn: 'arn:aws:iam::444455556666:user/nhi/ci-deployer' };
+
+    await expect(step('testSecret', token)).rejects.toMatchObject({
+      code: 'ROTATION_FAILED',
+      message: expect.stringMatching(/account 444455556666.*not to the secret's account 111122223333/),
+    });
+
+    expect(sts.signedWith).toHaveLength(1);
+  });
+
+  it('fails testSecret at once on an identity that is not a user ARN, instead of waiting for propagation', async () => {
+    const token = await startRotation();
+    await step('createSecret', token);
+    sts.answerAs = { account: '111122223333', arn: 'arn:aws:iam::111122223333:ci-deployer' };
+
+    await expect(step('testSecret', token)).rejects.toMatchObject({
+      code: 'ROTATION_FAILED',
+      message: expect.stringMatching(
+        /signs in as arn:aws:iam::111122223333:ci-deployer, not as user ci-deployer/,
+      ),
+    });
+
+    expect(sts.signedWith).toHaveLength(1);
+  });
+
   it('refuses a rotation event with missing fields, naming them', async () => {
     await expect(
       handler({ Step: 'createSecret', SecretId: secretArn }, lambdaContext()),
@@ -327,6 +417,66 @@ describe('rotation function (on-demand from an approved rotate decision)', () =>
       findingId('forged-event', `decision/${decision.id}`, 'DecisionApproved:1'),
     );
     expect(finding).toMatchObject({ source: 'rotation', status: 'open' });
+  });
+
+  it('waits for a scheduled rotation in progress, then starts its own; each rotation keeps its own attribution', async () => {
+    // Arrange: a scheduled rotation is between createSecret and finishSecret.
+    const scheduled = await startRotation();
+    await step('createSecret', scheduled);
+    await step('setSecret', scheduled);
+    const decision = rotateDecision();
+    await decisions.create(decision);
+    const context = { ...lambdaContext(), invokedFunctionArn: ROTATE_FN };
+    // While the decision waits, Secrets Manager finishes the scheduled rotation.
+    onSleep = async () => {
+      expect(sm.resolve('nhi-gov/ci-deployer').tags[TAG_ROTATION_DECISION]).toBeUndefined();
+      await step('testSecret', scheduled);
+      await step('finishSecret', scheduled);
+    };
+    // Act
+    const outcome = await handler(decisionEvent(decision), context);
+    const token = rotationToken(decision.id, decision.version);
+    await rotateAll(token);
+    // Assert
+    expect(outcome).toMatchObject({ status: 'started', token });
+    expect(sm.rotations.map((r) => r.token)).toEqual([scheduled, token]);
+    expect(published().map((p) => [p.detail.trigger, p.detail.decisionId])).toEqual([
+      ['schedule', undefined],
+      ['decision', decision.id],
+    ]);
+    expect(user.keys.filter((k) => k.status === 'Active')).toHaveLength(1);
+  });
+
+  it("a second decision while the first one's rotation is pending retries later and never takes its attribution", async () => {
+    // Arrange: decision 1 started its rotation; decision 2 arrives before it finished.
+    const context = { ...lambdaContext(), invokedFunctionArn: ROTATE_FN };
+    const first = rotateDecision();
+    const second = rotateDecision();
+    await decisions.create(first);
+    await decisions.create(second);
+    await handler(decisionEvent(first), context);
+    const firstToken = rotationToken(first.id, first.version);
+    await step('createSecret', firstToken);
+    // Act: decision 2 waits its bounded time (nothing finishes meanwhile), then asks to be retried.
+    await expect(handler(decisionEvent(second), context)).rejects.toMatchObject({
+      code: 'PROVISIONING_RETRY',
+      message: expect.stringMatching(/another rotation .* is still in progress/),
+    });
+    expect(sm.resolve('nhi-gov/ci-deployer').tags[TAG_ROTATION_DECISION]).toBe(first.id);
+    for (const s of ['setSecret', 'testSecret', 'finishSecret'] as const) await step(s, firstToken);
+    // Lambda delivers decision 2 again; now it starts.
+    const retried = await handler(decisionEvent(second), context);
+    const secondToken = rotationToken(second.id, second.version);
+    await rotateAll(secondToken);
+    // Assert
+    expect(retried).toMatchObject({ status: 'started', token: secondToken });
+    expect(published().map((p) => p.detail.decisionId)).toEqual([first.id, second.id]);
+    expect((await trail.listForDecision(second.id)).map((r) => `${r.action}:${r.status}`)).toEqual([
+      'rotate-secret:failed',
+      'rotate-secret:succeeded',
+      'complete:succeeded',
+    ]);
+    expect(user.keys.filter((k) => k.status === 'Active')).toHaveLength(1);
   });
 
   it("refuses to rotate a secret that holds another user's key", async () => {

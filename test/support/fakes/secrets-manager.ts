@@ -6,6 +6,7 @@ import {
   GetSecretValueCommand,
   InvalidParameterException,
   InvalidRequestException,
+  ListSecretVersionIdsCommand,
   PutSecretValueCommand,
   ResourceExistsException,
   ResourceNotFoundException,
@@ -61,7 +62,14 @@ export class FakeSecretsManager {
   /** RotateSecret calls that started a rotation: which secret, which version id. */
   readonly rotations: { secretName: string; token: string; lambdaArn?: string }[] = [];
 
-  constructor(private readonly region = 'us-east-1') {
+  /** The fake's clock: version creation times (a rotation's start) come from it. */
+  now: () => Date;
+
+  constructor(
+    private readonly region = 'us-east-1',
+    options: { now?: () => Date } = {},
+  ) {
+    this.now = options.now ?? (() => new Date());
     const mock = mockClient(SecretsManagerClient);
     this.mock = mock;
     // biome-ignore lint/suspicious/noExplicitAny: command inputs are plain objects in the fake.
@@ -101,7 +109,7 @@ export class FakeSecretsManager {
           id,
           stages: new Set([CURRENT]),
           value: i.SecretString,
-          createdAt: new Date(),
+          createdAt: this.now(),
         });
       }
       this.secrets.set(secret.name, secret);
@@ -149,6 +157,19 @@ export class FakeSecretsManager {
         ...meta,
       };
     });
+    on(ListSecretVersionIdsCommand, 'ListSecretVersionIds', (i) => {
+      const s = this.resolve(i.SecretId);
+      return {
+        ARN: s.arn,
+        Name: s.name,
+        Versions: [...s.versions.values()].map((v) => ({
+          VersionId: v.id,
+          VersionStages: [...v.stages],
+          CreatedDate: v.createdAt,
+        })),
+        ...meta,
+      };
+    });
     on(PutSecretValueCommand, 'PutSecretValue', (i) => {
       const s = this.resolve(i.SecretId);
       if (s.deletedDate)
@@ -166,7 +187,7 @@ export class FakeSecretsManager {
         }
         return { ARN: s.arn, Name: s.name, VersionId: id, VersionStages: [...existing.stages], ...meta };
       }
-      const version: FakeVersion = existing ?? { id, stages: new Set<string>(), createdAt: new Date() };
+      const version: FakeVersion = existing ?? { id, stages: new Set<string>(), createdAt: this.now() };
       version.value = i.SecretString;
       s.versions.set(id, version);
       for (const stage of stages) this.attachStage(s, stage, id);
@@ -217,7 +238,7 @@ export class FakeSecretsManager {
         });
       }
       s.rotationEnabled = true;
-      s.versions.set(token, { id: token, stages: new Set([PENDING]), createdAt: new Date() });
+      s.versions.set(token, { id: token, stages: new Set([PENDING]), createdAt: this.now() });
       this.rotations.push({
         secretName: s.name,
         token,
@@ -233,7 +254,7 @@ export class FakeSecretsManager {
           ...meta,
         });
       if (i.ForceDeleteWithoutRecovery) this.secrets.delete(s.name);
-      else s.deletedDate = new Date();
+      else s.deletedDate = this.now();
       return { ARN: s.arn, Name: s.name, DeletionDate: new Date(), ...meta };
     });
     on(RestoreSecretCommand, 'RestoreSecret', (i) => {
@@ -289,7 +310,7 @@ export class FakeSecretsManager {
       name,
       arn: `arn:aws:secretsmanager:${this.region}:${FAKE_ACCOUNT}:secret:${name}-${randomUUID().slice(0, 6)}`,
       versions: new Map([
-        [id, { id, stages: new Set([CURRENT]), value: JSON.stringify(value), createdAt: new Date() }],
+        [id, { id, stages: new Set([CURRENT]), value: JSON.stringify(value), createdAt: this.now() }],
       ]),
       tags: options.tags ?? {},
       rotationEnabled: options.rotationLambdaArn !== undefined,

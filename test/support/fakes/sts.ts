@@ -13,6 +13,8 @@ export class FakeSts {
   readonly signedWith: string[] = [];
   /** How many of the next calls fail as if the key had not propagated yet. */
   notYetPropagated = 0;
+  /** When set, a valid key's GetCallerIdentity answers with this account and ARN instead. */
+  answerAs: { account: string; arn: string } | undefined;
 
   constructor(private readonly iam: FakeIam) {
     const mock = mockClient(STSClient);
@@ -38,6 +40,7 @@ export class FakeSts {
       }
       if (found?.key.status !== 'Active' || found.key.secretAccessKey !== creds.secretAccessKey)
         throw invalid();
+      if (this.answerAs) return { Account: this.answerAs.account, Arn: this.answerAs.arn, $metadata: {} };
       return {
         Account: FAKE_ACCOUNT,
         Arn: found.user.arn,
