@@ -196,7 +196,10 @@ export function planChanges(input: PlanInput): Plan {
           `${key} does not carry the permissions boundary ${g.permissionsBoundaryArn} (it has ${state.permissionsBoundaryArn ?? 'none'}); nhi-gov grants only to bounded identities`,
         );
       }
-      const list = [grantChange(ref, request.entitlement, state)];
+      // Time-bound access gets its end before it exists: the revoke schedule is created first, so a
+      // CreateSchedule that keeps failing leaves no access behind, and there is never a moment when
+      // the grant is attached without its scheduled end.
+      const list: PlannedChange[] = [];
       if (decision.expiresAt) {
         list.push(
           change(
@@ -212,6 +215,7 @@ export function planChanges(input: PlanInput): Plan {
           ),
         );
       }
+      list.push(grantChange(ref, request.entitlement, state));
       return changes(list);
     }
     case 'revoke': {

@@ -183,12 +183,12 @@ describe('nhi-gov plan', () => {
         decisionId: d.id,
         outcome: 'changes',
         changes: [
+          expect.objectContaining({ action: 'schedule-revoke', expression: 'at(2026-03-03T07:00:00)' }),
           expect.objectContaining({
             action: 'attach-policy',
             identity: 'role/reports-export',
             policyArn: 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess',
           }),
-          expect.objectContaining({ action: 'schedule-revoke', expression: 'at(2026-03-03T07:00:00)' }),
         ],
       }),
     ]);

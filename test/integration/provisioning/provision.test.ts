@@ -205,8 +205,8 @@ describe('provision function', () => {
       requestedAt: '2026-03-01T18:00:01.000Z',
     });
     expect((await records(decision.id)).map((r) => r.action)).toEqual([
-      'attach-policy',
       'schedule-revoke',
+      'attach-policy',
       'complete',
     ]);
   });
@@ -234,8 +234,8 @@ describe('provision function', () => {
     expect(h.iam.appliedCommands()).toEqual(['AttachRolePolicy']);
     expect(h.scheduler.callNames()).toEqual(['CreateSchedule']);
     expect((await records(decision.id)).map((r) => r.action)).toEqual([
-      'attach-policy',
       'schedule-revoke',
+      'attach-policy',
       'complete',
     ]);
   });

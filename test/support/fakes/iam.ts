@@ -190,6 +190,8 @@ export class FakeIam {
   readonly faults = new Faults();
   /** Mutations that took effect, in order (failed calls are not here). */
   readonly applied: { command: string; input: Record<string, unknown> }[] = [];
+  /** Called after each mutation takes effect: lets a test keep one timeline across several fakes. */
+  onApplied: ((command: string, input: Record<string, unknown>) => void) | undefined;
   now: () => Date;
 
   constructor(options: { pageSize?: number; now?: () => Date } = {}) {
@@ -217,7 +219,10 @@ export class FakeIam {
       mock.on(command).callsFake(async (input: In) => {
         this.faults.check(name);
         const out = fn(input);
-        if (MUTATIONS.has(name)) this.applied.push({ command: name, input });
+        if (MUTATIONS.has(name)) {
+          this.applied.push({ command: name, input });
+          this.onApplied?.(name, input);
+        }
         return out;
       });
     };

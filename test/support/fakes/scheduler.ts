@@ -24,6 +24,8 @@ export class FakeScheduler {
   /** `<group>/<name>` → the CreateSchedule input. */
   readonly schedules = new Map<string, FakeSchedule>();
   readonly faults = new Faults();
+  /** Called after a schedule is created or deleted: lets a test keep one timeline across several fakes. */
+  onApplied: ((command: 'CreateSchedule' | 'DeleteSchedule', key: string) => void) | undefined;
 
   constructor() {
     const mock = mockClient(SchedulerClient);
@@ -39,6 +41,7 @@ export class FakeScheduler {
         });
       }
       this.schedules.set(key(i), i);
+      this.onApplied?.('CreateSchedule', key(i));
       return { ScheduleArn: `arn:aws:scheduler:us-east-1:111122223333:schedule/${key(i)}`, ...meta };
     });
     mock.on(GetScheduleCommand).callsFake(async (i) => {
@@ -60,6 +63,7 @@ export class FakeScheduler {
           ...meta,
         });
       }
+      this.onApplied?.('DeleteSchedule', key(i));
       return meta;
     });
   }

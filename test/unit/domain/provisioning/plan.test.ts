@@ -137,7 +137,7 @@ describe('planChanges', () => {
     expect(plan.outcome).toBe('changes');
   });
 
-  it('schedules the revoke of a time-bound grant after granting it', () => {
+  it('schedules the revoke of a time-bound grant before granting it', () => {
     const plan = planChanges({
       decision: approvedGrant({ expiresAt: '2026-03-01T12:30:00.000Z' }),
       state: role(),
@@ -145,8 +145,8 @@ describe('planChanges', () => {
     });
     expect(plan).toMatchObject({
       changes: [
-        { action: 'attach-policy' },
         { action: 'schedule-revoke', expression: 'at(2026-03-01T12:30:00)' },
+        { action: 'attach-policy' },
       ],
     });
   });
