@@ -139,7 +139,7 @@ export function defaultDeps(
       findings,
       clock,
       sleep,
-      config: { keyDeleteGraceDays: e[FUNCTION_ENV.keyDeleteGraceDays], ...DEFAULT_ROTATION_LIMITS },
+      config: DEFAULT_ROTATION_LIMITS,
     }),
     onDemand: new RotateOnDecision({
       decisions: new DynamoDecisionStore(doc, e[ENV.decisionsTable]),

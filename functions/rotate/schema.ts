@@ -31,7 +31,6 @@ export const RotateEnv = z.object({
   [ENV.idempotencyTable]: required(),
   [FUNCTION_ENV.eventBusName]: required(),
   [FUNCTION_ENV.secretPrefix]: z.string().min(1).default(DEFAULT_SECRET_PREFIX),
-  [FUNCTION_ENV.keyDeleteGraceDays]: z.coerce.number().int().min(0).max(365).default(7),
   [FUNCTION_ENV.executorPrincipal]: required(),
 });
 export type RotateEnv = z.infer<typeof RotateEnv>;

@@ -46,8 +46,6 @@ export const FUNCTION_ENV = {
   policyFile: 'POLICY_FILE',
   /** This function's own principal, recorded as executor on execution records. */
   executorPrincipal: 'EXECUTOR_PRINCIPAL',
-  /** Days after deactivation before rotation deletes an old access key. */
-  keyDeleteGraceDays: 'KEY_DELETE_GRACE_DAYS',
   /** Powertools: service name, metrics namespace, log level. */
   powertoolsServiceName: 'POWERTOOLS_SERVICE_NAME',
   powertoolsMetricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',

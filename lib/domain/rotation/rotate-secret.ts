@@ -76,8 +76,6 @@ export class RotationError extends AppError {
 }
 
 export interface RotationConfig {
-  /** Days a deactivated key is kept before a later rotation deletes it. */
-  readonly keyDeleteGraceDays: number;
   readonly callRetry: RetryPolicy;
   /** A new IAM key takes a few seconds to work everywhere: testSecret tries this often. */
   readonly testAttempts: number;

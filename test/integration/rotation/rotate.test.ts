@@ -93,7 +93,6 @@ beforeEach(async () => {
       clock,
       sleep,
       config: {
-        keyDeleteGraceDays: 7,
         callRetry: { attempts: 3, baseDelayMs: 0 },
         testAttempts: 4,
         testDelayMs: 0,

@@ -16,12 +16,12 @@ const { defaultDeps } = await import('../../../../functions/rotate/handler.js');
 
 describe('rotate handler wiring', () => {
   it('fails at cold start naming every missing or malformed variable', () => {
-    expect(() => defaultDeps({ DECISIONS_TABLE_NAME: 'd', KEY_DELETE_GRACE_DAYS: 'soon' })).toThrow(
-      /EXECUTIONS_TABLE_NAME is not set.*FINDINGS_TABLE_NAME is not set.*IDEMPOTENCY_TABLE_NAME is not set.*EVENT_BUS_NAME is not set.*KEY_DELETE_GRACE_DAYS.*EXECUTOR_PRINCIPAL is not set/,
+    expect(() => defaultDeps({ DECISIONS_TABLE_NAME: 'd', SECRET_PREFIX: '' })).toThrow(
+      /EXECUTIONS_TABLE_NAME is not set.*FINDINGS_TABLE_NAME is not set.*IDEMPOTENCY_TABLE_NAME is not set.*EVENT_BUS_NAME is not set.*SECRET_PREFIX.*EXECUTOR_PRINCIPAL is not set/,
     );
   });
 
-  it('defaults the grace period to 7 days and the secret prefix to nhi-gov/', () => {
+  it('defaults the secret prefix to nhi-gov/', () => {
     const env = loadEnv(RotateEnv, {
       DECISIONS_TABLE_NAME: 'd',
       EXECUTIONS_TABLE_NAME: 'e',
@@ -30,7 +30,6 @@ describe('rotate handler wiring', () => {
       EVENT_BUS_NAME: 'b',
       EXECUTOR_PRINCIPAL: 'p',
     });
-    expect(env.KEY_DELETE_GRACE_DAYS).toBe(7);
     expect(env.SECRET_PREFIX).toBe('nhi-gov/');
   });
 });
