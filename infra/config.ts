@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   DEFAULT_ROTATION_DAYS,
   DEFAULT_SCAN_SCHEDULE,

@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod';
 import { EVENT_DETAIL_SCHEMAS } from '../lib/domain/events.js';
 import { FindingProjection } from '../lib/domain/finding-projection.js';
 import { DecisionRequest } from '../lib/domain/request.js';

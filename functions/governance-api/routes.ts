@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { NotFoundError } from '../../lib/domain/errors.js';
 import { type Governance, publicDecision } from '../../lib/domain/governance/index.js';
 import { parseOrThrow } from '../../lib/domain/validation.js';

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DynamoCampaignStore } from '../../lib/adapters/dynamodb/campaign-store.js';
 import { documentClient } from '../../lib/adapters/dynamodb/client.js';
 import { DynamoDecisionStore } from '../../lib/adapters/dynamodb/decision-store.js';

@@ -9,7 +9,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import middy from '@middy/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { SfnTaskCallback } from '../../lib/adapters/sfn/task-callback.js';
 import { DecisionEventDetail } from '../../lib/domain/events.js';
 import { type Governance, publicDecision } from '../../lib/domain/governance/index.js';

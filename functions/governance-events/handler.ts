@@ -6,7 +6,7 @@
 // scanners), and detail-type AccessRequested from the ticketing sources listed in the policy.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError } from '../../lib/domain/errors.js';
 import { AccessRequestedDetail, EVENT_SOURCE } from '../../lib/domain/events.js';
 import { derivedId } from '../../lib/domain/governance/deps.js';

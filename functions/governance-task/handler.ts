@@ -11,7 +11,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import middy from '@middy/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { SfnTaskCallback } from '../../lib/adapters/sfn/task-callback.js';
 import { loadEnv } from '../../lib/config/env.js';
 import { FUNCTION_ENV } from '../../lib/config/functions.js';

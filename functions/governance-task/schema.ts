@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The input the state machine gives the task (waitForTaskToken). `requester` is set in the state

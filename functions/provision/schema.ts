@@ -1,5 +1,5 @@
 import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
-import { z } from 'zod';
+import * as z from 'zod';
 import { required } from '../../lib/config/env.js';
 import { DEFAULT_SECRET_PREFIX, FUNCTION_ENV } from '../../lib/config/functions.js';
 import { ENV } from '../../lib/config/tables.js';

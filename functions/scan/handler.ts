@@ -13,7 +13,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { IAMClient } from '@aws-sdk/client-iam';
 import middy from '@middy/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DynamoCampaignStore } from '../../lib/adapters/dynamodb/campaign-store.js';
 import { documentClient } from '../../lib/adapters/dynamodb/client.js';
 import { DynamoDecisionStore } from '../../lib/adapters/dynamodb/decision-store.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError } from '../domain/errors.js';
 
 /** A function's environment is missing or malformed: it fails at cold start, naming every bad key. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Id, IsoTimestamp, PrincipalArn } from './primitives.js';
 
 export const CampaignStatus = z.enum(['open', 'closed']);

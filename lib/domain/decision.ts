@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AccountId } from './account.js';
 import { ConflictError } from './errors.js';
 import { identityKey } from './identity.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { FindingStatus, FindingType } from './finding.js';
 import { Id, IsoTimestamp, Severity } from './primitives.js';
 import { DecisionRequest, RequestKindSchema } from './request.js';

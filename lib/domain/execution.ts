@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Id, IsoTimestamp } from './primitives.js';
 import { RequestKindSchema } from './request.js';
 

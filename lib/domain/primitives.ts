@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** An ISO-8601 UTC timestamp with a `Z` offset, as stored in every table. */
 export const IsoTimestamp = z.iso.datetime({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AccountId } from './account.js';
 import { FindingType } from './finding.js';
 import { IdentityRef } from './identity.js';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { type Issue, ValidationError } from './errors.js';
 
 /** Turns zod issues into `{ path, message }` pairs with dotted paths (`identity.name`, `tags[0]`). */

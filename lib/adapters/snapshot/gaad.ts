@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Issue } from '../../domain/errors.js';
 import type { AttachedPolicy, InlinePolicy, InventoryRole, InventoryUser } from '../../domain/inventory.js';
 import { toIssues } from '../../domain/validation.js';

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { readSnapshot } from '../../adapters/snapshot/read-snapshot.js';
 import { DEFAULT_SECRET_PREFIX, FUNCTION_ENV } from '../../config/functions.js';
 import { DEFAULT_POLICY_PATH, loadPolicyFile } from '../../config/policy-file.js';

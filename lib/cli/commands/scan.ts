@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DynamoCampaignStore } from '../../adapters/dynamodb/campaign-store.js';
 import { DynamoScanLog } from '../../adapters/dynamodb/scan-log.js';
 import { readSnapshot } from '../../adapters/snapshot/read-snapshot.js';

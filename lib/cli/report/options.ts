@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Issue, ValidationError } from '../../domain/errors.js';
 import { FindingStatus, FindingType } from '../../domain/finding.js';
 import { Severity } from '../../domain/primitives.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CampaignStore } from '../../ports/campaign-store.js';
 import { type Campaign, CampaignScope, type ReviewItem } from '../certification.js';
 import { type Decision, isInForce } from '../decision.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Decision, DecisionSource } from '../decision.js';
 import { ValidationError } from '../errors.js';
 import { FindingType } from '../finding.js';

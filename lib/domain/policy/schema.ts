@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { FindingType } from '../finding.js';
 import { PrincipalArn, Severity } from '../primitives.js';
 import { REQUEST_KINDS } from '../request.js';
