@@ -6,7 +6,7 @@ import { DynamoDecisionStore } from '../../lib/adapters/dynamodb/decision-store.
 import { systemClock, ulidGenerator } from '../../lib/adapters/system.js';
 import { loadEnv, required } from '../../lib/config/env.js';
 import { FUNCTION_ENV } from '../../lib/config/functions.js';
-import { loadPolicyFile } from '../../lib/config/policy-file.js';
+import { loadPolicyJsonFile } from '../../lib/config/policy-source.js';
 import { ENV } from '../../lib/config/tables.js';
 import { createGovernance, type Governance } from '../../lib/domain/governance/index.js';
 
@@ -30,7 +30,7 @@ export function governanceFromEnv(
   return createGovernance({
     decisions: new DynamoDecisionStore(doc, table),
     campaigns: new DynamoCampaignStore(doc, table),
-    policy: loadPolicyFile(config[FUNCTION_ENV.policyFile]),
+    policy: loadPolicyJsonFile(config[FUNCTION_ENV.policyFile]),
     clock: systemClock,
     ids: ulidGenerator,
   });

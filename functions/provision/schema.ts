@@ -1,10 +1,10 @@
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import * as z from 'zod';
 import { required } from '../../lib/config/env.js';
 import { DEFAULT_SECRET_PREFIX, FUNCTION_ENV } from '../../lib/config/functions.js';
 import { ENV } from '../../lib/config/tables.js';
 import { DecisionEventDetail, EVENT_SOURCE } from '../../lib/domain/events.js';
 import { DECISION_EVENT_STATUS } from '../../lib/domain/provisioning/verify.js';
+import { EventBridgeSchema } from '../shared/eventbridge-schema.js';
 
 /** The EventBridge events the provision function takes: decision status changes from the suite's bus. */
 export const ProvisionEvent = EventBridgeSchema.extend({

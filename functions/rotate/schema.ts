@@ -1,10 +1,10 @@
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import * as z from 'zod';
 import { required } from '../../lib/config/env.js';
 import { DEFAULT_SECRET_PREFIX, FUNCTION_ENV } from '../../lib/config/functions.js';
 import { ENV } from '../../lib/config/tables.js';
 import { DecisionEventDetail, EVENT_SOURCE } from '../../lib/domain/events.js';
 import { ROTATION_STEPS } from '../../lib/domain/rotation/rotate-secret.js';
+import { EventBridgeSchema } from '../shared/eventbridge-schema.js';
 
 /** What Secrets Manager sends a rotation function, once per step. */
 export const SecretsManagerRotationEvent = z.object({

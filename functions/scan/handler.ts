@@ -25,7 +25,7 @@ import { LiveIamDirectory } from '../../lib/adapters/iam-inventory/live-inventor
 import { systemClock } from '../../lib/adapters/system.js';
 import { loadEnv, required } from '../../lib/config/env.js';
 import { FUNCTION_ENV } from '../../lib/config/functions.js';
-import { loadPolicyFile } from '../../lib/config/policy-file.js';
+import { loadPolicyJsonFile } from '../../lib/config/policy-source.js';
 import { ENV } from '../../lib/config/tables.js';
 import { accountOfArn } from '../../lib/domain/account.js';
 import { AppError } from '../../lib/domain/errors.js';
@@ -149,7 +149,7 @@ export function defaultDeps(
     metrics: findings,
     scans: new DynamoScanLog(doc, config[ENV.findingsTable]),
     revokes: new EventBridgeRevokeRequester(new EventBridgeClient({}), config[FUNCTION_ENV.eventBusName]),
-    policy: loadPolicyFile(config[FUNCTION_ENV.policyFile]),
+    policy: loadPolicyJsonFile(config[FUNCTION_ENV.policyFile]),
     clock: systemClock,
   };
 }

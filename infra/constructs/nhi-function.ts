@@ -13,6 +13,7 @@ import {
   type FunctionId,
   METRICS_NAMESPACE,
 } from '../../lib/config/functions.js';
+import { policyFileAsJson } from '../../lib/config/policy-file.js';
 import { REPO_ROOT, SUITE_ROLE_NAME_PREFIX, SUITE_ROLE_PATH } from '../config.js';
 import { deadLetterQueue } from './dead-letter-queue.js';
 
@@ -27,8 +28,11 @@ export const ESBUILD_TARGET = 'node24';
 export const ESM_BANNER =
   "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
-/** Where the policy file lands inside a bundle that reads it, and the path the function is told. */
-export const POLICY_FILE_IN_BUNDLE = 'policy.yaml';
+/**
+ * Where the policy lands inside a bundle that reads it, and the path the function is told. The policy
+ * file is read and validated at synth time and shipped as JSON, so no function carries a YAML parser.
+ */
+export const POLICY_FILE_IN_BUNDLE = 'policy.json';
 export const POLICY_FILE_RUNTIME_PATH = `/var/task/${POLICY_FILE_IN_BUNDLE}`;
 
 /**
@@ -67,6 +71,16 @@ export interface NhiFunctionProps {
   readonly functionName?: string;
   /** Why a statement beyond X-Ray's needs `Resource: "*"` (an API without resource-level permissions). */
   readonly wildcardResourceReason?: string;
+}
+
+/**
+ * A shell command that writes `content` to `path` (bundling hooks are shell commands). The content
+ * travels base64-encoded, so no character of it can reach the shell.
+ */
+export function writeFileCommand(path: string, content: string): string {
+  const quote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
+  const script = 'require("node:fs").writeFileSync(process.argv[1], Buffer.from(process.argv[2], "base64"))';
+  return `node -e ${quote(script)} ${quote(path)} ${Buffer.from(content).toString('base64')}`;
 }
 
 /** `governanceApi` -> `governance-api`: function ids in role and service names. */
@@ -112,7 +126,8 @@ export class NhiFunction extends Construct {
     );
 
     if (props.asynchronous) this.failures = deadLetterQueue(this, 'FailedInvocations');
-    const policyFile = props.policyFile;
+    // Read and validated here, at synth time: a bad policy fails the synth, not a cold start.
+    const policyJson = props.policyFile ? policyFileAsJson(props.policyFile) : undefined;
 
     this.fn = new NodejsFunction(this, 'Function', {
       entry: join(REPO_ROOT, FUNCTION_ENTRIES[props.id]),
@@ -139,7 +154,7 @@ export class NhiFunction extends Construct {
         POWERTOOLS_LOG_LEVEL: 'INFO',
         // Stack traces point at the TypeScript sources through the bundled source maps.
         NODE_OPTIONS: '--enable-source-maps',
-        ...(policyFile ? { [FUNCTION_ENV.policyFile]: POLICY_FILE_RUNTIME_PATH } : {}),
+        ...(policyJson ? { [FUNCTION_ENV.policyFile]: POLICY_FILE_RUNTIME_PATH } : {}),
       },
       bundling: {
         format: OutputFormat.ESM,
@@ -153,13 +168,13 @@ export class NhiFunction extends Construct {
         externalModules: [],
         // Never Docker: the local esbuild from devDependencies bundles, or synth fails loudly.
         forceDockerBundling: false,
-        ...(policyFile
+        ...(policyJson
           ? {
               commandHooks: {
                 beforeBundling: () => [],
                 beforeInstall: () => [],
                 afterBundling: (_input: string, output: string) => [
-                  `cp ${JSON.stringify(policyFile)} ${JSON.stringify(join(output, POLICY_FILE_IN_BUNDLE))}`,
+                  writeFileCommand(join(output, POLICY_FILE_IN_BUNDLE), policyJson),
                 ],
               },
             }

@@ -9,6 +9,8 @@ import {
 } from '../../infra/constructs/nhi-function.js';
 import { NhiGovStack } from '../../infra/nhi-gov-stack.js';
 import { FUNCTION_ENTRIES } from '../../lib/config/functions.js';
+import { loadPolicyFile } from '../../lib/config/policy-file.js';
+import { loadPolicyJsonFile } from '../../lib/config/policy-source.js';
 import { config, testApp } from './support/synth.js';
 
 // One real synth with bundling: every function bundled by the local esbuild (no Docker), ESM with the
@@ -32,10 +34,14 @@ describe('bundling', () => {
       const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
       expect(code.startsWith(ESM_BANNER), id).toBe(true);
       expect(code, id).toMatch(/export\s*\{[^}]*\bhandler\b/);
+      // Lean bundles (docs/performance.md): no YAML parser, no X-Ray SDK, no zod locale but English.
+      expect(code, id).not.toContain('YAMLParseError');
+      expect(code, id).not.toContain('AWS_XRAY_CONTEXT_MISSING');
+      expect(code, id).not.toContain('Zu groß');
     }
   });
 
-  it('copies the policy file into the bundles that read it, and tells them where', () => {
+  it('ships the policy file as JSON (same document, same version) to the bundles that read it', () => {
     const withPolicy = functions.filter(([, fn]) => fn.Properties.Environment.Variables.POLICY_FILE);
     const services = withPolicy
       .map(([, fn]) => fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME)
@@ -50,9 +56,10 @@ describe('bundling', () => {
     for (const [id, fn] of withPolicy) {
       expect(fn.Properties.Environment.Variables.POLICY_FILE).toBe(POLICY_FILE_RUNTIME_PATH);
       const dir = assetDir(fn.Properties);
-      expect(readFileSync(join(dir, POLICY_FILE_IN_BUNDLE), 'utf8'), id).toBe(
-        readFileSync(config().policyFile, 'utf8'),
-      );
+      const shipped = loadPolicyJsonFile(join(dir, POLICY_FILE_IN_BUNDLE));
+      const file = loadPolicyFile(config().policyFile);
+      expect(shipped.version, id).toBe(file.version);
+      expect(shipped.document, id).toEqual(file.document);
     }
     for (const [id, fn] of functions.filter(([, f]) => !f.Properties.Environment.Variables.POLICY_FILE)) {
       expect(existsSync(join(assetDir(fn.Properties), POLICY_FILE_IN_BUNDLE)), id).toBe(false);

@@ -2,13 +2,15 @@ import type { APIGatewayProxyEventV2WithIAMAuthorizer } from 'aws-lambda';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { diff, type Harness, harness, snapshot } from '../../../integration/governance/harness.js';
 import { ALICE, BOB, CAROL } from '../../../support/builders.js';
+import { defaultPolicyJsonFile } from '../../../support/policy.js';
 
 // The module-scope handler is built from the environment when the file is imported.
 vi.hoisted(() => {
   process.env.DECISIONS_TABLE_NAME = 'unused-by-these-tests';
-  process.env.POLICY_FILE = 'policy/default.yaml';
   process.env.POWERTOOLS_DEV = 'true';
 });
+// Deployed functions read the policy as JSON, written from the YAML file at synth time.
+process.env.POLICY_FILE = defaultPolicyJsonFile();
 const { buildHandler, handler: moduleHandler } = await import(
   '../../../../functions/governance-api/handler.js'
 );

@@ -2,12 +2,14 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadPolicyFile } from '../../../../lib/config/policy-file.js';
 import { diff, type Harness, harness, snapshot } from '../../../integration/governance/harness.js';
 import { ALICE, BOB, CAROL } from '../../../support/builders.js';
+import { defaultPolicyJsonFile } from '../../../support/policy.js';
 
 vi.hoisted(() => {
   process.env.DECISIONS_TABLE_NAME = 'unused-by-these-tests';
-  process.env.POLICY_FILE = 'policy/default.yaml';
   process.env.POWERTOOLS_DEV = 'true';
 });
+// Deployed functions read the policy as JSON, written from the YAML file at synth time.
+process.env.POLICY_FILE = defaultPolicyJsonFile();
 const events = await import('../../../../functions/governance-events/handler.js');
 
 const SNOW = 'arn:aws:iam::111122223333:role/servicenow-integration';

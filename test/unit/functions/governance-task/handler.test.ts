@@ -3,14 +3,16 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { SfnTaskCallback } from '../../../../lib/adapters/sfn/task-callback.js';
 import { diff, type Harness, harness, snapshot } from '../../../integration/governance/harness.js';
 import { BOB, CAROL } from '../../../support/builders.js';
+import { defaultPolicyJsonFile } from '../../../support/policy.js';
 import { fakeStepFunctions } from './sfn-fake.js';
 
 vi.hoisted(() => {
   process.env.DECISIONS_TABLE_NAME = 'unused-by-these-tests';
-  process.env.POLICY_FILE = 'policy/default.yaml';
   process.env.TASK_REQUESTER_ARNS = 'arn:aws:iam::111122223333:role/payments-workflow-sm';
   process.env.POWERTOOLS_DEV = 'true';
 });
+// Deployed functions read the policy as JSON, written from the YAML file at synth time.
+process.env.POLICY_FILE = defaultPolicyJsonFile();
 const task = await import('../../../../functions/governance-task/handler.js');
 const callback = await import('../../../../functions/governance-callback/handler.js');
 

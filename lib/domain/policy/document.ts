@@ -1,0 +1,36 @@
+import { createHash } from 'node:crypto';
+import { ValidationError } from '../errors.js';
+import { formatIssues, toIssues } from '../validation.js';
+import { type Policy, PolicyFile } from './schema.js';
+
+/** Canonical JSON (sorted keys) so the hash does not change with formatting or key order. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * Validates a policy document already read from its file (YAML or JSON) and computes its version.
+ * Kept apart from the YAML reader so the Lambda bundles, which receive the policy as JSON, carry no
+ * YAML parser.
+ * @param source the file name, used in error messages.
+ * @throws ValidationError listing every problem in the document, each with its path.
+ */
+export function policyFromDocument(data: unknown, source: string): Policy {
+  const result = PolicyFile.safeParse(data);
+  if (!result.success) {
+    const issues = toIssues(result.error);
+    throw new ValidationError(
+      `policy file ${source} has ${issues.length} problem(s): ${formatIssues(issues)}`,
+      issues,
+    );
+  }
+  const version = `sha256:${createHash('sha256').update(canonical(result.data)).digest('hex')}`;
+  return { document: result.data, version, source };
+}
