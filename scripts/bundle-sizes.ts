@@ -1,73 +1,77 @@
 /**
- * Bundles every function the way the CDK app does (esbuild, the same options as NhiFunction) and
- * prints the size of each bundle; writes the table into docs/bundle-sizes.md.
+ * Bundles every function the way the CDK app does (esbuild, NhiFunction's options), prints each
+ * bundle's size against its budget (infra/bundle-budgets.ts) and what it is made of (esbuild's
+ * metafile), and exits 1 when any bundle exceeds its budget. CI runs it.
  *
- *   npm run bundle-sizes
+ *   npm run bundle-sizes              # check
+ *   npm run bundle-sizes -- --write   # check, and rewrite docs/bundle-sizes.md
  */
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
+import { BUNDLE_BUDGET_BYTES } from '../infra/bundle-budgets.js';
 import { REPO_ROOT } from '../infra/config.js';
 import { BUNDLE_OPTIONS, RUNTIME } from '../infra/constructs/nhi-function.js';
-import { FUNCTION_ENTRIES, type FunctionId } from '../lib/config/functions.js';
-
-interface Row {
-  readonly id: FunctionId;
-  readonly entry: string;
-  readonly bytes: number;
-  readonly gzipBytes: number;
-}
+import { bundleFunctions, composition, overBudget } from './lib/bundle-functions.js';
 
 const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
 
-async function main(): Promise<void> {
+async function main(): Promise<number> {
   const out = mkdtempSync(join(tmpdir(), 'nhi-gov-bundles-'));
-  const rows: Row[] = [];
   try {
-    for (const [id, entry] of Object.entries(FUNCTION_ENTRIES) as [FunctionId, string][]) {
-      const outfile = join(out, id, 'index.mjs');
-      await build({
-        entryPoints: [join(REPO_ROOT, entry)],
-        outfile,
-        bundle: true,
-        format: BUNDLE_OPTIONS.format,
-        platform: BUNDLE_OPTIONS.platform,
-        target: BUNDLE_OPTIONS.target,
-        mainFields: [...BUNDLE_OPTIONS.mainFields],
-        minify: BUNDLE_OPTIONS.minify,
-        sourcemap: BUNDLE_OPTIONS.sourcemap,
-        sourcesContent: BUNDLE_OPTIONS.sourcesContent,
-        banner: { js: BUNDLE_OPTIONS.banner },
-        external: [...BUNDLE_OPTIONS.external],
-        logLevel: 'error',
-      });
-      const code = readFileSync(outfile);
-      rows.push({ id, entry, bytes: statSync(outfile).size, gzipBytes: gzipSync(code).length });
-    }
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
+    const bundles = await bundleFunctions(out);
+    const sizes = [
+      '| function | handler | bundle (minified ESM) | budget | within |',
+      '|---|---|---:|---:|---|',
+      ...bundles.map((b) => {
+        const budget = BUNDLE_BUDGET_BYTES[b.id];
+        return `| ${b.id} | \`${b.entry}\` | ${kib(b.bytes)} | ${kib(budget)} | ${b.bytes <= budget ? 'yes' : '**no**'} |`;
+      }),
+    ].join('\n');
+    const parts = [
+      '| function | largest parts (KiB) |',
+      '|---|---|',
+      ...bundles.map(
+        (b) =>
+          `| ${b.id} | ${composition(b.metafile)
+            .slice(0, 8)
+            .map((c) => `${c.name} ${(c.bytes / 1024).toFixed(1)}`)
+            .join(', ')} |`,
+      ),
+    ].join('\n');
+    console.log(`${sizes}\n\n${parts}`);
 
-  const table = [
-    '| function | handler | bundle (minified ESM) | gzip |',
-    '|---|---|---:|---:|',
-    ...rows.map((r) => `| ${r.id} | \`${r.entry}\` | ${kib(r.bytes)} | ${kib(r.gzipBytes)} |`),
-  ].join('\n');
-  console.log(table);
-
-  const doc = `# Bundle sizes
+    if (process.argv.includes('--write')) {
+      const doc = `# Bundle sizes
 
 Each function is bundled by the local esbuild with the options the CDK app uses
 (\`infra/constructs/nhi-function.ts\`: ESM, target \`${BUNDLE_OPTIONS.target}\` for the
 \`${RUNTIME.name}\` runtime, minified, the AWS SDK bundled rather than taken from the runtime, a
-separate source map not counted here). Regenerate with \`npm run bundle-sizes\`.
+separate source map not counted here). Budgets live in \`infra/bundle-budgets.ts\`; \`npm run
+bundle-sizes\` fails when a bundle exceeds its budget, and CI runs it. Regenerate this page with
+\`npm run bundle-sizes -- --write\`. What was cut, and the figures before and after:
+[performance.md](performance.md).
 
-${table}
+${sizes}
+
+What each bundle carries (esbuild metafile, bytes in the output):
+
+${parts}
 `;
-  writeFileSync(join(REPO_ROOT, 'docs', 'bundle-sizes.md'), doc);
-  console.log('\nwritten to docs/bundle-sizes.md');
+      writeFileSync(join(REPO_ROOT, 'docs', 'bundle-sizes.md'), doc);
+      console.log('\nwritten to docs/bundle-sizes.md');
+    }
+
+    const over = overBudget(bundles, BUNDLE_BUDGET_BYTES);
+    for (const o of over) {
+      console.error(
+        `bundle-sizes: ${o.id} is ${kib(o.bytes)}, over its budget of ${kib(o.budget)} (infra/bundle-budgets.ts)`,
+      );
+    }
+    return over.length > 0 ? 1 : 0;
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
 }
 
-await main();
+process.exitCode = await main();

@@ -4,20 +4,16 @@
  * DynamoDB Local, run twice (first scan, then a re-scan that merges with stored findings).
  * Prints identities, findings, wall time per phase and the Node process's peak RSS.
  *
- *   npm run bench            # or: npx tsx bench/scan-10k.ts [identities]
+ *   npm run bench -- --only scan [identities]    # 10,000 by default; e.g. 50000
  */
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readSnapshot } from '../lib/adapters/snapshot/read-snapshot.js';
+import { toCredentialReportCsv, toGaadJson } from '../lib/adapters/snapshot/write-snapshot.js';
+import { run as runCli } from '../lib/cli/main.js';
 import type { IamInventory, InventoryRole, InventoryUser } from '../lib/domain/inventory.js';
+import type { BenchContext } from './index.js';
 
-// As bin/nhi-gov.js does: the SDK's Node 22 notice is noise in the figures. Set before the SDK loads.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-const { readSnapshot } = await import('../lib/adapters/snapshot/read-snapshot.js');
-const { toCredentialReportCsv, toGaadJson } = await import('../lib/adapters/snapshot/write-snapshot.js');
-const { run } = await import('../lib/cli/main.js');
-
-const N = Number(process.argv[2] ?? 10_000);
 const AS_OF = '2026-03-01T00:00:00Z';
 const ACCOUNT = '123456789012';
 const DAY = 86_400_000;
@@ -89,9 +85,10 @@ function generate(n: number): IamInventory {
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
-async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'nhi-gov-bench-'));
-  try {
+/** Generates the snapshot, scans it twice through the CLI, prints the figures. */
+export async function run({ dir, size }: BenchContext): Promise<void> {
+  const N = size ?? 10_000;
+  {
     let t = performance.now();
     const account = generate(N);
     const gaad = join(dir, 'gaad.json');
@@ -132,7 +129,7 @@ async function main(): Promise<void> {
       const out = join(dir, `${name}.json`);
       marks = [];
       t = performance.now();
-      const code = await run(
+      const code = await runCli(
         [
           'scan',
           '--gaad',
@@ -177,9 +174,5 @@ async function main(): Promise<void> {
       ...second.phases.map((p) => `  ${p}`),
     ];
     process.stdout.write(`nhi-gov scan benchmark, ${N} identities\n${lines.join('\n')}\n`);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
   }
 }
-
-await main();
