@@ -1,3 +1,5 @@
+import { isatty } from 'node:tty';
+
 /** What a command may touch of the outside world; tests pass their own. */
 export interface CliIo {
   readonly stdout: { write(text: string): unknown; isTTY?: boolean };
@@ -6,6 +8,8 @@ export interface CliIo {
   readonly cwd: string;
   /** The clock, so `--as-of` defaults and tests agree on "now". */
   readonly now: () => Date;
+  /** Whether stdin is a terminal (an interactive session): the local store then outlives the command. */
+  readonly stdinIsTTY?: boolean;
 }
 
 export function processIo(): CliIo {
@@ -15,6 +19,7 @@ export function processIo(): CliIo {
     env: process.env,
     cwd: process.cwd(),
     now: () => new Date(),
+    stdinIsTTY: isatty(0),
   };
 }
 

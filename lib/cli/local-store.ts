@@ -6,9 +6,9 @@ import { ensureTables } from '../adapters/dynamodb/create-tables.js';
 import { DynamoDecisionStore } from '../adapters/dynamodb/decision-store.js';
 import { DynamoExecutionTrail } from '../adapters/dynamodb/execution-trail.js';
 import { DynamoFindingStore } from '../adapters/dynamodb/finding-store.js';
-import { startLocalDynamo } from '../adapters/dynamodb/local-server.js';
+import { acquireLocalStore } from '../adapters/dynamodb/shared-local-store.js';
 import { localTableNames, type TableNames } from '../config/tables.js';
-import type { CliIo } from './io.js';
+import { type CliIo, UsageError } from './io.js';
 
 /** Environment variables of local mode (documented in docs/cli.md). */
 export const LOCAL_ENV = {
@@ -18,7 +18,34 @@ export const LOCAL_ENV = {
   endpoint: 'NHI_GOV_DYNAMODB_ENDPOINT',
   /** Table name prefix in local mode; default `nhi-gov`. */
   tablePrefix: 'NHI_GOV_TABLE_PREFIX',
+  /**
+   * Seconds the embedded store keeps running after the last command, so the next one skips the JVM
+   * start. Default 900 on an interactive terminal; 0 (stop with the last command) when `CI` is set
+   * or stdin is not a terminal, so scripts, CI and tests never leave a Java process behind.
+   */
+  storeIdleSeconds: 'NHI_GOV_STORE_IDLE_SECONDS',
 } as const;
+
+/** Default seconds the store outlives the last command on an interactive terminal. */
+export const DEFAULT_STORE_IDLE_SECONDS = 900;
+
+/**
+ * How long the store outlives the last command (see LOCAL_ENV.storeIdleSeconds).
+ * @throws UsageError when NHI_GOV_STORE_IDLE_SECONDS is not a whole number of seconds.
+ */
+export function storeIdleSeconds(io: CliIo): number {
+  const given = io.env[LOCAL_ENV.storeIdleSeconds];
+  if (given !== undefined && given !== '') {
+    if (!/^\d{1,7}$/.test(given)) {
+      throw new UsageError(
+        `${LOCAL_ENV.storeIdleSeconds}=${given} is not a whole number of seconds (0 stops the store with the last command)`,
+      );
+    }
+    return Number(given);
+  }
+  const ci = io.env.CI !== undefined && io.env.CI !== '' && io.env.CI !== 'false';
+  return ci || !io.stdinIsTTY ? 0 : DEFAULT_STORE_IDLE_SECONDS;
+}
 
 export interface Stores {
   readonly client: DynamoDBClient;
@@ -48,20 +75,23 @@ export function localHome(io: CliIo): string {
 }
 
 /**
- * Runs `fn` against the embedded store: starts DynamoDB Local with its data under `.nhi-gov/data`
- * (or connects to NHI_GOV_DYNAMODB_ENDPOINT), creates the tables if needed, and always stops the Java
- * process it started, also when `fn` throws.
+ * Runs `fn` against the embedded store: joins the DynamoDB Local already running for this home, or
+ * starts it with its data under `.nhi-gov/data` (or connects to NHI_GOV_DYNAMODB_ENDPOINT), creates
+ * the tables if needed, and leaves the store when done, also when `fn` throws. The store stops when the
+ * last command leaves it, or after NHI_GOV_STORE_IDLE_SECONDS (lib/adapters/dynamodb/shared-local-store.ts).
  */
 export async function withLocalStores<T>(io: CliIo, fn: (stores: Stores) => Promise<T>): Promise<T> {
   const names = localTableNames(io.env[LOCAL_ENV.tablePrefix] ?? 'nhi-gov');
   const endpoint = io.env[LOCAL_ENV.endpoint];
-  const server = endpoint ? undefined : await startLocalDynamo({ dataDir: join(localHome(io), 'data') });
+  const lease = endpoint
+    ? undefined
+    : await acquireLocalStore({ home: localHome(io), idleSeconds: storeIdleSeconds(io) });
   const onSignal = () => {
-    void server?.stop().finally(() => process.exit(130));
+    void (lease?.release() ?? Promise.resolve()).finally(() => process.exit(130));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  const client = localDynamoClient(endpoint ?? (server?.endpoint as string));
+  const client = localDynamoClient(endpoint ?? (lease?.endpoint as string));
   try {
     await ensureTables(client, names);
     return await fn(storesFor(client, names));
@@ -69,6 +99,6 @@ export async function withLocalStores<T>(io: CliIo, fn: (stores: Stores) => Prom
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
     client.destroy();
-    await server?.stop();
+    await lease?.release();
   }
 }

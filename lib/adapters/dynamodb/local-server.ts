@@ -52,7 +52,8 @@ export function assertJava(command = 'java'): void {
   }
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port free right now on 127.0.0.1. */
+export async function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
     server.unref();
@@ -66,7 +67,8 @@ async function freePort(): Promise<number> {
   });
 }
 
-function canConnect(port: number): Promise<boolean> {
+/** Whether something accepts TCP connections on 127.0.0.1:`port`. */
+export function canConnect(port: number): Promise<boolean> {
   return new Promise((done) => {
     const socket = new Socket();
     socket.setTimeout(500);

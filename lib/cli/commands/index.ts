@@ -4,6 +4,7 @@ import { registerGovernance } from './governance.js';
 import { registerPlan } from './plan.js';
 import { registerReport } from './report.js';
 import { registerScan } from './scan.js';
+import { registerStore } from './store.js';
 
 /** A command module: adds its subcommand(s) to the program. */
 export type RegisterCommand = (program: Command, io: CliIo) => void;
@@ -14,4 +15,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerGovernance,
   registerPlan,
   registerReport,
+  registerStore,
 ];

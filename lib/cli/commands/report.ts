@@ -36,8 +36,8 @@ const SEVERITY_VALUES = 'info, low, medium, high or critical';
 
 const STORE_HELP = `
 Store:
-  By default the report reads the embedded store under .nhi-gov/ (DynamoDB Local, started and
-  stopped by this command). With --region, --stack or table names it reads a deployed stack with
+  By default the report reads the embedded store under .nhi-gov/ (DynamoDB Local, shared with
+  other commands; see nhi-gov store --help). With --region, --stack or table names it reads a deployed stack with
   your normal AWS credentials (environment, --profile, SSO); it only uses GetItem and Query.
 
 Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage or input error, 3 unexpected error.`;
