@@ -180,77 +180,54 @@ async function stopPid(pid: number): Promise<void> {
 }
 
 /**
- * The keeper: a detached Node process, self-contained (it is sent as source text), that stops Java
- * when no live command holds a lease and the store has been idle long enough, or when Java died.
+ * The keeper: a detached Node process that stops Java when no live command holds a lease and the
+ * store has been idle for `idleMs` (or when Java died). Kept as source text, not a function, so no
+ * bundler rewrites it: it runs as `node -e` with `home`, `javaPid` and `idleMs` defined before it.
  */
-function keeper(home: string, javaPid: number, idleMs: number): void {
-  const fs = require('node:fs') as typeof import('node:fs');
-  const path = require('node:path') as typeof import('node:path');
-  const alive = (pid: number) => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch (error) {
-      return (error as NodeJS.ErrnoException).code === 'EPERM';
-    }
-  };
-  const leases = () => {
-    let names: string[] = [];
-    try {
-      names = fs.readdirSync(path.join(home, 'leases'));
-    } catch {
-      // no leases folder: no command
-    }
-    return names.filter((n) => alive(Number.parseInt(n, 10)));
-  };
-  const idleFor = () => {
-    try {
-      return Date.now() - fs.statSync(path.join(home, 'store.last-used')).mtimeMs;
-    } catch {
-      return Number.POSITIVE_INFINITY;
-    }
-  };
-  const ownState = () => {
-    try {
-      return JSON.parse(fs.readFileSync(path.join(home, 'store.json'), 'utf8')).pid === javaPid;
-    } catch {
-      return false;
-    }
-  };
-  const lock = path.join(home, 'store.lock');
-  const tick = () => {
-    if (!alive(javaPid)) {
-      if (ownState()) fs.rmSync(path.join(home, 'store.json'), { force: true });
-      process.exit(0);
-    }
+const KEEPER_SOURCE = `
+const fs = require('node:fs');
+const path = require('node:path');
+const file = (name) => path.join(home, name);
+const alive = (pid) => {
+  try { process.kill(pid, 0); return true; } catch (error) { return error.code === 'EPERM'; }
+};
+const leases = () => {
+  let names = [];
+  try { names = fs.readdirSync(file('leases')); } catch {}
+  return names.filter((name) => alive(Number.parseInt(name, 10)));
+};
+const idleFor = () => {
+  try { return Date.now() - fs.statSync(file('store.last-used')).mtimeMs; } catch { return Infinity; }
+};
+const ownState = () => {
+  try { return JSON.parse(fs.readFileSync(file('store.json'), 'utf8')).pid === javaPid; } catch { return false; }
+};
+const forget = () => { if (ownState()) fs.rmSync(file('store.json'), { force: true }); };
+const tick = () => {
+  if (!alive(javaPid)) { forget(); process.exit(0); }
+  if (leases().length > 0 || idleFor() < idleMs) return;
+  const mine = file('store.lock.' + process.pid);
+  fs.writeFileSync(mine, String(process.pid));
+  try { fs.linkSync(mine, file('store.lock')); } catch { return; } finally { fs.rmSync(mine, { force: true }); }
+  let stopped = false;
+  try {
     if (leases().length > 0 || idleFor() < idleMs) return;
-    const mine = `${lock}.${process.pid}`;
-    fs.writeFileSync(mine, String(process.pid));
-    try {
-      fs.linkSync(mine, lock);
-    } catch {
-      return; // a command is starting, joining or leaving: look again next tick
-    } finally {
-      fs.rmSync(mine, { force: true });
-    }
-    try {
-      if (leases().length > 0 || idleFor() < idleMs) return;
-      process.kill(javaPid, 'SIGTERM');
-      const deadline = Date.now() + 5000;
-      while (alive(javaPid) && Date.now() < deadline)
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
-      if (alive(javaPid)) process.kill(javaPid, 'SIGKILL');
-      if (ownState()) fs.rmSync(path.join(home, 'store.json'), { force: true });
-      process.exit(0);
-    } finally {
-      fs.rmSync(lock, { force: true });
-    }
-  };
-  setInterval(tick, 500);
-}
+    process.kill(javaPid, 'SIGTERM');
+    const deadline = Date.now() + 5000;
+    while (alive(javaPid) && Date.now() < deadline) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+    if (alive(javaPid)) process.kill(javaPid, 'SIGKILL');
+    forget();
+    stopped = true;
+  } finally {
+    fs.rmSync(file('store.lock'), { force: true });
+  }
+  if (stopped) process.exit(0);
+};
+setInterval(tick, 500);
+`;
 
 function startKeeper(home: string, javaPid: number, idleSeconds: number): number {
-  const source = `(${keeper.toString()})(${JSON.stringify(home)}, ${javaPid}, ${idleSeconds * 1000})`;
+  const source = `const home = ${JSON.stringify(home)}, javaPid = ${javaPid}, idleMs = ${idleSeconds * 1000};\n${KEEPER_SOURCE}`;
   const child = spawnProcess(process.execPath, ['-e', source], { detached: true, stdio: 'ignore' });
   child.unref();
   return child.pid ?? -1;
