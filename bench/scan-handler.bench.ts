@@ -1,0 +1,86 @@
+/**
+ * Benchmark: the deployed scan function's own code path, in process. The handler module is imported
+ * as Lambda imports it (its dependencies built from the environment by `defaultDeps`), with DynamoDB
+ * pointed at an in-memory DynamoDB Local (`AWS_ENDPOINT_URL_DYNAMODB`) and IAM and EventBridge answered
+ * by stateful fakes (aws-sdk-client-mock: GetAccountAuthorizationDetails pages and the credential
+ * report of a generated account). Runs the first scan and a re-scan; prints wall time and the
+ * process's peak RSS, the figure that decides whether a 512 MB Lambda can scan the account.
+ *
+ *   npm run bench -- --only scan-handler [identities]    # 10,000 by default; e.g. 50000
+ */
+
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { mockClient } from 'aws-sdk-client-mock';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoClient } from '../lib/adapters/dynamodb/client.js';
+import { ensureTables } from '../lib/adapters/dynamodb/create-tables.js';
+import { startLocalDynamo } from '../lib/adapters/dynamodb/local-server.js';
+import { FUNCTION_ENV } from '../lib/config/functions.js';
+import { DEFAULT_POLICY_PATH, policyFileAsJson } from '../lib/config/policy-file.js';
+import { ENV, localTableNames } from '../lib/config/tables.js';
+import { installFakeIamAccount } from '../test/support/fakes/iam-read.js';
+import type { BenchContext } from './index.js';
+import { AS_OF, generate } from './support/inventory.js';
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+/** Generates the account, scans it twice through the scan handler, prints the figures. */
+export async function run({ dir, size }: BenchContext): Promise<void> {
+  const n = size ?? 10_000;
+  const inventory = generate(n);
+  const dynamo = await startLocalDynamo();
+  try {
+    const names = localTableNames('bench');
+    const setup = localDynamoClient(dynamo.endpoint);
+    await ensureTables(setup, names);
+    setup.destroy();
+
+    const iam = mockClient(IAMClient);
+    installFakeIamAccount(iam, inventory);
+    mockClient(EventBridgeClient)
+      .on(PutEventsCommand)
+      .resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'bench' }] });
+
+    const policyFile = join(dir, 'policy.json');
+    writeFileSync(policyFile, policyFileAsJson(DEFAULT_POLICY_PATH));
+    Object.assign(process.env, {
+      AWS_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      [ENV.decisionsTable]: names.decisions,
+      [ENV.executionsTable]: names.executions,
+      [ENV.findingsTable]: names.findings,
+      [FUNCTION_ENV.eventBusName]: 'bench-bus',
+      [FUNCTION_ENV.policyFile]: policyFile,
+      POWERTOOLS_DEV: 'true',
+      POWERTOOLS_LOG_LEVEL: 'ERROR',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+    });
+    const { buildHandler, defaultDeps } = await import('../functions/scan/handler.js');
+    const handler = buildHandler(defaultDeps());
+
+    const lines: string[] = [];
+    for (const name of ['first scan', 're-scan']) {
+      const started = performance.now();
+      const summary = await handler({ asOf: AS_OF });
+      lines.push(
+        `${`${name}:`.padEnd(24)} ${seconds(performance.now() - started)}  (${summary.identities} identities, ${summary.open} open, ${summary.resolved} resolved)`,
+      );
+    }
+    const rss = process.resourceUsage().maxRSS * 1024;
+    process.stdout.write(
+      [
+        `scan handler (functions/scan/handler.ts, in process, DynamoDB Local in memory), ${n} identities`,
+        ...lines.map((l) => `  ${l}`),
+        `  peak RSS (node process): ${mb(rss)}  (target <= 512 MB, a 512 MB Lambda; DynamoDB Local's Java not included)`,
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    await dynamo.stop();
+  }
+}
