@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { type Issue, ValidationError } from '../domain/errors.js';
 import { formatIssues, toIssues } from '../domain/validation.js';
 import { type CliIo, UsageError } from './io.js';

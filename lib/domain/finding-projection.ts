@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Finding, FindingStatus, FindingType } from './finding.js';
 import { IsoTimestamp, Severity } from './primitives.js';
 
