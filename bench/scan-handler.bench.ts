@@ -31,7 +31,7 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 export async function run({ dir, size }: BenchContext): Promise<void> {
   const n = size ?? 10_000;
   const inventory = generate(n);
-  const dynamo = await startLocalDynamo();
+  const dynamo = await startLocalDynamo({ startTimeoutMs: 180_000 });
   try {
     const names = localTableNames('bench');
     const setup = localDynamoClient(dynamo.endpoint);
