@@ -17,7 +17,8 @@ async function stop(): Promise<void> {
 
 /** Starts one in-memory DynamoDB Local for the run; the returned teardown stops it even when tests fail. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  server = await startLocalDynamo();
+  // Generous: on a loaded machine the JVM can take minutes to start; a slow start is not a failure.
+  server = await startLocalDynamo({ startTimeoutMs: 180_000 });
   // An interrupted run (Ctrl-C, CI timeout) still stops Java; the server's own watchdog covers SIGKILL.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(signal, () => {
