@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from './errors.js';
 
 /** A 12-digit AWS account id: what identities, findings and decisions are scoped by. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AccountId } from '../account.js';
 import { ValidationError } from '../errors.js';
 import { IsoTimestamp } from '../primitives.js';
