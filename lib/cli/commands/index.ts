@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
+import { registerEvidence } from './evidence.js';
 import { registerGovernance } from './governance.js';
 import { registerPlan } from './plan.js';
 import { registerReport } from './report.js';
@@ -16,4 +17,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerPlan,
   registerReport,
   registerStore,
+  registerEvidence,
 ];

@@ -85,7 +85,7 @@ async function decisionsById(
 }
 
 /** The executions finished in a window: one by-day Query per UTC day. */
-async function executionsInWindow(
+export async function executionsInWindow(
   sources: ReportSources,
   window: ReportWindow,
   progress?: ProgressFn,
