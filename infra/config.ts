@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as z from 'zod';
 import {
+  DEFAULT_EVIDENCE_SCHEDULE,
   DEFAULT_ROTATION_DAYS,
   DEFAULT_SCAN_SCHEDULE,
   DEFAULT_SCHEDULE_GROUP,
@@ -9,6 +10,7 @@ import {
 } from '../lib/config/functions.js';
 import { loadPolicyFile } from '../lib/config/policy-file.js';
 import { ValidationError } from '../lib/domain/errors.js';
+import { EVIDENCE_PERIODS, type EvidencePeriodUnit } from '../lib/domain/evidence/period.js';
 import { normalizeIamPath } from '../lib/domain/identity.js';
 import type { Policy } from '../lib/domain/policy/schema.js';
 import { formatIssues, toIssues } from '../lib/domain/validation.js';
@@ -53,6 +55,18 @@ export const CONTEXT_DEFAULTS = {
   'nhi-gov:mode': 'single',
   /** multi-account only: `{ organizationId, governanceAccount, memberAccounts: [...], region }`. */
   'nhi-gov:organization': undefined,
+  /** Deploy the evidence bucket (S3 Object Lock) and the scheduled evidence function (single-account stacks). */
+  'nhi-gov:evidence': true,
+  /** EventBridge Scheduler expression of the evidence run (default monthly, 03:00 UTC on the 1st). */
+  'nhi-gov:evidenceSchedule': DEFAULT_EVIDENCE_SCHEDULE,
+  /** The period each evidence run covers, ending before the run: `month`, `week` or `day`. */
+  'nhi-gov:evidencePeriod': 'month',
+  /** Object Lock mode of the evidence bucket: `GOVERNANCE` (removable with a special permission) or `COMPLIANCE` (nobody, not even root). */
+  'nhi-gov:evidenceObjectLockMode': 'GOVERNANCE',
+  /** Days each evidence object is locked (1 to 36500). */
+  'nhi-gov:evidenceRetentionDays': 400,
+  /** Send findings to AWS Security Hub (BatchImportFindings) after each scan. */
+  'nhi-gov:securityHub': false,
 } as const;
 
 export type ContextKey = keyof typeof CONTEXT_DEFAULTS;
@@ -68,6 +82,10 @@ const Organization = z.strictObject({
 export type Organization = z.infer<typeof Organization>;
 
 const Positive = z.coerce.number().int().positive();
+/** A boolean; context given on the command line (`-c key=false`) arrives as a string. */
+const Bool = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')], {
+  message: 'must be true or false',
+});
 /** The retention periods CloudWatch Logs accepts (RetentionDays without INFINITE). */
 const LOG_RETENTION_DAYS = Object.values(RetentionDays).filter(
   (v): v is number => typeof v === 'number' && v !== RetentionDays.INFINITE,
@@ -96,6 +114,14 @@ const ContextSchema = z
     busName: z.string().regex(/^[\w.-]{1,256}$/, 'must be an EventBridge bus name'),
     mode: z.enum(['single', 'multi-account']),
     organization: Organization.optional(),
+    evidence: Bool,
+    evidenceSchedule: z.string().regex(/^(rate|cron)\(.+\)$/, 'must be a rate(...) or cron(...) expression'),
+    evidencePeriod: z.enum(EVIDENCE_PERIODS, { message: `must be one of ${EVIDENCE_PERIODS.join(', ')}` }),
+    evidenceObjectLockMode: z.enum(['GOVERNANCE', 'COMPLIANCE'], {
+      message: 'must be GOVERNANCE or COMPLIANCE',
+    }),
+    evidenceRetentionDays: Positive.max(36500),
+    securityHub: Bool,
   })
   .refine((c) => !c.managedPath.startsWith(SUITE_ROLE_PATH), {
     path: ['managedPath'],
@@ -125,6 +151,14 @@ export interface NhiGovConfig {
   readonly scheduleGroupName: string;
   readonly mode: 'single' | 'multi-account';
   readonly organization?: Organization;
+  readonly evidence: {
+    readonly enabled: boolean;
+    readonly schedule: string;
+    readonly period: EvidencePeriodUnit;
+    readonly objectLockMode: 'GOVERNANCE' | 'COMPLIANCE';
+    readonly retentionDays: number;
+  };
+  readonly securityHub: boolean;
 }
 
 /**
@@ -176,5 +210,13 @@ export function readConfig(tryGetContext: (key: string) => unknown): NhiGovConfi
     scheduleGroupName: DEFAULT_SCHEDULE_GROUP,
     mode: c.mode,
     ...(c.organization ? { organization: c.organization } : {}),
+    evidence: {
+      enabled: c.evidence,
+      schedule: c.evidenceSchedule,
+      period: c.evidencePeriod,
+      objectLockMode: c.evidenceObjectLockMode,
+      retentionDays: c.evidenceRetentionDays,
+    },
+    securityHub: c.securityHub,
   };
 }

@@ -17,6 +17,7 @@ import {
 import { DataStore } from './constructs/data-store.js';
 import { SuiteBus } from './constructs/event-bus.js';
 import { EventPipes } from './constructs/event-pipes.js';
+import { Evidence } from './constructs/evidence.js';
 import { Governance } from './constructs/governance.js';
 import { kebab } from './constructs/nhi-function.js';
 import { Observability } from './constructs/observability.js';
@@ -72,6 +73,7 @@ export class NhiGovStack extends Stack {
   readonly scanners?: Scanners;
   readonly boundary?: PermissionsBoundary;
   readonly workflow?: WorkflowExample;
+  readonly evidence?: Evidence;
   readonly pipes: EventPipes;
 
   constructor(scope: Construct, id: string, props: NhiGovStackProps) {
@@ -192,6 +194,22 @@ export class NhiGovStack extends Stack {
       });
     }
 
+    // The evidence package reads all three tables; in the multi-account option they live in two accounts.
+    if (part === 'all' && cfg.evidence.enabled) {
+      this.evidence = new Evidence(this, 'Evidence', {
+        decisions: this.data.decisions,
+        executions: this.data.executions,
+        findings: this.data.findings,
+        policyFile: cfg.policyFile,
+        schedule: cfg.evidence.schedule,
+        timezone: cfg.scanTimezone,
+        period: cfg.evidence.period,
+        objectLockMode: cfg.evidence.objectLockMode,
+        retentionDays: cfg.evidence.retentionDays,
+        logRetention,
+      });
+    }
+
     this.pipes = new EventPipes(this, 'Pipes', { bus: this.bus.bus, tables: this.data.tables });
 
     // Multi-account: events cross between the pair of buses, only within the organization.
@@ -225,6 +243,7 @@ export class NhiGovStack extends Stack {
       ...(this.provisioning ? [this.provisioning.provision] : []),
       ...(this.rotation ? [this.rotation.rotate] : []),
       ...(this.scanners ? [this.scanners.scan] : []),
+      ...(this.evidence ? [this.evidence.writer] : []),
     ];
     for (const f of functions) this.observability.watchFunction(f);
     if (this.boundary) {
@@ -244,6 +263,7 @@ export class NhiGovStack extends Stack {
       ...this.pipes.deadLetterQueues,
       ...(this.rotation?.deadLetterQueues ?? []),
       ...(this.scanners?.deadLetterQueues ?? []),
+      ...(this.evidence?.deadLetterQueues ?? []),
       ...(this.provisioning
         ? [{ label: 'JIT revoke schedules', queue: this.provisioning.scheduleDeadLetters }]
         : []),
@@ -255,6 +275,7 @@ export class NhiGovStack extends Stack {
       new CfnOutput(this, `${name[0]?.toUpperCase()}${name.slice(1)}TableName`, { value: table.tableName });
     }
     new CfnOutput(this, 'EventBusName', { value: this.bus.bus.eventBusName });
+    if (this.evidence) new CfnOutput(this, 'EvidenceBucketName', { value: this.evidence.bucket.bucketName });
     // Last: the boundary denies every queue, pipe, rule, schedule, state machine and key of the stack.
     this.boundary?.protectSuiteResources(this);
     if (this.boundary) new CfnOutput(this, 'PermissionsBoundaryArn', { value: this.boundary.arn });

@@ -17,6 +17,8 @@ export const FUNCTION_ENTRIES = {
   rotate: 'functions/rotate/handler.ts',
   /** EventBridge Scheduler: inventory + every scanner rule + metrics snapshot. */
   scan: 'functions/scan/handler.ts',
+  /** EventBridge Scheduler: the previous period's evidence package, written once to the Object Lock bucket. */
+  evidence: 'functions/evidence/handler.ts',
 } as const;
 export type FunctionId = keyof typeof FUNCTION_ENTRIES;
 
@@ -46,6 +48,12 @@ export const FUNCTION_ENV = {
   policyFile: 'POLICY_FILE',
   /** This function's own principal, recorded as executor on execution records. */
   executorPrincipal: 'EXECUTOR_PRINCIPAL',
+  /** evidence: the Object Lock bucket packages are written to. */
+  evidenceBucketName: 'EVIDENCE_BUCKET_NAME',
+  /** evidence: `month`, `week` or `day`, the period each scheduled run covers. */
+  evidencePeriod: 'EVIDENCE_PERIOD',
+  /** scan: the Security Hub product ARN to import findings to (`.../product/<account>/default`); unset: off. */
+  securityHubProductArn: 'SECURITY_HUB_PRODUCT_ARN',
   /** Powertools: service name, metrics namespace, log level. */
   powertoolsServiceName: 'POWERTOOLS_SERVICE_NAME',
   powertoolsMetricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
@@ -58,5 +66,7 @@ export const METRICS_NAMESPACE = 'NhiGov';
 
 /** Default EventBridge Scheduler expression of the scan (daily, 05:00 in the schedule's time zone). */
 export const DEFAULT_SCAN_SCHEDULE = 'cron(0 5 * * ? *)';
+/** Default EventBridge Scheduler expression of the evidence run (monthly, 03:00 on the 1st). */
+export const DEFAULT_EVIDENCE_SCHEDULE = 'cron(0 3 1 * ? *)';
 /** Default days between automatic rotations of the managed access-key secrets. */
 export const DEFAULT_ROTATION_DAYS = 30;

@@ -25,7 +25,7 @@ describe('bundling', () => {
   const assetDir = (props: { Code: { S3Key: string } }) =>
     join(assembly.directory, `asset.${props.Code.S3Key.replace(/\.zip$/, '')}`);
 
-  it('bundles all seven handlers as ESM for the Node.js runtime, with the createRequire banner', () => {
+  it('bundles every handler as ESM for the Node.js runtime, with the createRequire banner', () => {
     expect(functions).toHaveLength(Object.keys(FUNCTION_ENTRIES).length);
     for (const [id, fn] of functions) {
       expect(fn.Properties.Runtime, id).toBe('nodejs24.x');
@@ -50,6 +50,7 @@ describe('bundling', () => {
       .map(([, fn]) => fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME)
       .sort();
     expect(services).toEqual([
+      'nhi-gov-evidence',
       'nhi-gov-governance-api',
       'nhi-gov-governance-callback',
       'nhi-gov-governance-events',

@@ -24,8 +24,9 @@ const NOT_ACTIONS = new Set([
 function declaredActions(entry: string): string[] {
   const header = readFileSync(entry, 'utf8').split(/^import /m)[0] ?? '';
   const actions =
-    header.match(/\b(dynamodb|iam|secretsmanager|events|scheduler|states|lambda|kms|sqs):[A-Z][A-Za-z]+/g) ??
-    [];
+    header.match(
+      /\b(dynamodb|iam|secretsmanager|events|scheduler|states|lambda|kms|sqs|s3|securityhub):[A-Z][A-Za-z]+/g,
+    ) ?? [];
   return [...new Set(actions)].filter((a) => !NOT_ACTIONS.has(a)).sort();
 }
 
@@ -46,6 +47,7 @@ describe('each function role grants what its handler says it calls', () => {
       provision: stack.provisioning?.provision,
       rotate: stack.rotation?.rotate,
       scan: stack.scanners?.scan,
+      evidence: stack.evidence?.writer,
     })[id];
 
   for (const [id, entry] of Object.entries(FUNCTION_ENTRIES) as [FunctionId, string][]) {

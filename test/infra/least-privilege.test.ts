@@ -59,8 +59,8 @@ describe('least privilege: the synthesized roles prove the invariants', () => {
   it('gives every function its own role, with no managed policies', () => {
     const fns = Object.values(template.findResources('AWS::Lambda::Function'));
     const roles = fns.map((f) => JSON.stringify(f.Properties.Role));
-    expect(fns).toHaveLength(7);
-    expect(new Set(roles).size).toBe(7);
+    expect(fns).toHaveLength(8);
+    expect(new Set(roles).size).toBe(8);
     // roleStatements throws on a managed policy; run it over every role.
     for (const { roleId } of allRoles()) expect(() => roleStatements(template, roleId), roleId).not.toThrow();
   });

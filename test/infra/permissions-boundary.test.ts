@@ -53,7 +53,7 @@ describe('the permissions boundary keeps every provisioned identity off the suit
     const names = Object.values(template.findResources('AWS::Lambda::Function')).map((f) =>
       renderResource(f.Properties.FunctionName ?? '<generated>'),
     );
-    expect(names).toHaveLength(7);
+    expect(names).toHaveLength(8);
     for (const name of names) expect(name).toMatch(/^nhi-gov-[a-z-]+-<AWS::Region>$/);
     // And no event source mapping may be pointed at them.
     const esm = boundary(template).find((s) => s.Sid === 'NoEventSourceMappingsToSuiteFunctions');
