@@ -183,6 +183,7 @@ export class NhiGovStack extends Stack {
         findings: this.data.findings,
         bus: this.bus,
         logRetention,
+        securityHub: cfg.securityHub,
       });
     }
 

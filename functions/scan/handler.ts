@@ -5,13 +5,16 @@
 //   dynamodb:Query on the executions table's indexes;
 //   dynamodb:Query, dynamodb:BatchGetItem, dynamodb:BatchWriteItem, dynamodb:PutItem on the findings
 //     table and its indexes;
-//   events:PutEvents on the suite's bus (RevokeRequested for expired grants and exceptions).
+//   events:PutEvents on the suite's bus (RevokeRequested for expired grants and exceptions);
+//   securityhub:BatchImportFindings on the account's default product ARN, only when
+//     SECURITY_HUB_PRODUCT_ARN is set (context nhi-gov:securityHub).
 // Never an IAM write action: expiry goes through governance as a system revoke request.
 // Environment: DECISIONS_TABLE_NAME, EXECUTIONS_TABLE_NAME, FINDINGS_TABLE_NAME, EVENT_BUS_NAME,
-// POLICY_FILE (the policy copied into the bundle).
+// POLICY_FILE (the policy copied into the bundle), SECURITY_HUB_PRODUCT_ARN (optional).
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import middy from '@middy/core';
 import * as z from 'zod';
 import { DynamoCampaignStore } from '../../lib/adapters/dynamodb/campaign-store.js';
@@ -22,6 +25,7 @@ import { DynamoFindingStore } from '../../lib/adapters/dynamodb/finding-store.js
 import { DynamoScanLog } from '../../lib/adapters/dynamodb/scan-log.js';
 import { EventBridgeRevokeRequester } from '../../lib/adapters/eventbridge/revoke-requester.js';
 import { LiveIamDirectory } from '../../lib/adapters/iam-inventory/live-inventory.js';
+import { SecurityHubExporter } from '../../lib/adapters/securityhub/finding-exporter.js';
 import { systemClock } from '../../lib/adapters/system.js';
 import { loadEnv, required } from '../../lib/config/env.js';
 import { FUNCTION_ENV } from '../../lib/config/functions.js';
@@ -35,6 +39,7 @@ import { runScan, type ScanDeps } from '../../lib/domain/scanning/run-scan.js';
 import { assertNotInFuture } from '../../lib/domain/scanning/scan-time.js';
 import { parseOrThrow } from '../../lib/domain/validation.js';
 import type { Clock } from '../../lib/ports/clock.js';
+import type { FindingExporter } from '../../lib/ports/finding-exporter.js';
 import type { IamDirectory } from '../../lib/ports/iam-directory.js';
 import { observability } from '../shared/observability.js';
 import { emitScanMetrics } from './metrics.js';
@@ -46,6 +51,13 @@ export const ScanEnv = z.object({
   [ENV.findingsTable]: required(),
   [FUNCTION_ENV.eventBusName]: required(),
   [FUNCTION_ENV.policyFile]: required(),
+  [FUNCTION_ENV.securityHubProductArn]: z
+    .string()
+    .regex(
+      /^arn:aws[a-z-]*:securityhub:[a-z0-9-]+:\d{12}:product\/\d{12}\/default$/,
+      'is not a default product ARN',
+    )
+    .optional(),
 });
 
 export interface ScanHandlerDeps extends ScanDeps {
@@ -56,6 +68,8 @@ export interface ScanHandlerDeps extends ScanDeps {
   readonly accountId?: string;
   /** Counts for CloudWatch (Powertools metrics in Lambda). */
   readonly record?: (summary: ScanSummary) => void;
+  /** AWS Security Hub, when switched on: every finding of the scan, open, suppressed and resolved. */
+  readonly exporter?: FindingExporter;
 }
 
 /** What the function returns and logs: counts only, never evidence. */
@@ -75,6 +89,8 @@ export interface ScanSummary {
   readonly openByType: Readonly<Partial<Record<FindingType, number>>>;
   /** Certification coverage: NHIs in scope, reviewed within the policy interval, overdue. */
   readonly reviews: { readonly inScope: number; readonly reviewed: number; readonly overdue: number };
+  /** Findings sent to Security Hub (absent when it is off). */
+  readonly securityHub?: { readonly sent: number };
 }
 
 /** Some system revokes could not be filed: the findings are stored, the invocation fails so it alarms and retries. */
@@ -105,6 +121,12 @@ export function buildHandler(deps: ScanHandlerDeps) {
       now,
       ...(accountId ? { accountId } : {}),
     });
+    // Only what the scan stored goes to Security Hub, after it is stored: a Security Hub failure fails
+    // the run (alarm, retry) and loses nothing. A scan that stored nothing (time moves forward) sends nothing.
+    const exported =
+      deps.exporter && result.mode.kind === 'write'
+        ? await deps.exporter.export([...result.findings, ...result.resolved], result.asOf)
+        : undefined;
     const summary: ScanSummary = {
       asOf: result.asOf,
       accountId: result.accountId,
@@ -122,6 +144,7 @@ export function buildHandler(deps: ScanHandlerDeps) {
         reviewed: result.metrics.governance.reviewCompletion.reviewed,
         overdue: result.metrics.governance.reviewCompletion.overdue,
       },
+      ...(exported ? { securityHub: exported } : {}),
     };
     deps.record?.(summary);
     if (result.revokes.failed.length > 0) {
@@ -140,6 +163,7 @@ export function defaultDeps(
   const config = loadEnv(ScanEnv, env);
   const doc = documentClient(new DynamoDBClient({}));
   const findings = new DynamoFindingStore(doc, config[ENV.findingsTable]);
+  const productArn = config[FUNCTION_ENV.securityHubProductArn];
   return {
     directory: new LiveIamDirectory(new IAMClient({})),
     decisions: new DynamoDecisionStore(doc, config[ENV.decisionsTable]),
@@ -151,6 +175,7 @@ export function defaultDeps(
     revokes: new EventBridgeRevokeRequester(new EventBridgeClient({}), config[FUNCTION_ENV.eventBusName]),
     policy: loadPolicyJsonFile(config[FUNCTION_ENV.policyFile]),
     clock: systemClock,
+    ...(productArn ? { exporter: new SecurityHubExporter(new SecurityHubClient({}), productArn) } : {}),
   };
 }
 

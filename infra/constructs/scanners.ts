@@ -27,6 +27,14 @@ export interface ScannersProps {
   readonly findings: TableV2;
   readonly bus: SuiteBus;
   readonly logRetention: RetentionDays;
+  /** Import findings to AWS Security Hub after each scan (context nhi-gov:securityHub). */
+  readonly securityHub?: boolean;
+}
+
+/** The account's default Security Hub product ARN: where a customer's own findings are imported. */
+export function securityHubProductArn(scope: Construct): string {
+  const { partition, region, account } = Stack.of(scope);
+  return `arn:${partition}:securityhub:${region}:${account}:product/${account}/default`;
 }
 
 /** The only IAM actions a scanner has: the bulk, read-only inventory calls. */
@@ -63,9 +71,20 @@ export class Scanners extends Construct {
         [ENV.executionsTable]: props.executions.tableName,
         [ENV.findingsTable]: props.findings.tableName,
         [FUNCTION_ENV.eventBusName]: props.bus.bus.eventBusName,
+        ...(props.securityHub ? { [FUNCTION_ENV.securityHubProductArn]: securityHubProductArn(this) } : {}),
       },
     });
     const s = this.scan;
+    if (props.securityHub) {
+      // Only importing (creating and updating its own findings) on this account's default product.
+      s.allow(
+        new PolicyStatement({
+          sid: 'ImportFindingsToSecurityHub',
+          actions: ['securityhub:BatchImportFindings'],
+          resources: [securityHubProductArn(this)],
+        }),
+      );
+    }
     s.allow(
       new PolicyStatement({ sid: 'ReadIamInventory', actions: [...SCANNER_IAM_ACTIONS], resources: ['*'] }),
     );

@@ -11,21 +11,33 @@ import {
   roleStatements,
   type Statement,
 } from './support/policies.js';
-import { config, nagViolations, synthMultiAccount, synthSingle } from './support/synth.js';
+import { config, nagViolations, type Synthesized, synthMultiAccount, synthSingle } from './support/synth.js';
 
 let stack: NhiGovStack;
 let template: Template;
+let variant: Synthesized;
+let off: Synthesized;
+let multi: ReturnType<typeof synthMultiAccount>;
 let writer: Statement[];
 let bucketId: string;
 const id = (c: { node: { defaultChild?: unknown } }) => stack.getLogicalId(c.node.defaultChild as CfnElement);
 
+// Every synthesis once, before the tests: each takes seconds on a busy machine.
 beforeAll(() => {
+  variant = synthSingle({
+    'nhi-gov:evidenceObjectLockMode': 'COMPLIANCE',
+    'nhi-gov:evidenceRetentionDays': '2555',
+    'nhi-gov:evidenceSchedule': 'cron(0 4 ? * MON *)',
+    'nhi-gov:evidencePeriod': 'week',
+  });
+  off = synthSingle({ 'nhi-gov:evidence': false });
+  multi = synthMultiAccount();
   ({ stack, template } = synthSingle());
   const evidence = stack.evidence;
   if (!evidence) throw new Error('no evidence construct');
   writer = roleStatements(template, id(evidence.writer.role));
   bucketId = id(evidence.bucket);
-});
+}, 240_000);
 
 const bucketProps = () => template.findResources('AWS::S3::Bucket')[bucketId]?.Properties;
 const onEvidenceBucket = (s: Statement) =>
@@ -59,10 +71,7 @@ describe('the evidence bucket', () => {
   });
 
   it('takes compliance mode and the retention from context', () => {
-    const { template: t, stack: s } = synthSingle({
-      'nhi-gov:evidenceObjectLockMode': 'COMPLIANCE',
-      'nhi-gov:evidenceRetentionDays': '2555',
-    });
+    const { template: t, stack: s } = variant;
     const b = s.evidence?.bucket;
     const props =
       t.findResources('AWS::S3::Bucket')[s.getLogicalId(b?.node.defaultChild as CfnElement)]?.Properties;
@@ -151,10 +160,7 @@ describe('the evidence writer role', () => {
   });
 
   it('runs on a schedule from context, with a dead-letter queue', () => {
-    const { template: t } = synthSingle({
-      'nhi-gov:evidenceSchedule': 'cron(0 4 ? * MON *)',
-      'nhi-gov:evidencePeriod': 'week',
-    });
+    const { template: t } = variant;
     const schedules = Object.values(t.findResources('AWS::Scheduler::Schedule')).map((s) => s.Properties);
     const evidence = schedules.find((s) => String(s.Description).startsWith('nhi-gov evidence'));
     const fn = Object.values(t.findResources('AWS::Lambda::Function')).find(
@@ -192,9 +198,6 @@ describe('evidence context and stacks', () => {
   });
 
   it('can be switched off, and is not part of the multi-account stacks', () => {
-    const off = synthSingle({ 'nhi-gov:evidence': false });
-    const multi = synthMultiAccount();
-
     expect(off.stack.evidence).toBeUndefined();
     expect(Object.keys(off.template.findResources('AWS::S3::Bucket'))).toEqual([]);
     expect(multi.governance.stack.evidence).toBeUndefined();
