@@ -4,7 +4,8 @@ export interface Column<T> {
   readonly value: (row: T) => string | number | undefined | null;
 }
 
-export const OUTPUT_FORMATS = ['table', 'json', 'csv', 'html'] as const;
+/** The one set of output formats; `ocsf` (JSON Lines of OCSF findings) only where the output is findings. */
+export const OUTPUT_FORMATS = ['table', 'json', 'csv', 'html', 'ocsf'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 const cell = (v: string | number | undefined | null) => (v === undefined || v === null ? '' : String(v));

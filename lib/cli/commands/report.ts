@@ -18,7 +18,8 @@ import {
 import { enforceFailOn } from '../fail-on.js';
 import { type CliIo, UsageError } from '../io.js';
 import { type Stores, withLocalStores } from '../local-store.js';
-import { addFailOnOption, addOutputOptions, deliverOutput } from '../options.js';
+import { addFailOnOption, addOutputOptions, deliverOutput, formatOf } from '../options.js';
+import { OUTPUT_FORMATS, type OutputFormat } from '../output.js';
 import { type RemoteOptions, wantsRemote, withRemoteStores } from '../remote-store.js';
 import {
   type CommonOptions,
@@ -42,8 +43,11 @@ Store:
 
 Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage or input error, 3 unexpected error.`;
 
-function addCommonOptions(cmd: Command): Command {
-  return addOutputOptions(cmd)
+/** Every report has these forms; the findings report also has `ocsf` (one record per finding). */
+const REPORT_FORMATS = OUTPUT_FORMATS.filter((f) => f !== 'ocsf');
+
+function addCommonOptions(cmd: Command, formats: readonly OutputFormat[] = REPORT_FORMATS): Command {
+  return addOutputOptions(cmd, formats)
     .option('--region <region>', 'read the tables of a deployed stack in this AWS region')
     .option('--profile <name>', 'AWS profile for the deployed stack (default: the SDK default chain)')
     .option('--stack <name>', 'CloudFormation stack whose outputs name the tables (e.g. NhiGov)')
@@ -94,6 +98,8 @@ async function runReport<K extends ReportOptionsKind>(
   plan: (options: ReturnType<typeof parseReportOptions<K>>) => Read,
 ): Promise<void> {
   const options = parseReportOptions(kind, raw);
+  // Before any store is opened: a report without an OCSF form refuses `--format ocsf` here.
+  formatOf(options.format, `nhi-gov report ${kind}`, kind === 'findings' ? OUTPUT_FORMATS : REPORT_FORMATS);
   const read = plan(options);
   const progress = terminalProgress(io, `report ${kind}`);
   let report: AnyReport;
@@ -139,6 +145,7 @@ export const registerReport: RegisterCommand = (program, io) => {
         report
           .command('findings')
           .description('open findings by type, severity, owner and age, with their trend over time'),
+        OUTPUT_FORMATS,
       ),
       'for the trend',
     ),
@@ -153,6 +160,7 @@ export const registerReport: RegisterCommand = (program, io) => {
         'nhi-gov report findings',
         'nhi-gov report findings --owner team-payments --min-severity high',
         'nhi-gov report findings --format csv -o findings.csv',
+        'nhi-gov report findings --status resolved --format ocsf -o resolved.ocsf.jsonl',
         "nhi-gov report findings --format json | jq '.byType'",
         'nhi-gov report findings --fail-on high    # CI gate: exit 1 on high or critical',
       ),

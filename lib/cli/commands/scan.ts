@@ -18,6 +18,7 @@ import { barChart, PALETTE } from '../html/charts.js';
 import { renderPage } from '../html/page.js';
 import type { CliIo } from '../io.js';
 import { withLocalStores } from '../local-store.js';
+import { renderOcsf } from '../ocsf.js';
 import { addFailOnOption, addOutputOptions, deliverOutput, examples, parseCliOptions } from '../options.js';
 import { type Column, OUTPUT_FORMATS, renderCsv, renderJson, renderTable } from '../output.js';
 import { terminalProgress } from '../report/progress.js';
@@ -220,6 +221,12 @@ export function renderScan(
       );
     case 'html':
       return renderHtml(result, generatedAt);
+    case 'ocsf':
+      // Every finding the scan saw and every one it resolved, as the same records Security Hub gets.
+      return renderOcsf(
+        [...result.findings, ...result.resolved].map((f) => projectFinding(f, new Date(result.asOf))),
+        process.env.npm_package_version ?? '0.1.0',
+      );
     default:
       return renderTableOutput(result);
   }

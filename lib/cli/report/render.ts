@@ -1,5 +1,6 @@
 import { renderHtmlReport } from '../html/report-page.js';
 import { UsageError } from '../io.js';
+import { renderOcsf } from '../ocsf.js';
 import { type Column, type OutputFormat, renderCsv, renderJson, renderTable } from '../output.js';
 import { type AnyReport, csvGridOf, type Grid, type View, viewOf } from './views.js';
 
@@ -25,7 +26,7 @@ export function renderText(view: View): string {
 }
 
 /**
- * Renders a report in one of the four formats.
+ * Renders a report in one of the output formats (OCSF: the findings report only).
  * @throws UsageError for `csv` of the overview, which has no single list of rows.
  */
 export function renderReport(
@@ -46,5 +47,12 @@ export function renderReport(
       return renderHtmlReport(report, generatedAt);
     case 'table':
       return renderText(viewOf(report));
+    case 'ocsf':
+      if (report.report !== 'findings') {
+        throw new UsageError(
+          `the ${report.report} report has no OCSF form; use --format table, json, csv or html`,
+        );
+      }
+      return renderOcsf(report.findings, process.env.npm_package_version ?? '0.1.0');
   }
 }
