@@ -15,23 +15,43 @@
  * - `class_uid` is `category uid * 1000 + class uid`, `category_uid` the category's, and `type_uid`
  *   one of `class_uid * 100 + activity_id`; object `constraints` (`at_least_one`, `just_one`) become anyOf/oneOf.
  */
-import { readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 type Json = Record<string, unknown>;
-type Attr = Json & { type?: string; is_array?: boolean; enum?: Record<string, unknown>; requirement?: string; profile?: string | null };
-interface Def { name: string; extends?: string; uid?: number; category?: string; attributes: Record<string, Attr>; constraints?: Json }
+type Attr = Json & {
+  type?: string;
+  is_array?: boolean;
+  enum?: Record<string, unknown>;
+  requirement?: string;
+  profile?: string | null;
+};
+interface Def {
+  name: string;
+  extends?: string;
+  uid?: number;
+  category?: string;
+  attributes: Record<string, Attr>;
+  constraints?: Json;
+}
 
 const root = resolve(process.argv[2] ?? '');
 const classes = process.argv.slice(3);
 const read = (path: string) => JSON.parse(readFileSync(join(root, path), 'utf8')) as Json;
 const version = (read('version.json').version as string).replace(/-dev$/, '');
-const dictionary = read('dictionary.json') as { attributes: Record<string, Attr>; types: { attributes: Record<string, Json> } };
+const dictionary = read('dictionary.json') as {
+  attributes: Record<string, Attr>;
+  types: { attributes: Record<string, Json> };
+};
 const categories = (read('categories.json') as { attributes: Record<string, { uid: number }> }).attributes;
 
 function files(dir: string): string[] {
   return readdirSync(join(root, dir)).flatMap((f) =>
-    statSync(join(root, dir, f)).isDirectory() ? files(join(dir, f)) : f.endsWith('.json') ? [join(dir, f)] : [],
+    statSync(join(root, dir, f)).isDirectory()
+      ? files(join(dir, f))
+      : f.endsWith('.json')
+        ? [join(dir, f)]
+        : [],
   );
 }
 const byName = (dir: string) => new Map(files(dir).map((f) => [read(f).name as string, f]));
@@ -68,10 +88,16 @@ function resolveDef(name: string, index: Map<string, string>): Def {
   for (const [k, v] of Object.entries(attributesOf(path))) attributes[k] = merge(attributes[k], v);
   return {
     name,
-    ...(own.uid !== undefined ? { uid: own.uid as number } : parent?.uid !== undefined ? { uid: parent.uid } : {}),
+    ...(own.uid !== undefined
+      ? { uid: own.uid as number }
+      : parent?.uid !== undefined
+        ? { uid: parent.uid }
+        : {}),
     ...((own.category ?? parent?.category) ? { category: (own.category ?? parent?.category) as string } : {}),
     attributes,
-    ...((own.constraints ?? parent?.constraints) ? { constraints: (own.constraints ?? parent?.constraints) as Json } : {}),
+    ...((own.constraints ?? parent?.constraints)
+      ? { constraints: (own.constraints ?? parent?.constraints) as Json }
+      : {}),
   };
 }
 
@@ -82,12 +108,17 @@ function scalar(type: string): Json {
   if (!t) throw new Error(`unknown type ${type}`);
   const base = (t.type as string | undefined) ?? type;
   const json: Json =
-    base === 'string_t' ? { type: 'string' }
-    : base === 'integer_t' || base === 'long_t' ? { type: 'integer' }
-    : base === 'float_t' ? { type: 'number' }
-    : base === 'boolean_t' ? { type: 'boolean' }
-    : base === 'json_t' ? {}
-    : scalar(base);
+    base === 'string_t'
+      ? { type: 'string' }
+      : base === 'integer_t' || base === 'long_t'
+        ? { type: 'integer' }
+        : base === 'float_t'
+          ? { type: 'number' }
+          : base === 'boolean_t'
+            ? { type: 'boolean' }
+            : base === 'json_t'
+              ? {}
+              : scalar(base);
   if (t.regex) json.pattern = t.regex;
   if (Array.isArray(t.range)) Object.assign(json, { minimum: t.range[0], maximum: t.range[1] });
   if (t.max_len) json.maxLength = t.max_len;
@@ -120,7 +151,12 @@ function properties(def: Def): Json {
     props[k] = attributeSchema(k, v);
     if (v.requirement === 'required') required.push(k);
   }
-  const out: Json = { type: 'object', properties: props, required: required.sort(), additionalProperties: false };
+  const out: Json = {
+    type: 'object',
+    properties: props,
+    required: required.sort(),
+    additionalProperties: false,
+  };
   const at = (def.constraints?.at_least_one as string[] | undefined)?.filter((k) => k in props);
   if (at?.length) out.anyOf = at.map((k) => ({ required: [k] }));
   const one = (def.constraints?.just_one as string[] | undefined)?.filter((k) => k in props);
@@ -156,5 +192,7 @@ for (const cls of classes) {
   const dir = resolve(import.meta.dirname, '..', 'test', 'fixtures', 'ocsf', version);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, `${cls}.schema.json`), `${JSON.stringify(out, null, 2)}\n`);
-  console.log(`${cls}: class_uid ${classUid}, ${Object.keys(defs).length} objects -> ${join(dir, `${cls}.schema.json`)}`);
+  console.log(
+    `${cls}: class_uid ${classUid}, ${Object.keys(defs).length} objects -> ${join(dir, `${cls}.schema.json`)}`,
+  );
 }
