@@ -51,7 +51,7 @@ const EvidenceOptions = CommonOptions.pick({
   output: z
     .string({ error: 'is required: the directory to write the package to' })
     .min(1, 'must name a directory'),
-  policy: z.string().min(1).optional(),
+  policy: z.array(z.string().min(1)).optional(),
   force: z.boolean().optional(),
 });
 
@@ -94,19 +94,16 @@ function planEvidence(io: CliIo, raw: Record<string, unknown>) {
   const problem = destinationProblem(dir, options.force === true);
   if (problem) issues.push({ path: '--output', message: `${options.output} ${problem}` });
   if (issues.length > 0) throw new ValidationError(`invalid options: ${formatIssues(issues)}`, issues);
-  const policyPath = options.policy ? resolve(io.cwd, options.policy) : DEFAULT_POLICY_PATH;
-  const policy = loadPolicyFile(policyPath);
-  return {
-    options,
-    dir,
-    period: { since: from.toISOString(), until: to.toISOString() },
-    policy: {
+  const policies = (options.policy ?? [undefined]).map((given) => {
+    const path = given ? resolve(io.cwd, given) : DEFAULT_POLICY_PATH;
+    const policy = loadPolicyFile(path);
+    return {
       version: policy.version,
-      source: options.policy ?? 'policy/default.yaml',
-      text: readFileSync(policyPath, 'utf8'),
-    },
-    now,
-  };
+      source: given ?? 'policy/default.yaml',
+      text: readFileSync(path, 'utf8'),
+    };
+  });
+  return { options, dir, period: { since: from.toISOString(), until: to.toISOString() }, policies, now };
 }
 
 function sourceLabel(options: RemoteOptions): string {
@@ -132,7 +129,7 @@ async function evidenceCommand(io: CliIo, raw: Record<string, unknown>): Promise
   }
   const pkg = buildEvidencePackage({
     data,
-    policies: [plan.policy],
+    policies: plan.policies,
     source: sourceLabel(plan.options),
     generator: `nhi-gov ${process.env.npm_package_version ?? '0.1.0'}`,
   });
@@ -186,7 +183,11 @@ export const registerEvidence: RegisterCommand = (program, io) => {
     .option('--to <date>', 'end of the period, exclusive (must have passed)')
     .option('-o, --output <dir>', 'directory to write the package to (new or empty)')
     .option('--force', 'replace an earlier evidence package in --output (never deletes other files)')
-    .option('--policy <file>', 'the policy file in force, included by hash (default policy/default.yaml)')
+    .option(
+      '--policy <file>',
+      'a policy file in force during the period, included by hash; repeatable (default policy/default.yaml)',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .option('--region <region>', 'read the tables of a deployed stack in this AWS region')
     .option('--profile <name>', 'AWS profile for the deployed stack')
     .option('--stack <name>', 'CloudFormation stack whose outputs name the tables (e.g. NhiGov)')

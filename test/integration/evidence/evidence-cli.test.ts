@@ -184,6 +184,7 @@ describe('nhi-gov evidence (embedded store)', () => {
       [['--from', '2024-01-01', '--to', '2026-03-01', '-o', 'f'], /--from: reaches back more than/],
       [[...PERIOD, '-o', 'pkg'], /--output: pkg is not empty/],
       [[...PERIOD, '-o', 'pkg', '--region', 'mars'], /--region: must be an AWS region/],
+      [[...PERIOD, '-o', 'g', '--policy', 'nope.yaml'], /cannot read policy file .*nope\.yaml/],
     ];
     for (const [argv, message] of cases) {
       const before = readdirSync(root).sort();
