@@ -18,6 +18,8 @@ export function buildProgram(io: CliIo): Command {
     )
     .version(process.env.npm_package_version ?? '0.1.0')
     .showHelpAfterError('(run with --help for usage)')
+    // A command's options after one of its subcommands belong to the subcommand (`evidence -o` vs `evidence verify -o`).
+    .enablePositionalOptions()
     .addHelpText(
       'after',
       `${examples(

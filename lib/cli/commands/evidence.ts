@@ -6,13 +6,14 @@ import { type Issue, ValidationError } from '../../domain/errors.js';
 import { collectEvidence, type EvidenceSources } from '../../domain/evidence/collect.js';
 import { verifyPackage } from '../../domain/evidence/manifest.js';
 import { MAX_WINDOW_DAYS } from '../../domain/reports/queries.js';
-import { formatIssues, parseOrThrow } from '../../domain/validation.js';
+import { formatIssues } from '../../domain/validation.js';
 import { destinationProblem, readPackageDirectory, writePackageDirectory } from '../../evidence/files.js';
 import { buildEvidencePackage } from '../../evidence/package.js';
 import { type CliIo, EXIT, UsageError } from '../io.js';
 import { type Stores, withLocalStores } from '../local-store.js';
 import { ExitCode } from '../main.js';
-import { renderJson } from '../output.js';
+import { addOutputOptions, deliverOutput, examples, formatOf, parseCliOptions } from '../options.js';
+import { type OutputFormat, renderJson } from '../output.js';
 import { type RemoteOptions, wantsRemote, withRemoteStores } from '../remote-store.js';
 import { CommonOptions } from '../report/options.js';
 import { terminalProgress } from '../report/progress.js';
@@ -53,28 +54,24 @@ const EvidenceOptions = CommonOptions.pick({
     .min(1, 'must name a directory'),
   policy: z.array(z.string().min(1)).optional(),
   force: z.boolean().optional(),
+  format: z.string().default('table'),
 });
 
+const SUMMARY_FORMATS = ['table', 'json'] as const satisfies readonly OutputFormat[];
+
 const VerifyOptions = z.strictObject({
+  output: z.string().min(1, 'must name a file').optional(),
   expectDigest: z
     .string()
     .regex(/^sha256:[0-9a-f]{64}$/, 'must be sha256:<64 lowercase hex digits> as printed by nhi-gov evidence')
     .optional(),
-  format: z.enum(['table', 'json'], { message: 'must be table or json' }).default('table'),
+  format: z.string().default('table'),
 });
-
-const flag = (path: string) => `--${path.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 /** Validates every option and the destination, and names each bad one by its flag; writes nothing. */
 function planEvidence(io: CliIo, raw: Record<string, unknown>) {
-  let options: z.output<typeof EvidenceOptions>;
-  try {
-    options = parseOrThrow(EvidenceOptions, raw, 'options');
-  } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
-    const issues = error.issues.map((i) => ({ path: flag(i.path), message: i.message }));
-    throw new ValidationError(`invalid options: ${formatIssues(issues)}`, issues);
-  }
+  const options = parseCliOptions(EvidenceOptions, raw);
+  const format = formatOf(options.format, 'nhi-gov evidence', SUMMARY_FORMATS);
   const now = io.now();
   const from = parseInstant(options.from) as Date;
   const to = parseInstant(options.to) as Date;
@@ -103,7 +100,14 @@ function planEvidence(io: CliIo, raw: Record<string, unknown>) {
       text: readFileSync(path, 'utf8'),
     };
   });
-  return { options, dir, period: { since: from.toISOString(), until: to.toISOString() }, policies, now };
+  return {
+    options,
+    format,
+    dir,
+    period: { since: from.toISOString(), until: to.toISOString() },
+    policies,
+    now,
+  };
 }
 
 function sourceLabel(options: RemoteOptions): string {
@@ -138,12 +142,21 @@ async function evidenceCommand(io: CliIo, raw: Record<string, unknown>): Promise
     .map(([part, n]) => `${part} ${n}`)
     .join(', ');
   io.stdout.write(
-    `wrote ${pkg.files.size} files to ${plan.options.output} (${counts})\npackage digest ${pkg.manifest.packageDigest}\n`,
+    plan.format === 'json'
+      ? renderJson({
+          output: plan.options.output,
+          period: pkg.manifest.period,
+          files: pkg.files.size,
+          rows: pkg.rows,
+          packageDigest: pkg.manifest.packageDigest,
+        })
+      : `wrote ${pkg.files.size} files to ${plan.options.output} (${counts})\npackage digest ${pkg.manifest.packageDigest}\n`,
   );
 }
 
 async function verifyCommand(io: CliIo, dirArg: string, raw: Record<string, unknown>): Promise<void> {
-  const options = parseOrThrow(VerifyOptions, raw, 'options');
+  const options = parseCliOptions(VerifyOptions, raw);
+  const format = formatOf(options.format, 'nhi-gov evidence verify', SUMMARY_FORMATS);
   const dir = resolve(io.cwd, dirArg);
   let content: ReturnType<typeof readPackageDirectory>;
   try {
@@ -162,15 +175,13 @@ async function verifyCommand(io: CliIo, dirArg: string, raw: Record<string, unkn
     ...content.irregular.map((path) => ({ kind: 'unexpected' as const, path, detail: 'not a regular file' })),
   ];
   const ok = result.ok && content.irregular.length === 0;
-  if (options.format === 'json') {
-    io.stdout.write(renderJson({ ok, packageDigest: result.packageDigest, files: result.files, problems }));
-  } else if (ok) {
-    io.stdout.write(`ok: ${result.files} files match the manifest; package digest ${result.packageDigest}\n`);
-  } else {
-    io.stdout.write(
-      `FAILED: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${problems.map((p) => `  ${p.kind.padEnd(10)} ${p.path}: ${p.detail}`).join('\n')}\n`,
-    );
-  }
+  const text =
+    format === 'json'
+      ? renderJson({ ok, packageDigest: result.packageDigest, files: result.files, problems })
+      : ok
+        ? `ok: ${result.files} files match the manifest; package digest ${result.packageDigest}\n`
+        : `FAILED: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${problems.map((p) => `  ${p.kind.padEnd(10)} ${p.path}: ${p.detail}`).join('\n')}\n`;
+  deliverOutput(io, text, options.output);
   if (!ok) throw new ExitCode(EXIT.failOn);
 }
 
@@ -179,8 +190,11 @@ export const registerEvidence: RegisterCommand = (program, io) => {
   const evidence = program
     .command('evidence')
     .description('write a tamper-evident audit evidence package for a period, or verify one')
+    // `evidence` and `evidence verify` both take -f and -o: options after `verify` are verify's.
+    .enablePositionalOptions()
     .option('--from <date>', 'start of the period, inclusive (a day such as 2026-02-01, or a timestamp)')
     .option('--to <date>', 'end of the period, exclusive (must have passed)')
+    .option('-f, --format <format>', 'output format of the summary: table, json', 'table')
     .option('-o, --output <dir>', 'directory to write the package to (new or empty)')
     .option('--force', 'replace an earlier evidence package in --output (never deletes other files)')
     .option(
@@ -197,28 +211,37 @@ export const registerEvidence: RegisterCommand = (program, io) => {
     .option('--endpoint-url <url>', 'another DynamoDB endpoint for the deployed tables')
     .addHelpText(
       'after',
-      `
-Examples:
-  $ nhi-gov evidence --from 2026-02-01 --to 2026-03-01 -o evidence/2026-02
-  $ nhi-gov evidence --from 2026-02-01 --to 2026-03-01 -o evidence/2026-02 --stack NhiGov --region eu-west-1
-  $ nhi-gov evidence verify evidence/2026-02
-  $ nhi-gov evidence verify evidence/2026-02 --expect-digest sha256:…   # the digest recorded at generation
-
+      `${examples(
+        'nhi-gov evidence --from 2026-02-01 --to 2026-03-01 -o evidence/2026-02',
+        'nhi-gov evidence --from 2026-02-01 --to 2026-03-01 -o evidence/2026-02 --stack NhiGov --region eu-west-1',
+        'nhi-gov evidence verify evidence/2026-02',
+      )}
 The package holds decisions and approvals, refused attempts, the execution trail (a separate file),
 exceptions, break-glass activations and reviews, certification campaigns, findings opened or resolved,
 and the policy files by hash: each as JSON and CSV, an index.html mapping controls (NIST CSF 2.0,
 OWASP NHI Top 10, SOC 2, ISO/IEC 27001) to files, and a manifest.json with SHA-256 per file.
-Exit codes: 0 ok, 1 verify found a problem, 2 usage or input error, 3 unexpected error. See docs/evidence.md.`,
+Exit codes: 0 ok, 2 usage or input error, 3 unexpected error. See docs/evidence.md.`,
     )
     .action(async (raw: Record<string, unknown>) => evidenceCommand(io, raw));
 
-  evidence
-    .command('verify')
-    .argument('<dir>', 'an evidence package directory')
-    .description(
-      'check every file of a package against its manifest; exit 1 on any altered, missing or added file',
-    )
+  addOutputOptions(
+    evidence
+      .command('verify')
+      .argument('<dir>', 'an evidence package directory')
+      .description(
+        'check every file of a package against its manifest; exit 1 on any altered, missing or added file',
+      ),
+    SUMMARY_FORMATS,
+  )
     .option('--expect-digest <digest>', 'also require this package digest (recorded at generation or in S3)')
-    .option('-f, --format <format>', 'output format: table or json', 'table')
+    .addHelpText(
+      'after',
+      `${examples(
+        'nhi-gov evidence verify evidence/2026-02',
+        'nhi-gov evidence verify evidence/2026-02 --expect-digest sha256:<the digest recorded at generation>',
+        'nhi-gov evidence verify evidence/2026-02 --format json -o verify.json',
+      )}
+Exit codes: 0 intact, 1 an altered, missing or added file (or another digest), 2 usage error.`,
+    )
     .action(async (dir: string, raw: Record<string, unknown>) => verifyCommand(io, dir, raw));
 };

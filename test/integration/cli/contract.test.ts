@@ -150,7 +150,7 @@ describe('the one command-line contract', () => {
 
       expect(oldName.code).toBe(2);
       expect(oldName.stderr).toBe(
-        'nhi-gov: invalid options: --format: must be one of table, json, csv, html\n',
+        'nhi-gov: invalid options: --format: must be one of table, json, csv, html, ocsf\n',
       );
       expect(unsupported.code).toBe(2);
       expect(unsupported.stderr).toMatch(

@@ -215,7 +215,7 @@ describe('nhi-gov plan', () => {
 
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(
-      /^nhi-gov: invalid options: --gaad: is required.*; --format: must be one of table, json, csv, html\n$/,
+      /^nhi-gov: invalid options: --gaad: is required.*; --format: must be one of table, json, csv, html, ocsf\n$/,
     );
     expect(badBoundary.code).toBe(2);
     expect(badBoundary.stderr).toMatch(/--permissions-boundary: must be a managed policy ARN/);

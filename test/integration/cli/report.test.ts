@@ -231,7 +231,7 @@ describe('nhi-gov report (embedded store)', () => {
   });
 
   it.each([
-    [['findings', '--format', 'xml'], '--format: must be one of table, json, csv, html'],
+    [['findings', '--format', 'xml'], '--format: must be one of table, json, csv, html, ocsf'],
     [['findings', '--fail-on', 'severe'], '--fail-on:'],
     [['findings', '--since', 'last-week', '--type', 'nope'], '--since: must be a span back from now'],
     [['provisioning', '--since', '400d'], 'reaches back more than 366 days'],

@@ -265,7 +265,7 @@ describe('nhi-gov scan', () => {
       ],
       [
         ['scan', '--gaad', `${EXAMPLES}acme-gaad.json`, '--format', 'pdf'],
-        /--format: must be one of table, json, csv, html/,
+        /--format: must be one of table, json, csv, html, ocsf/,
       ],
       [['scan', '--gaad', `${EXAMPLES}acme-gaad.json`, '--as-of', 'last week'], /--as-of: must be a day/],
       [['scan', '--gaad', `${EXAMPLES}acme-gaad.json`, '--fail-on', 'severe'], /--fail-on: /],
