@@ -6,8 +6,8 @@
 //   dynamodb:Query, dynamodb:BatchGetItem, dynamodb:BatchWriteItem, dynamodb:PutItem on the findings
 //     table and its indexes;
 //   events:PutEvents on the suite's bus (RevokeRequested for expired grants and exceptions);
-//   securityhub:BatchImportFindings on the account's default product ARN, only when
-//     SECURITY_HUB_PRODUCT_ARN is set (context nhi-gov:securityHub).
+//   only with context nhi-gov:securityHub (SECURITY_HUB_PRODUCT_ARN set): Security Hub's
+//     BatchImportFindings on the account's default product ARN (test/infra/security-hub.test.ts).
 // Never an IAM write action: expiry goes through governance as a system revoke request.
 // Environment: DECISIONS_TABLE_NAME, EXECUTIONS_TABLE_NAME, FINDINGS_TABLE_NAME, EVENT_BUS_NAME,
 // POLICY_FILE (the policy copied into the bundle), SECURITY_HUB_PRODUCT_ARN (optional).
