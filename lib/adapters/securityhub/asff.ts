@@ -41,6 +41,8 @@ const TYPES: Record<FindingType, string> = {
   'unused-access-key': 'Software and Configuration Checks/AWS Security Best Practices/Unused Access Key',
   'unrotated-access-key':
     'Software and Configuration Checks/AWS Security Best Practices/Unrotated Access Key',
+  'unmanaged-access-key':
+    'Software and Configuration Checks/AWS Security Best Practices/Unmanaged Access Key',
   'unapproved-access':
     'Software and Configuration Checks/Industry and Regulatory Standards/Unapproved Access',
   'missing-access':

@@ -7,6 +7,7 @@ import { buildHandler, type ScanHandlerDeps } from '../../../../functions/scan/h
 import { DynamoDecisionStore } from '../../../../lib/adapters/dynamodb/decision-store.js';
 import { DynamoExecutionTrail } from '../../../../lib/adapters/dynamodb/execution-trail.js';
 import { DynamoFindingStore } from '../../../../lib/adapters/dynamodb/finding-store.js';
+import { DynamoScanLog } from '../../../../lib/adapters/dynamodb/scan-log.js';
 import { EventBridgeRevokeRequester } from '../../../../lib/adapters/eventbridge/revoke-requester.js';
 import { LiveIamDirectory } from '../../../../lib/adapters/iam-inventory/live-inventory.js';
 import { SecurityHubExporter } from '../../../../lib/adapters/securityhub/finding-exporter.js';
@@ -57,6 +58,7 @@ beforeEach(async () => {
     executions: new DynamoExecutionTrail(tables.doc, tables.names.executions),
     findings,
     metrics: findings,
+    scans: new DynamoScanLog(tables.doc, tables.names.findings),
     revokes: new EventBridgeRevokeRequester(new EventBridgeClient({ region: 'us-east-1' }), 'bus'),
     policy: loadPolicyFile(),
     exporter: new SecurityHubExporter(new SecurityHubClient({ region: 'us-east-1' }), PRODUCT, {
