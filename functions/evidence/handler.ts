@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DynamoCampaignStore } from '../../lib/adapters/dynamodb/campaign-store.js';
 import { documentClient } from '../../lib/adapters/dynamodb/client.js';
 import { DynamoDecisionStore } from '../../lib/adapters/dynamodb/decision-store.js';

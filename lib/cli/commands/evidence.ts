@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_POLICY_PATH, loadPolicyFile } from '../../config/policy-file.js';
 import { type Issue, ValidationError } from '../../domain/errors.js';
 import { collectEvidence, type EvidenceSources } from '../../domain/evidence/collect.js';

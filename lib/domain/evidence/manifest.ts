@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The manifest's own name inside a package; it is the one file the manifest does not list. */
 export const MANIFEST_FILE = 'manifest.json';
