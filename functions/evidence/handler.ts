@@ -20,7 +20,7 @@ import { S3EvidenceArchive } from '../../lib/adapters/s3/evidence-archive.js';
 import { systemClock } from '../../lib/adapters/system.js';
 import { loadEnv, required } from '../../lib/config/env.js';
 import { FUNCTION_ENV } from '../../lib/config/functions.js';
-import { loadPolicyFile } from '../../lib/config/policy-file.js';
+import { loadPolicyJsonFile } from '../../lib/config/policy-source.js';
 import { ENV } from '../../lib/config/tables.js';
 import { collectEvidence, type EvidenceSources } from '../../lib/domain/evidence/collect.js';
 import {
@@ -101,7 +101,7 @@ export function defaultDeps(
   const config = loadEnv(EvidenceEnv, env);
   const doc = documentClient(new DynamoDBClient({}));
   const policyPath = config[FUNCTION_ENV.policyFile];
-  const policy = loadPolicyFile(policyPath);
+  const policy = loadPolicyJsonFile(policyPath);
   return {
     sources: {
       decisions: new DynamoDecisionStore(doc, config[ENV.decisionsTable]),
@@ -112,7 +112,7 @@ export function defaultDeps(
     archive: new S3EvidenceArchive(new S3Client({}), config[FUNCTION_ENV.evidenceBucketName]),
     policy: {
       version: policy.version,
-      source: 'policy.yaml (deployed)',
+      source: 'policy (bundled, JSON)',
       text: readFileSync(policyPath, 'utf8'),
     },
     period: config[FUNCTION_ENV.evidencePeriod],

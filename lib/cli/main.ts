@@ -42,7 +42,10 @@ error, 3 refused or unexpected error. See docs/cli.md.`,
   for (const register of COMMANDS) register(program, io);
   for (const sub of program.commands) sub.exitOverride();
   // Every input and output is checked before the first write: `-o` naming a directory fails here.
-  program.hook('preAction', (_program, action) => checkOutputOption(io, action.opts().output));
+  // (`evidence` writes a package *directory* with -o and checks it itself: docs/evidence.md.)
+  program.hook('preAction', (_program, action) => {
+    if (action.name() !== 'evidence') checkOutputOption(io, action.opts().output);
+  });
   return program;
 }
 

@@ -14,14 +14,15 @@ import { createTestTables } from '../../../support/dynamo.js';
 import { FakeS3 } from '../../../support/fakes/s3.js';
 
 // handler.ts builds its Lambda dependencies at import, as it does on a cold start: give it an environment.
-vi.hoisted(() => {
+await vi.hoisted(async () => {
+  const { defaultPolicyJsonFile } = await import('../../../support/policy.js');
   Object.assign(process.env, {
     DECISIONS_TABLE_NAME: 'unused-decisions',
     EXECUTIONS_TABLE_NAME: 'unused-executions',
     FINDINGS_TABLE_NAME: 'unused-findings',
     EVIDENCE_BUCKET_NAME: 'unused-bucket',
     EVIDENCE_PERIOD: 'month',
-    POLICY_FILE: 'policy/default.yaml',
+    POLICY_FILE: defaultPolicyJsonFile(),
     AWS_REGION: 'us-east-1',
   });
 });

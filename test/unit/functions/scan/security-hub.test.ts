@@ -26,13 +26,14 @@ import {
 import { FakeSecurityHub } from '../../../support/fakes/securityhub.js';
 
 // handler.ts builds its Lambda dependencies at import, as it does on a cold start: give it an environment.
-vi.hoisted(() => {
+await vi.hoisted(async () => {
+  const { defaultPolicyJsonFile } = await import('../../../support/policy.js');
   Object.assign(process.env, {
     DECISIONS_TABLE_NAME: 'unused-decisions',
     EXECUTIONS_TABLE_NAME: 'unused-executions',
     FINDINGS_TABLE_NAME: 'unused-findings',
     EVENT_BUS_NAME: 'unused-bus',
-    POLICY_FILE: 'policy/default.yaml',
+    POLICY_FILE: defaultPolicyJsonFile(),
     AWS_REGION: 'us-east-1',
   });
 });
@@ -72,7 +73,7 @@ const stale = () => aRole('old', { path: '/', createdAt: daysAgo(200), lastUsedA
 
 describe('scan → Security Hub', () => {
   it('keeps one Security Hub finding through open, update and resolve, ending RESOLVED and ARCHIVED', async () => {
-    const id = `nhi-gov/${findingId('stale-role', 'role/old')}`;
+    const id = `nhi-gov/${findingId('stale-role', 'role/old', '', ACCOUNT)}`;
     const day = (n: number) => new Date(AS_OF.getTime() + n * 86_400_000).toISOString();
 
     // Scan 1: the stale role is found.
@@ -116,6 +117,6 @@ describe('scan → Security Hub', () => {
     hub.throttleNext(100);
 
     await expect(scanAt(AS_OF.toISOString())).rejects.toMatchObject({ code: 'FINDING_EXPORT_FAILED' });
-    expect(await store.get(findingId('stale-role', 'role/old'))).toMatchObject({ status: 'open' });
+    expect(await store.get(findingId('stale-role', 'role/old', '', ACCOUNT))).toMatchObject({ status: 'open' });
   });
 });
