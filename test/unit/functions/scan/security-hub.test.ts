@@ -117,6 +117,8 @@ describe('scan → Security Hub', () => {
     hub.throttleNext(100);
 
     await expect(scanAt(AS_OF.toISOString())).rejects.toMatchObject({ code: 'FINDING_EXPORT_FAILED' });
-    expect(await store.get(findingId('stale-role', 'role/old', '', ACCOUNT))).toMatchObject({ status: 'open' });
+    expect(await store.get(findingId('stale-role', 'role/old', '', ACCOUNT))).toMatchObject({
+      status: 'open',
+    });
   });
 });
