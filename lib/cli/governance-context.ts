@@ -4,6 +4,7 @@ import { loadPolicyFile } from '../config/policy-file.js';
 import { createGovernance, type Governance } from '../domain/governance/index.js';
 import type { Policy } from '../domain/policy/schema.js';
 import type { Clock, IdGenerator } from '../ports/clock.js';
+import type { PolicyDocumentReader } from '../ports/policy-documents.js';
 import type { Stores } from './local-store.js';
 
 /**
@@ -16,8 +17,10 @@ export function localGovernance(
   policy: Policy,
   clock: Clock,
   ids: IdGenerator = ulidGenerator,
+  documents?: PolicyDocumentReader,
 ): Governance {
   return createGovernance({
+    ...(documents ? { documents } : {}),
     decisions: stores.decisions,
     campaigns: new DynamoCampaignStore(stores.doc, stores.names.decisions),
     policy,

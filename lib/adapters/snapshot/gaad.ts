@@ -1,6 +1,13 @@
 import * as z from 'zod';
 import type { Issue } from '../../domain/errors.js';
-import type { AttachedPolicy, InlinePolicy, InventoryRole, InventoryUser } from '../../domain/inventory.js';
+import type {
+  AttachedPolicy,
+  InlinePolicy,
+  InventoryGroup,
+  InventoryRole,
+  InventoryUser,
+  ManagedPolicy,
+} from '../../domain/inventory.js';
 import { toIssues } from '../../domain/validation.js';
 import { readIamDate } from './iam-dates.js';
 import { issuesError } from './issues.js';
@@ -86,12 +93,34 @@ const GaadUser = z.looseObject({
   PermissionsBoundary: Boundary,
 });
 
+const GaadGroup = z.looseObject({
+  GroupName: Name,
+  Arn: Name,
+  GroupPolicyList: InlineList,
+  AttachedManagedPolicies: AttachedList,
+});
+
+const GaadPolicy = z.looseObject({
+  PolicyName: Name,
+  Arn: Name,
+  DefaultVersionId: Name,
+  PolicyVersionList: z
+    .array(
+      z.looseObject({
+        VersionId: z.string().optional(),
+        IsDefaultVersion: z.boolean().optional(),
+        Document: PolicyDocument.optional(),
+      }),
+    )
+    .optional(),
+});
+
 /** One GAAD page or a whole saved export. */
 export const GaadDocument = z.looseObject({
   UserDetailList: z.array(GaadUser).optional(),
   RoleDetailList: z.array(GaadRole).optional(),
-  GroupDetailList: z.array(z.unknown()).optional(),
-  Policies: z.array(z.unknown()).optional(),
+  GroupDetailList: z.array(GaadGroup).optional(),
+  Policies: z.array(GaadPolicy).optional(),
 });
 
 /** The identities one GAAD document holds, normalized. */
@@ -99,6 +128,10 @@ export interface GaadIdentities {
   readonly roles: InventoryRole[];
   /** Users without credential report fields; merge the report with `applyCredentialReport`. */
   readonly users: Omit<InventoryUser, 'credentialReportSeen'>[];
+  /** Managed policies with their default documents (GAAD `Policies`), when the export has them. */
+  readonly managedPolicies?: ManagedPolicy[];
+  /** Groups with their policies (GAAD `GroupDetailList`), when the export has them. */
+  readonly groups?: InventoryGroup[];
 }
 
 const tags = (list: z.infer<typeof TagList>) => Object.fromEntries((list ?? []).map((t) => [t.Key, t.Value]));
@@ -122,6 +155,10 @@ export function readGaad(
   const shapeIssues = options.requireLists ? wholeExportIssues(input, pages, source) : [];
   const roles: InventoryRole[] = [];
   const users: Omit<InventoryUser, 'credentialReportSeen'>[] = [];
+  const managedPolicies: ManagedPolicy[] = [];
+  const groups: InventoryGroup[] = [];
+  let sawPolicies = false;
+  let sawGroups = false;
   const issues = [];
   for (const [index, page] of pages.entries()) {
     const parsed = GaadDocument.safeParse(page);
@@ -151,6 +188,27 @@ export function readGaad(
         ),
       });
     }
+    if (parsed.data.Policies) sawPolicies = true;
+    for (const p of parsed.data.Policies ?? []) {
+      const version =
+        p.PolicyVersionList?.find((v) => v.VersionId === p.DefaultVersionId) ??
+        p.PolicyVersionList?.find((v) => v.IsDefaultVersion === true);
+      managedPolicies.push({
+        arn: p.Arn,
+        name: p.PolicyName,
+        defaultVersionId: p.DefaultVersionId,
+        ...(version?.Document !== undefined ? { document: version.Document } : {}),
+      });
+    }
+    if (parsed.data.GroupDetailList) sawGroups = true;
+    for (const g of parsed.data.GroupDetailList ?? []) {
+      groups.push({
+        name: g.GroupName,
+        arn: g.Arn,
+        attachedManagedPolicies: attached(g.AttachedManagedPolicies),
+        inlinePolicies: inline(g.GroupPolicyList),
+      });
+    }
     for (const u of parsed.data.UserDetailList ?? []) {
       const boundary = u.PermissionsBoundary?.PermissionsBoundaryArn;
       users.push({
@@ -173,7 +231,12 @@ export function readGaad(
     ...issues.map((i) => ({ path: `${source} at ${i.path}`, message: i.message })),
   ];
   if (all.length > 0) throw issuesError(`GAAD ${source}`, all);
-  return { roles, users };
+  return {
+    roles,
+    users,
+    ...(sawPolicies ? { managedPolicies } : {}),
+    ...(sawGroups ? { groups } : {}),
+  };
 }
 
 /** The lists a scan reads; a saved export always has them, empty when the account has none. */

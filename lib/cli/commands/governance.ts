@@ -2,12 +2,14 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { readSnapshot } from '../../adapters/snapshot/read-snapshot.js';
+import { SnapshotPolicyDocuments } from '../../adapters/snapshot/snapshot-documents.js';
 import { loadPolicyFile } from '../../config/policy-file.js';
 import type { Campaign, ReviewItem } from '../../domain/certification.js';
 import type { Decision } from '../../domain/decision.js';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
 import { type Governance, publicDecision } from '../../domain/governance/index.js';
 import type { IamInventory } from '../../domain/inventory.js';
+import type { PolicyDocumentReader } from '../../ports/policy-documents.js';
 import { governanceCliPolicy, localGovernance } from '../governance-context.js';
 import type { CliIo } from '../io.js';
 import { type Stores, withLocalStores } from '../local-store.js';
@@ -69,9 +71,38 @@ async function withGovernance<T>(
   io: CliIo,
   opts: { policy?: string },
   fn: (gov: Governance, stores: Stores) => Promise<T>,
+  documents?: PolicyDocumentReader,
 ) {
   const policy = opts.policy ? loadPolicyFile(resolve(io.cwd, opts.policy)) : governanceCliPolicy();
-  return withLocalStores(io, (stores) => fn(localGovernance(stores, policy, { now: io.now }), stores));
+  return withLocalStores(io, (stores) =>
+    fn(localGovernance(stores, policy, { now: io.now }, undefined, documents), stores),
+  );
+}
+
+/** The escalation analysis and pinned document of a grant, for approvers. */
+function describeEscalation(d: Decision): string[] {
+  const lines: string[] = [];
+  if (d.tierRule) lines.push(`  tier set by ${d.tierRule}`);
+  const e = d.escalation;
+  if (e) {
+    lines.push(
+      `  escalation analysis (catalogue ${e.catalogueVersion}): ${e.analysed ? '' : 'UNANALYSABLE, '}${
+        e.completes.length === 0 ? 'completes no path' : `completes ${e.completes.length} path(s)`
+      }${e.heldKnown ? '' : ' (current permissions unknown)'}`,
+    );
+    for (const p of e.completes) {
+      lines.push(`    ${p.id} [${p.certainty}]: ${p.title}`);
+      for (const b of p.because) lines.push(`      ${b}`);
+    }
+    if (e.alreadyOpen.length > 0)
+      lines.push(`    already open without this grant: ${e.alreadyOpen.join(', ')}`);
+    for (const n of e.notes) lines.push(`    note: ${n}`);
+  }
+  if (d.pinned)
+    lines.push(
+      `  pinned ${d.pinned.contentHash.slice(0, 23)}${d.pinned.policyVersionId ? ` version ${d.pinned.policyVersionId}` : ''}`,
+    );
+  return lines;
 }
 
 /** One readable paragraph per decision: what, its state, and who decided. */
@@ -80,6 +111,7 @@ export function describeDecision(d: Decision): string {
     `decision ${d.id}  ${d.kind} ${d.identityKey}${d.accountId ? ` in ${d.accountId}` : ''}  ${d.status.toUpperCase()}  (version ${d.version})`,
     `  requester ${d.requester}  owner ${d.owner}  source ${d.source}`,
     `  tier ${d.tier}: ${d.approvals.length} approval(s) of ${d.requiredApprovals} required  policy ${d.policyVersion.slice(0, 19)}`,
+    ...describeEscalation(d),
     ...d.approvals.map((a) => `  approved by ${a.approver} at ${a.at} (${a.basis})`),
   ];
   if (d.expiresAt) lines.push(`  expires ${d.expiresAt}`);
@@ -180,7 +212,11 @@ export function registerGovernance(program: Command, io: CliIo): void {
           .makeOptionMandatory()
           .helpGroup('Required:'),
       )
-      .option('--idempotency-key <key>', 'submitting again with the same key returns the first decision'),
+      .option('--idempotency-key <key>', 'submitting again with the same key returns the first decision')
+      .option(
+        '--gaad <file>',
+        'IAM snapshot (get-account-authorization-details JSON) the escalation analysis reads policy documents and the identity from',
+      ),
   )
     .addOption(policyOption())
     .addHelpText(
@@ -188,18 +224,24 @@ export function registerGovernance(program: Command, io: CliIo): void {
       `${examples(
         `nhi-gov request --as ${REQUESTER} --file request.json`,
         `nhi-gov request --as ${REQUESTER} --file request.json --idempotency-key ticket-4711 --format json | jq -r .id`,
+        `nhi-gov request --as ${REQUESTER} --file grant.json --gaad gaad.json   # escalation analysis (docs/escalation.md)`,
       )}${ACT_HELP}`,
     )
-    .action(async (opts: CommonOptions & { file: string; idempotencyKey?: string }) => {
+    .action(async (opts: CommonOptions & { file: string; idempotencyKey?: string; gaad?: string }) => {
       const print = outputOf(io, opts, 'nhi-gov request');
       const request = readJsonFile(io, opts.file);
-      const d = await withGovernance(io, opts, async (gov, stores) =>
-        gov.submit({
-          request: await withDefaultAccount(stores, request, opts.file),
-          requester: opts.as,
-          source: 'cli',
-          ...(opts.idempotencyKey ? { idempotencyKey: opts.idempotencyKey } : {}),
-        }),
+      const inventory = await campaignInventory(io, opts);
+      const d = await withGovernance(
+        io,
+        opts,
+        async (gov, stores) =>
+          gov.submit({
+            request: await withDefaultAccount(stores, request, opts.file),
+            requester: opts.as,
+            source: 'cli',
+            ...(opts.idempotencyKey ? { idempotencyKey: opts.idempotencyKey } : {}),
+          }),
+        inventory ? new SnapshotPolicyDocuments(inventory) : undefined,
       );
       printDecision(print, d);
     });

@@ -247,8 +247,18 @@ function boundaryOverlapping(boundary: Statement[] | undefined, candidate: strin
 }
 
 function checkRequirement(c: Compiled, r: Requirement, subject: Subject): RequirementEvidence | undefined {
-  if (r.scope === 'self') return onResource(c, r.action, subject.arn, subject);
-  if (r.scope === 'any') return onAnyResource(c, r.action, subject);
+  if (r.scope === 'self') {
+    const found = onResource(c, r.action, subject.arn, subject);
+    return found ? { ...found, resource: `itself (${subject.arn})` } : undefined;
+  }
+  if (r.scope === 'arbitrary') {
+    const found = onArbitrary(c, r, subject);
+    return found ? { ...found, resource: `any ${(r.kind as string).replace('-', ' ')}` } : undefined;
+  }
+  return onAnyResource(c, r.action, subject);
+}
+
+function onArbitrary(c: Compiled, r: Requirement, subject: Subject): RequirementEvidence | undefined {
   const kind = r.kind as ResourceKind;
   const account = accountOf(subject.arn);
   // Probe once per distinct region the allowing statements name.

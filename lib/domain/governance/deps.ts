@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CampaignStore } from '../../ports/campaign-store.js';
 import type { Clock, IdGenerator } from '../../ports/clock.js';
 import type { GovernanceStore } from '../../ports/governance-store.js';
+import type { PolicyDocumentReader } from '../../ports/policy-documents.js';
 import type { Decision } from '../decision.js';
 import { type AppError, NotFoundError } from '../errors.js';
 import type { Policy } from '../policy/schema.js';
@@ -14,6 +15,11 @@ export interface GovernanceDeps {
   readonly policy: Policy;
   readonly clock: Clock;
   readonly ids: IdGenerator;
+  /**
+   * Reads policy documents for the escalation analysis of grants (the IAM snapshot locally, read-only
+   * IAM deployed). Without it, an inline grant is analysed alone and a managed one is unanalysable.
+   */
+  readonly documents?: PolicyDocumentReader;
 }
 
 /**

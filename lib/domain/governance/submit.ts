@@ -1,5 +1,6 @@
 import { type Decision, type DecisionSource, requestIdentityKey, transition } from '../decision.js';
 import { ConflictError, ValidationError } from '../errors.js';
+import { analyseGrantRequest, type GrantAnalysis } from '../escalation/grant-analysis.js';
 import { Id, PrincipalArn } from '../primitives.js';
 import { DecisionRequest, entitlementKey } from '../request.js';
 import { parseOrThrow } from '../validation.js';
@@ -129,10 +130,14 @@ export async function submitRequest(deps: GovernanceDeps, input: SubmitInput): P
   }
 
   await checkReferences(deps, request, identityKey);
+  const analysis: GrantAnalysis | undefined =
+    request.kind === 'grant' || request.kind === 'break-glass'
+      ? await analyseGrantRequest(deps.documents, request)
+      : undefined;
   const now = deps.clock.now();
   let plan: SubmissionPlan;
   try {
-    plan = planSubmission(deps.policy, request, requester, identityKey, now);
+    plan = planSubmission(deps.policy, request, requester, identityKey, now, analysis?.escalation);
   } catch (error) {
     if (error instanceof PolicyDeniedError)
       throw await denied(deps, id, requester, `submit ${request.kind}`, error);
@@ -154,7 +159,10 @@ export async function submitRequest(deps: GovernanceDeps, input: SubmitInput): P
     owner: ownerOf(request, requester),
     source: input.source,
     tier: plan.tier,
+    tierRule: plan.tierRule,
     requiredApprovals: plan.requiredApprovals,
+    ...(analysis ? { escalation: analysis.escalation } : {}),
+    ...(analysis?.pinned ? { pinned: analysis.pinned } : {}),
     approvals: [],
     policyVersion: deps.policy.version,
     createdAt: at,

@@ -83,6 +83,19 @@ export const PolicyFile = z
       unusedKeyDays: z.number().int().positive(),
       keyRotationDays: z.number().int().positive(),
     }),
+    /**
+     * Tiers that follow the escalation analysis of a grant's documents (docs/escalation.md). Each is a
+     * floor: the grant takes the stricter of it and the kind's and entitlement's tiers. Optional, so
+     * files without it keep their hash and their behaviour.
+     */
+    escalation: z
+      .strictObject({
+        /** A grant that completes any catalogue path (definite or conditional) is at least this tier. */
+        completesPath: z.string().min(1),
+        /** A grant whose document cannot be read or analysed is at least this tier. */
+        unanalysable: z.string().min(1),
+      })
+      .optional(),
     /** Per-type severity overrides. */
     severities: z.partialRecord(FindingType, Severity).default({}),
     /**
@@ -118,6 +131,10 @@ export const PolicyFile = z
       check(rule.tier, ['entitlements', i, 'tier']);
     });
     check(p.exceptions.tier, ['exceptions', 'tier']);
+    if (p.escalation) {
+      check(p.escalation.completesPath, ['escalation', 'completesPath']);
+      check(p.escalation.unanalysable, ['escalation', 'unanalysable']);
+    }
     for (const [name, tier] of Object.entries(p.tiers)) {
       if (tier.approvals > 0 && tier.approvers.length === 0) {
         ctx.addIssue({

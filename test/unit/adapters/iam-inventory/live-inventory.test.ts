@@ -48,7 +48,10 @@ describe('LiveIamDirectory', () => {
       const gaadCalls = iam.commandCalls(GetAccountAuthorizationDetailsCommand);
       expect(gaadCalls.length).toBeLessThanOrEqual(Math.ceil(n / GAAD_PAGE_SIZE));
       for (const call of gaadCalls) {
-        expect(call.args[0].input).toMatchObject({ MaxItems: 1000, Filter: ['Role', 'User'] });
+        expect(call.args[0].input).toMatchObject({
+          MaxItems: 1000,
+          Filter: ['Role', 'User', 'Group', 'LocalManagedPolicy', 'AWSManagedPolicy'],
+        });
       }
       // 3 GenerateCredentialReport polls + 1 GetCredentialReport, whatever N is.
       expect(iam.calls().length - gaadCalls.length).toBe(4);

@@ -2,10 +2,18 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analysePermissions } from '../../../../lib/domain/escalation/analyse.js';
-import { CATALOGUE, CATALOGUE_VERSION, EXAMPLE_SUBJECTS } from '../../../../lib/domain/escalation/catalogue.js';
+import {
+  CATALOGUE,
+  CATALOGUE_VERSION,
+  EXAMPLE_SUBJECTS,
+} from '../../../../lib/domain/escalation/catalogue.js';
 
 const open = (pathId: string, document: unknown, type: 'role' | 'user') =>
-  analysePermissions(EXAMPLE_SUBJECTS[type], { policies: [{ source: 'inline-policy:example', document }] }, CATALOGUE)
+  analysePermissions(
+    EXAMPLE_SUBJECTS[type],
+    { policies: [{ source: 'inline-policy:example', document }] },
+    CATALOGUE,
+  )
     .open.map((p) => p.id)
     .includes(pathId);
 
@@ -65,7 +73,11 @@ describe('escalation catalogue', () => {
       // Arrange: IAM matches action names case-insensitively; an attacker may write them any way.
       const shouted = JSON.parse(
         JSON.stringify(path.examples.completes, (key, value) =>
-          key === 'Action' ? (Array.isArray(value) ? value.map((a: string) => a.toUpperCase()) : String(value).toLowerCase()) : value,
+          key === 'Action'
+            ? Array.isArray(value)
+              ? value.map((a: string) => a.toUpperCase())
+              : String(value).toLowerCase()
+            : value,
         ),
       );
 
@@ -78,7 +90,10 @@ describe('escalation catalogue', () => {
       const first = path.requires[0]?.action as string;
       const boundary = {
         source: 'managed-policy:boundary',
-        document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', NotAction: first, Resource: '*' }] },
+        document: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', NotAction: first, Resource: '*' }],
+        },
       };
 
       // Act

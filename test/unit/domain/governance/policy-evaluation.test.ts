@@ -52,11 +52,16 @@ describe('planSubmission', () => {
       planSubmission(policy, grant('arn:aws:iam::aws:policy/ReadOnlyAccess'), ALICE, 'role/x', NOW),
     ).toEqual({
       tier: 'low',
+      tierRule: 'kinds.grant',
       requiredApprovals: 1,
     });
     expect(
       planSubmission(policy, grant('arn:aws:iam::aws:policy/AdministratorAccess', 1), ALICE, 'role/x', NOW),
-    ).toEqual({ tier: 'high', requiredApprovals: 2 });
+    ).toEqual({
+      tier: 'high',
+      tierRule: 'entitlements[0] arn:aws:iam::aws:policy/AdministratorAccess',
+      requiredApprovals: 2,
+    });
   });
 
   it('denies unlisted entitlements, over-long grants and standing grants when the policy forbids them', () => {
