@@ -1,4 +1,8 @@
 // AWS permissions this function needs (least privilege, read by infra/):
+//   Read-only IAM for the escalation analysis of grants (docs/escalation.md): iam:GetPolicy,
+//   iam:GetPolicyVersion, iam:GetRole, iam:GetUser, iam:ListAttachedRolePolicies, iam:ListRolePolicies,
+//   iam:GetRolePolicy, iam:ListAttachedUserPolicies, iam:ListUserPolicies, iam:GetUserPolicy,
+//   iam:ListGroupsForUser, iam:ListAttachedGroupPolicies, iam:ListGroupPolicies, iam:GetGroupPolicy.
 //   dynamodb:GetItem, dynamodb:PutItem, dynamodb:UpdateItem, dynamodb:Query,
 //   dynamodb:ConditionCheckItem, dynamodb:TransactWriteItems on the decisions table and its indexes;
 //   states:SendTaskFailure (to fail the waiting task at once when the request is refused).

@@ -3,6 +3,7 @@ import type { DecisionStore } from '../../ports/decision-store.js';
 import type { ExecutionTrail } from '../../ports/execution-trail.js';
 import type { FindingStore } from '../../ports/finding-store.js';
 import type { CallOutcome, IamAdmin } from '../../ports/iam-admin.js';
+import type { PolicyDocumentReader } from '../../ports/policy-documents.js';
 import type { RevokeScheduler } from '../../ports/revoke-scheduler.js';
 import type { SecretVault } from '../../ports/secret-vault.js';
 import { type Decision, isInForce } from '../decision.js';
@@ -16,6 +17,7 @@ import { ExecutionRun } from './execution-run.js';
 import { failAttempt, refuseExecution, replayCompleted } from './failure.js';
 import { type Guardrails, isUnderManagedPath, keySecretName, TAG_DECISION_ID } from './guardrails.js';
 import type { IdentityState } from './identity-state.js';
+import { pinnedPolicyRefusal, policyChangedFinding } from './pinned-policy.js';
 import { intentOf, planChanges } from './plan.js';
 import type { DecisionEvent } from './verify.js';
 
@@ -47,6 +49,8 @@ export interface ProvisionDeps {
   readonly clock: Clock;
   readonly sleep: (ms: number) => Promise<void>;
   readonly config: ProvisionConfig;
+  /** Reads a managed policy's default version: an attach is refused when it is not the approved one. */
+  readonly policies?: Pick<PolicyDocumentReader, 'managedPolicy'>;
 }
 
 export interface ChangeResult {
@@ -186,6 +190,25 @@ export class ProvisionDecision {
         run,
         decision,
         reason: plan.reason,
+        startedAt,
+        ...(state?.arn ? { identityArn: state.arn } : {}),
+        ...this.failureDeps(),
+      });
+    }
+
+    // What is attached must be what was approved (docs/escalation.md, pinning).
+    let pinRefusal: Awaited<ReturnType<typeof pinnedPolicyRefusal>>;
+    try {
+      pinRefusal = await inspect.read(() => pinnedPolicyRefusal(decision, plan.changes, this.deps.policies));
+    } catch (error) {
+      return this.fail(run, decision, 'inspect', error, inspect, startedAt, state?.arn);
+    }
+    if (pinRefusal) {
+      await openFinding(this.deps.findings, policyChangedFinding(decision, pinRefusal, clock.now().toISOString()));
+      return refuseExecution({
+        run,
+        decision,
+        reason: pinRefusal.reason,
         startedAt,
         ...(state?.arn ? { identityArn: state.arn } : {}),
         ...this.failureDeps(),
