@@ -18,6 +18,5 @@ export const IDENTITY_READ_ACTIONS = [
   'iam:GetGroupPolicy',
 ] as const;
 
-
 /** What the governance functions that file requests may read in IAM: nothing else, and never a write. */
 export const GOVERNANCE_IAM_READ_ACTIONS = [...POLICY_READ_ACTIONS, ...IDENTITY_READ_ACTIONS] as const;

@@ -5,9 +5,9 @@ import { SUITE_ROLE_PATH } from '../../infra/config.js';
 import { GOVERNANCE_DECISIONS_ACTIONS } from '../../infra/constructs/governance.js';
 import type { NhiFunction } from '../../infra/constructs/nhi-function.js';
 import { BOUNDARY_CONDITIONED_ACTIONS } from '../../infra/constructs/provisioning.js';
-import { GOVERNANCE_IAM_READ_ACTIONS, POLICY_READ_ACTIONS } from '../../lib/config/iam-reads.js';
 import { SCANNER_IAM_ACTIONS } from '../../infra/constructs/scanners.js';
 import type { NhiGovStack } from '../../infra/nhi-gov-stack.js';
+import { GOVERNANCE_IAM_READ_ACTIONS, POLICY_READ_ACTIONS } from '../../lib/config/iam-reads.js';
 import {
   allowedActionsOf,
   allowsOnTable,

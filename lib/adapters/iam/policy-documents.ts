@@ -45,7 +45,8 @@ async function orUndefined<T>(api: string, target: string, fn: () => Promise<T>)
 
 async function all<T>(pages: AsyncIterable<object>, key: string): Promise<T[]> {
   const out: T[] = [];
-  for await (const page of pages) out.push(...(((page as Record<string, unknown>)[key] as T[] | undefined) ?? []));
+  for await (const page of pages)
+    out.push(...(((page as Record<string, unknown>)[key] as T[] | undefined) ?? []));
   return out;
 }
 
@@ -92,7 +93,10 @@ export class IamPolicyDocuments implements PolicyDocumentReader {
         attached.map((a) => a.PolicyArn),
         '',
       );
-      for (const policyName of await all<string>(paginateListRolePolicies(client, { RoleName: name }), 'PolicyNames')) {
+      for (const policyName of await all<string>(
+        paginateListRolePolicies(client, { RoleName: name }),
+        'PolicyNames',
+      )) {
         const p = await this.iam.send(new GetRolePolicyCommand({ RoleName: name, PolicyName: policyName }));
         policies.push({ source: `inline-policy:${policyName}`, document: decode(p.PolicyDocument) });
       }
@@ -116,7 +120,10 @@ export class IamPolicyDocuments implements PolicyDocumentReader {
       attached.map((a) => a.PolicyArn),
       '',
     );
-    for (const policyName of await all<string>(paginateListUserPolicies(client, { UserName: name }), 'PolicyNames')) {
+    for (const policyName of await all<string>(
+      paginateListUserPolicies(client, { UserName: name }),
+      'PolicyNames',
+    )) {
       const p = await this.iam.send(new GetUserPolicyCommand({ UserName: name, PolicyName: policyName }));
       policies.push({ source: `inline-policy:${policyName}`, document: decode(p.PolicyDocument) });
     }
@@ -139,8 +146,13 @@ export class IamPolicyDocuments implements PolicyDocumentReader {
         paginateListGroupPolicies(client, { GroupName: group }),
         'PolicyNames',
       )) {
-        const p = await this.iam.send(new GetGroupPolicyCommand({ GroupName: group, PolicyName: policyName }));
-        policies.push({ source: `group:${group}/inline-policy:${policyName}`, document: decode(p.PolicyDocument) });
+        const p = await this.iam.send(
+          new GetGroupPolicyCommand({ GroupName: group, PolicyName: policyName }),
+        );
+        policies.push({
+          source: `group:${group}/inline-policy:${policyName}`,
+          document: decode(p.PolicyDocument),
+        });
       }
     }
     const boundaryArn = user.User.PermissionsBoundary?.PermissionsBoundaryArn;

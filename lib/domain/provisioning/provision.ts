@@ -204,7 +204,10 @@ export class ProvisionDecision {
       return this.fail(run, decision, 'inspect', error, inspect, startedAt, state?.arn);
     }
     if (pinRefusal) {
-      await openFinding(this.deps.findings, policyChangedFinding(decision, pinRefusal, clock.now().toISOString()));
+      await openFinding(
+        this.deps.findings,
+        policyChangedFinding(decision, pinRefusal, clock.now().toISOString()),
+      );
       return refuseExecution({
         run,
         decision,
