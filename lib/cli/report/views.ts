@@ -147,15 +147,16 @@ function driftView(r: DriftReport): View {
   return {
     title: 'Drift: IAM changes and the decisions behind them',
     headline:
-      s.changes === 0 && s.unapprovedAccess === 0
+      s.changes === 0 && s.unapprovedAccess === 0 && s.changedDocuments === 0
         ? 'No IAM changes in the window and no access without a decision.'
-        : `${plural(s.changes, 'IAM change')}, ${s.approved} backed by an approved decision; ${plural(bad, 'change')} with none.`,
+        : `${plural(s.changes, 'IAM change')}, ${s.approved} backed by an approved decision; ${plural(bad, 'change')} with none${s.changedDocuments > 0 ? `; ${plural(s.changedDocuments, 'document')} changed since approval` : ''}.`,
     facts: [
       ['window', `${formatTime(r.window.since)} → ${formatTime(r.window.until)}`],
       ['identities', r.identities ? r.identities.join(', ') : 'every identity changed in the window'],
       ['no decision', String(s.noDecision)],
       ['decision never approved', String(s.notApproved)],
       ['unapproved access (scanner)', String(s.unapprovedAccess)],
+      ['documents changed since approval', String(s.changedDocuments)],
     ],
     sections: [
       section(
@@ -185,6 +186,18 @@ function driftView(r: DriftReport): View {
           { header: 'owner', value: (f) => f.owner ?? '-' },
         ],
         'None: every access the scanners saw has an approved decision.',
+      ),
+      section(
+        'Documents changed since approval',
+        r.changedDocuments,
+        [
+          { header: 'severity', value: (f) => f.severity },
+          { header: 'identity', value: (f) => f.identityKey },
+          { header: 'title', value: (f) => f.title },
+          { header: 'first seen', value: (f) => formatTime(f.firstSeen) },
+          { header: 'owner', value: (f) => f.owner ?? '-' },
+        ],
+        'None: every pinned document is still the approved one.',
       ),
     ],
   };
@@ -412,6 +425,18 @@ function auditView(r: AuditReport): View {
           { header: 'decision', value: (d) => d.id },
           { header: 'kind', value: (d) => d.kind },
           { header: 'status', value: (d) => `${d.status} (v${d.version})` },
+          { header: 'tier', value: (d) => (d.tierRule ? `${d.tier} (${d.tierRule})` : d.tier) },
+          {
+            header: 'escalation',
+            value: (d) =>
+              d.escalation
+                ? d.escalation.completes.length > 0
+                  ? joinList(d.escalation.completes.map((p) => `${p.id} [${p.certainty}]`))
+                  : d.escalation.analysed
+                    ? 'none'
+                    : 'unanalysable'
+                : '-',
+          },
           { header: 'requester', value: (d) => shortArn(d.requester) },
           { header: 'approvers', value: (d) => joinList(d.approvals.map((a) => shortArn(a.approver))) },
           { header: 'policy', value: (d) => d.policyVersion },
@@ -509,8 +534,8 @@ export function csvGridOf(report: AnyReport): Grid | undefined {
           findingId: null,
           severity: null,
         })),
-        ...report.unapproved.map((f) => ({
-          verdict: 'unapproved-access',
+        ...[...report.unapproved, ...report.changedDocuments].map((f) => ({
+          verdict: f.type,
           at: f.firstSeen,
           identityKey: f.identityKey,
           change: f.title,

@@ -253,7 +253,12 @@ export async function driftReport(
     unapproved = perIdentity.flatMap((p) => p.findings);
   } else {
     records = await executionsInWindow(sources, query.window, options.progress);
-    unapproved = await sources.findings.listByStatus('open', 'unapproved-access');
+    unapproved = (
+      await Promise.all([
+        sources.findings.listByStatus('open', 'unapproved-access'),
+        sources.findings.listByStatus('open', 'policy-changed-since-approval'),
+      ])
+    ).flat();
   }
   const decisions = await decisionsById(
     sources,

@@ -212,6 +212,7 @@ describe('reports on seeded DynamoDB Local tables', () => {
       noDecision: 1,
       unapprovedAccess: 1,
       identitiesWithDrift: 1,
+      changedDocuments: 0,
     });
   });
 

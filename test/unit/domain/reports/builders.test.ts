@@ -230,6 +230,35 @@ describe('drift report', () => {
     expect(r.unapproved).toEqual([]);
     expect(gateSeverities(r)).toEqual(['critical']);
   });
+
+  it('shows documents changed since approval as drift at the document level, and gates on them', () => {
+    // Arrange
+    const changed = aFinding({
+      type: 'policy-changed-since-approval',
+      identityKey: 'role/deployer',
+      severity: 'high',
+      title:
+        'managed-policy:arn:aws:iam::111122223333:policy/nhi/app-deploy on deployer is no longer the document approved',
+    });
+
+    // Act
+    const r = buildDriftReport({
+      now,
+      window,
+      identities: null,
+      records: [],
+      decisions: new Map(),
+      unapprovedFindings: [
+        changed,
+        aFinding({ type: 'policy-changed-since-approval', identityKey: 'role/x', status: 'resolved' }),
+      ],
+    });
+
+    // Assert
+    expect(r.changedDocuments.map((f) => f.identityKey)).toEqual(['role/deployer']);
+    expect(r.summary).toMatchObject({ changedDocuments: 1, identitiesWithDrift: 1, unapprovedAccess: 0 });
+    expect(gateSeverities(r)).toEqual(['high']);
+  });
 });
 
 describe('violations report', () => {
