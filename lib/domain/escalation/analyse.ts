@@ -105,8 +105,27 @@ interface Match {
   readonly undecided: boolean;
 }
 
+const resourceCover = new WeakMap<Statement, Map<string, boolean>>();
+
 /** Does the statement's Resource/NotResource cover the concrete resource `arn`? */
 function coversResource(s: Statement, arn: string, subject: Subject): Match | undefined {
+  const patterns = s.resources ?? s.notResources ?? [];
+  if (!patterns.some((p) => p.includes('${'))) {
+    // No policy variable: the answer depends on the statement and the ARN only (probes repeat).
+    let known = resourceCover.get(s);
+    if (!known) {
+      known = new Map();
+      resourceCover.set(s, known);
+    }
+    let covered = known.get(arn);
+    if (covered === undefined) {
+      covered = s.resources
+        ? s.resources.some((p) => resourceMatches(p, arn))
+        : !(s.notResources ?? []).some((p) => resourceMatches(p, arn));
+      known.set(arn, covered);
+    }
+    return covered ? { statement: s, undecided: s.conditional } : undefined;
+  }
   let variable = false;
   const test = (p: string) => {
     const r = resolve(p, subject);
@@ -169,8 +188,11 @@ function forAction(c: Compiled, action: string) {
   return hit;
 }
 
-const best = (matches: readonly Match[]): Match | undefined =>
-  matches.find((m) => !m.undecided) ?? matches[0];
+interface ActionStatements {
+  readonly allows: readonly Statement[];
+  readonly denies: readonly Statement[];
+  readonly boundary?: readonly Statement[];
+}
 
 /** Checks one requirement against a concrete resource ARN. */
 function onResource(
@@ -179,32 +201,56 @@ function onResource(
   arn: string,
   subject: Subject,
 ): RequirementEvidence | undefined {
-  const st = forAction(c, action);
-  const allows = st.allows.flatMap((s) => coversResource(s, arn, subject) ?? []);
-  const allow = best(allows);
+  return onResourceWith(forAction(c, action), action, arn, subject);
+}
+
+function onResourceWith(
+  st: ActionStatements,
+  action: string,
+  arn: string,
+  subject: Subject,
+): RequirementEvidence | undefined {
+  // Plain loops: this runs for every requirement of every identity, so it allocates only on success.
+  let allow: Match | undefined;
+  for (const s of st.allows) {
+    const m = coversResource(s, arn, subject);
+    if (m && (!allow || (allow.undecided && !m.undecided))) allow = m;
+    if (allow && !allow.undecided) break;
+  }
   if (!allow) return undefined;
   let boundaryUndecided = false;
   if (st.boundary) {
-    const b = best(st.boundary.flatMap((s) => coversResource(s, arn, subject) ?? []));
+    let b: Match | undefined;
+    for (const s of st.boundary) {
+      const m = coversResource(s, arn, subject);
+      if (m && (!b || (b.undecided && !m.undecided))) b = m;
+      if (b && !b.undecided) break;
+    }
     if (!b) return undefined;
     boundaryUndecided = b.undecided;
   }
-  const denies = st.denies.flatMap((s) => coversResource(s, arn, subject) ?? []);
-  if (denies.some((d) => !d.undecided)) return undefined;
-  const reasons = [
-    allow.undecided ? `allowed only under a condition (${statementRef(allow.statement)})` : undefined,
-    boundaryUndecided ? 'the permissions boundary allows it only under a condition' : undefined,
-    denies.length > 0
-      ? `a conditional Deny may refuse it (${statementRef((denies[0] as Match).statement)})`
-      : undefined,
-  ].filter((r): r is string => r !== undefined);
+  let conditionalDeny: Match | undefined;
+  for (const s of st.denies) {
+    const m = coversResource(s, arn, subject);
+    if (!m) continue;
+    if (!m.undecided) return undefined;
+    conditionalDeny ??= m;
+  }
+  const reasons: string[] = [];
+  if (allow.undecided) reasons.push(`allowed only under a condition (${statementRef(allow.statement)})`);
+  if (boundaryUndecided) reasons.push('the permissions boundary allows it only under a condition');
+  if (conditionalDeny)
+    reasons.push(`a conditional Deny may refuse it (${statementRef(conditionalDeny.statement)})`);
+  const statements: string[] = [];
+  for (const s of st.allows) {
+    if (statements.length === 3) break;
+    const m = coversResource(s, arn, subject);
+    if (m && (!m.undecided || allow.undecided)) statements.push(statementRef(s));
+  }
   return {
     action,
     resource: arn,
-    statements: allows
-      .filter((m) => !m.undecided || allow.undecided)
-      .slice(0, 3)
-      .map((m) => statementRef(m.statement)),
+    statements,
     ...(reasons.length > 0 ? { undecided: reasons.join('; ') } : {}),
   };
 }
@@ -216,13 +262,9 @@ function onAnyResource(c: Compiled, action: string, subject: Subject): Requireme
   for (const s of st.allows) {
     const candidates = s.resources ? s.resources.map((p) => resolve(p, subject).pattern) : ['*'];
     for (const candidate of candidates) {
-      const found = onResource(
-        {
-          ...c,
-          byAction: new Map([
-            [action, { ...st, allows: [s], boundary: boundaryOverlapping(st.boundary, candidate) }],
-          ]),
-        },
+      const boundary = boundaryOverlapping(st.boundary, candidate);
+      const found = onResourceWith(
+        { allows: [s], denies: st.denies, ...(boundary ? { boundary } : {}) },
         action,
         candidate,
         subject,
@@ -287,11 +329,19 @@ export function analysePermissions(
 ): PermissionAnalysis {
   const c = compile(set);
   const open: OpenPath[] = [];
+  // Paths share requirements (iam:PassRole on any role opens a dozen): check each one once.
+  const memo = new Map<string, RequirementEvidence | undefined>();
   for (const path of catalogue) {
     if (!path.appliesTo.includes(subject.type)) continue;
     const evidence: RequirementEvidence[] = [];
     for (const r of path.requires) {
-      const e = checkRequirement(c, r, subject);
+      const key = `${r.action}|${r.scope}|${r.kind ?? ''}`;
+      let e: RequirementEvidence | undefined;
+      if (memo.has(key)) e = memo.get(key);
+      else {
+        e = checkRequirement(c, r, subject);
+        memo.set(key, e);
+      }
       if (!e) break;
       evidence.push(e);
     }

@@ -138,10 +138,26 @@ export function resourceMatches(pattern: string, text: string): boolean {
   return re.test(text);
 }
 
+// Statements of a managed policy are shared by every identity that holds it (readDocument caches
+// them per document), so what a statement covers is remembered on it: the analysis of 10,000
+// identities then matches each shared statement against each catalogue action once.
+const actionCover = new WeakMap<Statement, Map<string, boolean>>();
+
 /** True when the statement's Action/NotAction covers the action. */
 export function statementCoversAction(s: Statement, action: string): boolean {
-  if (s.actions) return s.actions.some((p) => actionMatches(p, action));
-  return !(s.notActions ?? []).some((p) => actionMatches(p, action));
+  let known = actionCover.get(s);
+  if (!known) {
+    known = new Map();
+    actionCover.set(s, known);
+  }
+  let covers = known.get(action);
+  if (covers === undefined) {
+    covers = s.actions
+      ? s.actions.some((p) => actionMatches(p, action))
+      : !(s.notActions ?? []).some((p) => actionMatches(p, action));
+    known.set(action, covers);
+  }
+  return covers;
 }
 
 /** A statement's identity in evidence: `<source>#<index>` plus its Sid when it has one. */
