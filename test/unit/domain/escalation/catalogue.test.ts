@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analysePermissions } from '../../../../lib/domain/escalation/analyse.js';
@@ -32,6 +32,12 @@ describe('escalation catalogue', () => {
     expect(ids.length).toBeGreaterThanOrEqual(25);
     expect(ids).toEqual(files);
     expect(CATALOGUE_VERSION).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it('is documented: docs/escalation.md lists every path', () => {
+    const doc = readFileSync(join(import.meta.dirname, '../../../../docs/escalation.md'), 'utf8');
+    for (const p of CATALOGUE) expect(doc, p.id).toContain(`| \`${p.id}\` |`);
+    expect(doc).toContain(`version ${CATALOGUE_VERSION}`);
   });
 
   it('covers every primitive family the issue names', () => {
