@@ -32,7 +32,7 @@ describe('analysePermissions', () => {
     ).not.toContain('iam-put-role-policy-self');
   });
 
-  it('resolves ${aws:username} to the user itself and treats other policy variables as undecidable', () => {
+  it('resolves the aws:username variable to the user itself and treats other policy variables as undecidable', () => {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: IAM policy variables, not templates.
     const own = 'arn:aws:iam::111122223333:user/nhi/${aws:username}';
     // biome-ignore lint/suspicious/noTemplateCurlyInString: IAM policy variables, not templates.
