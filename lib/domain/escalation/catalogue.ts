@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { EscalationPath } from './path.js';
 import { cloudformationUpdateStack } from './paths/cloudformation-update-stack.js';
 import { codebuildStartBuildExisting } from './paths/codebuild-start-build-existing.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** One path a grant opens, as recorded on its decision (and as scanner evidence). */
 export const OpenPathRecord = z.strictObject({

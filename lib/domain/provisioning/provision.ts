@@ -15,6 +15,7 @@ import { isVirtualMfaSerial, mfaDeviceTargetPrefix, type PlannedChange } from '.
 import { ExternalCallError, ProvisioningFailedError } from './errors.js';
 import { ExecutionRun } from './execution-run.js';
 import { failAttempt, refuseExecution, replayCompleted } from './failure.js';
+import { openFinding } from './findings.js';
 import { type Guardrails, isUnderManagedPath, keySecretName, TAG_DECISION_ID } from './guardrails.js';
 import type { IdentityState } from './identity-state.js';
 import { pinnedPolicyRefusal, policyChangedFinding } from './pinned-policy.js';

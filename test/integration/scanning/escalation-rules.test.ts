@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDecisionStore } from '../../../lib/adapters/dynamodb/decision-store.js';
 import { DynamoExecutionTrail } from '../../../lib/adapters/dynamodb/execution-trail.js';
 import { DynamoFindingStore } from '../../../lib/adapters/dynamodb/finding-store.js';
+import { DynamoScanLog } from '../../../lib/adapters/dynamodb/scan-log.js';
 import { loadPolicyFile } from '../../../lib/config/policy-file.js';
 import type { Decision } from '../../../lib/domain/decision.js';
 import { documentHash } from '../../../lib/domain/escalation/record.js';
@@ -13,6 +14,8 @@ import { createTestTables } from '../../support/dynamo.js';
 import { ACCOUNT, AS_OF, aRole, daysAgo } from '../../support/fakes/iam-read.js';
 
 const policy = loadPolicyFile();
+/** The wall clock: a day after every as-of these scans use. */
+const NOW = new Date(AS_OF.getTime() + 86_400_000);
 const APP_DEPLOY = `arn:aws:iam::${ACCOUNT}:policy/nhi/app-deploy`;
 const V1 = {
   Version: '2012-10-17',
@@ -48,6 +51,7 @@ beforeEach(async () => {
     metrics: findings,
     executions: new DynamoExecutionTrail(tables.doc, tables.names.executions),
     revokes: { requestRevoke: async () => undefined },
+    scans: new DynamoScanLog(tables.doc, tables.names.findings),
   };
 });
 
@@ -113,6 +117,7 @@ describe('document-level scanner rules (DynamoDB Local)', () => {
     const before = await runScan(deps, {
       inventory: inventory({ id: 'v1', document: V1 }),
       policy,
+      now: NOW,
       asOf: AS_OF,
     });
 
@@ -120,6 +125,7 @@ describe('document-level scanner rules (DynamoDB Local)', () => {
     const after = await runScan(deps, {
       inventory: inventory({ id: 'v2', document: V2 }),
       policy,
+      now: NOW,
       asOf: new Date(AS_OF.getTime() + 1000),
     });
 
@@ -129,7 +135,12 @@ describe('document-level scanner rules (DynamoDB Local)', () => {
     expect(types(before)).not.toContain('privilege-escalation');
     const changed = after.findings.find((f) => f.type === 'policy-changed-since-approval');
     expect(changed).toMatchObject({
-      id: findingId('policy-changed-since-approval', 'role/deployer', `managed-policy:${APP_DEPLOY}`),
+      id: findingId(
+        'policy-changed-since-approval',
+        'role/deployer',
+        `managed-policy:${APP_DEPLOY}`,
+        ACCOUNT,
+      ),
       severity: 'high',
       evidence: {
         decisionId: grant.id,
@@ -171,11 +182,13 @@ describe('document-level scanner rules (DynamoDB Local)', () => {
     const same = await runScan(deps, {
       inventory: inventory({ id: 'v1', document: V1 }, reordered),
       policy,
+      now: NOW,
       asOf: AS_OF,
     });
     const changed = await runScan(deps, {
       inventory: inventory({ id: 'v1', document: V1 }, widened),
       policy,
+      now: NOW,
       asOf: new Date(AS_OF.getTime() + 1000),
     });
 
@@ -190,7 +203,12 @@ describe('document-level scanner rules (DynamoDB Local)', () => {
 
   it('resolves the escalation finding once the path is closed, but not from an export without policy documents', async () => {
     // Arrange
-    await runScan(deps, { inventory: inventory({ id: 'v2', document: V2 }), policy, asOf: AS_OF });
+    await runScan(deps, {
+      inventory: inventory({ id: 'v2', document: V2 }),
+      policy,
+      now: NOW,
+      asOf: AS_OF,
+    });
     const withoutPolicies = { ...inventory({ id: 'v2', document: V2 }) };
     delete withoutPolicies.managedPolicies;
 
@@ -198,11 +216,13 @@ describe('document-level scanner rules (DynamoDB Local)', () => {
     const blind = await runScan(deps, {
       inventory: withoutPolicies,
       policy,
+      now: NOW,
       asOf: new Date(AS_OF.getTime() + 1000),
     });
     const closed = await runScan(deps, {
       inventory: inventory({ id: 'v1', document: V1 }),
       policy,
+      now: NOW,
       asOf: new Date(AS_OF.getTime() + 2000),
     });
 
