@@ -5,12 +5,14 @@ import { createGovernance } from '../../../../lib/domain/governance/index.js';
 import { type Harness, harness } from '../../../integration/governance/harness.js';
 import { ALICE } from '../../../support/builders.js';
 import { ACCOUNT, aRole } from '../../../support/fakes/iam-read.js';
+import { defaultPolicyJsonFile } from '../../../support/policy.js';
 
 vi.hoisted(() => {
   process.env.DECISIONS_TABLE_NAME = 'unused-by-these-tests';
-  process.env.POLICY_FILE = 'policy/default.yaml';
   process.env.POWERTOOLS_DEV = 'true';
 });
+// Deployed functions read the policy as JSON, written from the YAML file at synth time.
+process.env.POLICY_FILE = defaultPolicyJsonFile();
 const { buildHandler } = await import('../../../../functions/governance-api/handler.js');
 
 const POLICY = `arn:aws:iam::${ACCOUNT}:policy/nhi/app-deploy`;
