@@ -1,9 +1,8 @@
 import { DynamoCampaignStore } from '../../adapters/dynamodb/campaign-store.js';
-import type { MetricsSnapshot } from '../../domain/metrics.js';
 import type { ReportSources } from '../../domain/reports/queries.js';
 import type { Stores } from '../local-store.js';
 
-type MetricsReader = { listMetrics(from: string, to: string): Promise<readonly MetricsSnapshot[]> };
+type MetricsReader = NonNullable<ReportSources['metrics']>;
 
 /** What the reports read, over the stores of the embedded or the deployed tables. */
 export function reportSources(stores: Stores): ReportSources {

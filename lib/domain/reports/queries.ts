@@ -32,8 +32,14 @@ export interface ReportSources {
   >;
   readonly executions: Pick<ExecutionTrail, 'listForDecision' | 'listForIdentity' | 'listForDay'>;
   readonly findings: Pick<FindingStore, 'listByStatus' | 'listByOwner' | 'listByIdentity'>;
-  /** Daily metrics snapshots (findings table, `pk = METRICS`), when the store offers them. */
-  readonly metrics?: { listMetrics(from: string, to: string): Promise<readonly MetricsSnapshot[]> };
+  /**
+   * Daily metrics snapshots (findings table, `pk = METRICS`), one per day a scan ran, when the store
+   * offers them; `latestMetrics` answers "when did the last scan run" with one Query (newest first, limit 1).
+   */
+  readonly metrics?: {
+    listMetrics(from: string, to: string): Promise<readonly MetricsSnapshot[]>;
+    latestMetrics?(atOrBefore: string): Promise<MetricsSnapshot | undefined>;
+  };
   /** Certification campaigns, when the store offers them. */
   readonly campaigns?: Pick<CampaignStore, 'listByStatus' | 'listItems'>;
 }
@@ -103,6 +109,8 @@ async function executionsInWindow(
 
 export interface FindingsQuery {
   readonly window: ReportWindow;
+  /** How often scans are meant to run (hours): an older last scan is flagged. Default 24. */
+  readonly scanIntervalHours?: number;
   readonly status: FindingStatus;
   readonly owner?: string;
   readonly type?: FindingType;
@@ -142,17 +150,21 @@ export async function findingsReport(
   const findings = (await list(query.status)).filter(atLeast);
 
   // The daily snapshots count every open finding, so they only draw the trend of an unfiltered report.
+  // Each is a day a scan ran; days without a scan have no point (nothing is derived or filled in).
+  options.progress?.(1, 2, 'reading scan history');
   const unfiltered = !query.owner && !query.type && !query.minSeverity;
   let snapshots: FindingsOverTimePoint[] = [];
-  if (unfiltered && sources.metrics) {
+  let lastScanAt: string | undefined;
+  if (sources.metrics) {
     const from = query.window.since.slice(0, 10);
     const to = query.window.until.slice(0, 10);
-    snapshots = (await sources.metrics.listMetrics(from, to)).map(snapshotPoint);
-  }
-  let history: Finding[] | undefined;
-  if (snapshots.length === 0) {
-    options.progress?.(1, 2, 'reading finding history');
-    history = (await Promise.all(FINDING_STATUSES.map(list))).flat().filter(atLeast);
+    const inWindow = (await sources.metrics.listMetrics(from, to)).filter(
+      (s) => s.takenAt <= query.window.until,
+    );
+    if (unfiltered) snapshots = inWindow.map(snapshotPoint);
+    const latest = sources.metrics.latestMetrics ? await sources.metrics.latestMetrics(to) : inWindow.at(-1);
+    lastScanAt =
+      latest && latest.takenAt <= options.now.toISOString() ? latest.takenAt : inWindow.at(-1)?.takenAt;
   }
   options.progress?.(2, 2, 'done');
   return buildFindingsReport({
@@ -166,7 +178,8 @@ export async function findingsReport(
     },
     findings,
     snapshots,
-    ...(history ? { history } : {}),
+    ...(lastScanAt ? { lastScanAt } : {}),
+    ...(query.scanIntervalHours ? { scanIntervalHours: query.scanIntervalHours } : {}),
   });
 }
 
@@ -371,12 +384,24 @@ export async function reviewsReport(
 /** Findings, exceptions, provisioning, violations and reviews over one window, for one page. */
 export async function overviewReport(
   sources: ReportSources,
-  query: { readonly window: ReportWindow; readonly expiringWithinDays: number },
+  query: {
+    readonly window: ReportWindow;
+    readonly expiringWithinDays: number;
+    readonly scanIntervalHours?: number;
+  },
   options: QueryOptions,
 ): Promise<OverviewReport> {
   const quiet = { now: options.now };
   options.progress?.(0, 5, 'reading findings');
-  const findings = await findingsReport(sources, { window: query.window, status: 'open' }, quiet);
+  const findings = await findingsReport(
+    sources,
+    {
+      window: query.window,
+      status: 'open',
+      ...(query.scanIntervalHours ? { scanIntervalHours: query.scanIntervalHours } : {}),
+    },
+    quiet,
+  );
   options.progress?.(1, 5, 'reading exceptions');
   const exceptions = await exceptionsReport(sources, query, quiet);
   options.progress?.(2, 5, 'reading executions');
