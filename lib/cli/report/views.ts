@@ -88,6 +88,11 @@ export function staleScanWarning(r: FindingsReport): string | undefined {
   return `The last scan ran ${formatTime(r.lastScan.at)}, more than the scan interval (${r.scanIntervalHours}h) ago: these findings may be out of date.`;
 }
 
+const warningFact = (r: FindingsReport): (readonly [string, string])[] => {
+  const warning = staleScanWarning(r);
+  return warning ? [['WARNING', warning]] : [];
+};
+
 function findingsView(r: FindingsReport): View {
   const scope = [
     r.scope.owner ? `owner ${r.scope.owner}` : undefined,
@@ -109,6 +114,7 @@ function findingsView(r: FindingsReport): View {
       ['scope', scope.length ? scope.join(', ') : 'all'],
       ['oldest', r.findings.length ? `${Math.max(...r.findings.map((f) => f.ageDays))} days` : '-'],
       ['last scan', lastScanText(r)],
+      ...warningFact(r),
       [
         'trend',
         first && latest
@@ -467,6 +473,7 @@ function overviewView(r: OverviewReport): View {
     headline: parts.map((p) => p.headline).join(' '),
     facts: [
       ['last scan', lastScanText(r.findings)] as const,
+      ...warningFact(r.findings),
       ...parts.map((p) => [p.title, p.headline] as const),
     ],
     sections: [

@@ -89,6 +89,10 @@ describe('report pages that never mislead', () => {
 
     const fresh = await cli('2026-03-01T06:00:00Z', 'report', 'overview', '--format', 'html');
     expect(fresh.stdout).not.toContain('class="warning"');
+    const terminal = await cli('2026-03-10T00:00:00Z', 'report', 'findings');
+    expect(terminal.stdout).toMatch(
+      /WARNING: +The last scan ran 2026-03-01 00:00Z, more than the scan interval/,
+    );
   });
 
   it('says when the page was generated and which moment it describes (#17.3)', async () => {
