@@ -1,12 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ALICE, BOB, CAROL } from '../../support/builders.js';
 import { localCliEnv, runCli } from '../../support/cli.js';
+import { tempDir } from '../../support/temp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'nhi-gov-cli-'));
+const dir = tempDir('nhi-gov-cli-');
 const EXAMPLES = fileURLToPath(new URL('../../../examples/', import.meta.url));
 const env = localCliEnv('cli');
 
