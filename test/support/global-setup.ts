@@ -18,7 +18,9 @@ interface RunState {
   tmp?: string;
 }
 const KEY = Symbol.for('nhi-gov.test-run');
-const run: RunState = ((globalThis as Record<symbol, RunState>)[KEY] ??= { users: 0 });
+const holder = globalThis as Record<symbol, RunState | undefined>;
+holder[KEY] ??= { users: 0 };
+const run = holder[KEY] as RunState;
 
 async function stop(): Promise<void> {
   const running = run.server;
