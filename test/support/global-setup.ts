@@ -60,7 +60,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   privateTmp();
   run.users++;
   if (!run.server) {
-    run.server = startLocalDynamo();
+    // A loaded machine may take longer than the command line's 30 s to start Java: no deadline of
+    // our own here (the run's own timeouts are the safety net).
+    run.server = startLocalDynamo({ startTimeoutMs: 10 * 60_000 });
     // An interrupted run (Ctrl-C, CI timeout) still stops Java; the server's own watchdog covers SIGKILL.
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
       process.once(signal, () => {

@@ -24,6 +24,12 @@ const isAlive = (pid: number) => {
 };
 
 /**
+ * How long Java may take to start here: a loaded machine can take more than the command line's 30 s,
+ * and how fast it starts is not what these tests check (the project's timeout is the safety net).
+ */
+const NO_DEADLINE = 10 * 60_000;
+
+/**
  * Polls until `check` holds. No deadline of its own: how fast a loaded machine gets there is not the
  * question (the test project's timeout is only a safety net against a hang).
  */
@@ -36,13 +42,13 @@ describe('startLocalDynamo', () => {
   it('persists tables in a data directory across restarts and stops Java on stop()', async () => {
     const dir = tempDir('nhi-gov-local-');
     try {
-      const first = await startLocalDynamo({ dataDir: dir });
+      const first = await startLocalDynamo({ dataDir: dir, startTimeoutMs: NO_DEADLINE });
       await ensureTables(localDynamoClient(first.endpoint), localTableNames('persist'));
       await first.stop();
       expect(isAlive(first.pid)).toBe(false);
       expect(readdirSync(dir).some((f) => f.endsWith('.db'))).toBe(true);
 
-      const second = await startLocalDynamo({ dataDir: dir });
+      const second = await startLocalDynamo({ dataDir: dir, startTimeoutMs: NO_DEADLINE });
       try {
         const tables = await localDynamoClient(second.endpoint).send(new ListTablesCommand({}));
         expect(tables.TableNames).toEqual(expect.arrayContaining(['persist-decisions', 'persist-findings']));
