@@ -9,7 +9,7 @@ const EXAMPLES = fileURLToPath(new URL('../../../examples/', import.meta.url));
 const SCANNED_AS_OF = '2026-03-01T00:00:00.000Z';
 
 const env = localCliEnv('pages');
-let cwd: string;
+const cwd = tempDir('nhi-gov-pages-');
 
 const cli = (now: string, ...argv: string[]) => runCli(argv, { env, cwd, now });
 
@@ -37,7 +37,6 @@ function figure(html: string, title: string): string {
 }
 
 beforeAll(async () => {
-  cwd = tempDir('nhi-gov-pages-');
   const scan = await cli(
     '2026-03-01T00:00:00Z',
     'scan',
