@@ -5,7 +5,6 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { INDEX } from '../../config/tables.js';
 import { Finding, type FindingStatus, type FindingType } from '../../domain/finding.js';
@@ -218,21 +217,6 @@ export class DynamoFindingStore implements FindingStore, FindingBatch, MetricsSt
       ExpressionAttributeValues: { ':pk': 'METRICS', ':from': `DAY#${from}`, ':to': `DAY#${to}` },
     });
     return items.map((item) => MetricsSnapshot.parse(stripKeys(item)));
-  }
-
-  /** The newest snapshot of a day at or before `atOrBefore` (`YYYY-MM-DD`): one Query, newest first, limit 1. */
-  async latestMetrics(atOrBefore: string): Promise<MetricsSnapshot | undefined> {
-    const result = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': 'METRICS', ':from': 'DAY#', ':to': `DAY#${atOrBefore}` },
-        ScanIndexForward: false,
-        Limit: 1,
-      }),
-    );
-    const item = result.Items?.[0];
-    return item ? MetricsSnapshot.parse(stripKeys(item)) : undefined;
   }
 }
 

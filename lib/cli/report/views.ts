@@ -78,7 +78,9 @@ const FINDING_COLUMNS: readonly Column<FindingRow>[] = [
 export function lastScanText(r: FindingsReport): string {
   if (!r.lastScan) return 'never: no scan has stored its results yet (run nhi-gov scan)';
   const age = formatDuration(r.lastScan.ageHours * 3_600_000);
-  return `${formatTime(r.lastScan.at)} (${age === '0s' ? 'less than an hour' : age} ago)`;
+  const ago = age === '0s' ? 'less than an hour' : age;
+  const ran = r.lastScan.ranAt === r.lastScan.at ? '' : `, ran ${formatTime(r.lastScan.ranAt)}`;
+  return `as of ${formatTime(r.lastScan.at)} (${ago} ago; account ${r.lastScan.accountId}${ran})`;
 }
 
 /** The warning a findings page carries when its data may be out of date. */

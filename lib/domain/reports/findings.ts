@@ -1,5 +1,6 @@
 import type { Finding, FindingStatus, FindingType } from '../finding.js';
 import type { Severity } from '../primitives.js';
+import type { ScanRecord } from '../scanning/scan-time.js';
 import {
   compareFindings,
   type FindingRow,
@@ -26,10 +27,13 @@ export interface FindingsOverTimePoint {
  */
 export type OverTimeSource = 'metrics' | 'none';
 
-/** The newest scan the store knows of, at or before the report's "now". */
+/** The last scan the store knows of, at or before the report's "now" (of the account scanned longest ago). */
 export interface LastScan {
-  /** The scan's time (its `--as-of` in local mode). */
+  readonly accountId: string;
+  /** What the scan described: its `--as-of` (or the time it ran, for the scheduled scan). */
   readonly at: string;
+  /** When the scan ran (the wall clock). */
+  readonly ranAt: string;
   /** Whole hours from the scan to the report's "now". */
   readonly ageHours: number;
   /** True when the scan is older than the scan interval: the findings may be out of date. */
@@ -81,8 +85,8 @@ export interface FindingsReportInput {
   readonly findings: readonly Finding[];
   /** Daily points from metrics snapshots, if the scanners stored any in the window. */
   readonly snapshots?: readonly FindingsOverTimePoint[];
-  /** When the newest scan at or before "now" ran (its snapshot's `takenAt`), if any. */
-  readonly lastScanAt?: string;
+  /** The scan log's record of the last scan (the stalest account's), if any. */
+  readonly lastScan?: ScanRecord;
   /** How often scans are meant to run; default 24 hours. */
   readonly scanIntervalHours?: number;
 }
@@ -136,11 +140,14 @@ export function buildFindingsReport(input: FindingsReportInput): FindingsReport 
   const overTime = [...(input.snapshots ?? [])].sort((a, b) => a.day.localeCompare(b.day));
   const overTimeSource: OverTimeSource = overTime.length > 0 ? 'metrics' : 'none';
   const scanIntervalHours = input.scanIntervalHours ?? DEFAULT_SCAN_INTERVAL_HOURS;
-  const lastScan: LastScan | null = input.lastScanAt
+  const record = input.lastScan;
+  const lastScan: LastScan | null = record
     ? (() => {
-        const ageMs = Math.max(0, input.now.getTime() - Date.parse(input.lastScanAt as string));
+        const ageMs = Math.max(0, input.now.getTime() - Date.parse(record.asOf));
         return {
-          at: input.lastScanAt as string,
+          accountId: record.accountId,
+          at: record.asOf,
+          ranAt: record.ranAt,
           ageHours: Math.floor(ageMs / 3_600_000),
           overdue: ageMs > scanIntervalHours * 3_600_000,
         };

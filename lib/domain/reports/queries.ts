@@ -2,6 +2,7 @@ import type { CampaignStore } from '../../ports/campaign-store.js';
 import type { DecisionStore } from '../../ports/decision-store.js';
 import type { ExecutionTrail } from '../../ports/execution-trail.js';
 import type { FindingStore } from '../../ports/finding-store.js';
+import type { ScanLog } from '../../ports/scan-log.js';
 import type { Campaign, ReviewItem } from '../certification.js';
 import type { Decision, DeniedAttempt } from '../decision.js';
 import { NotFoundError } from '../errors.js';
@@ -32,14 +33,10 @@ export interface ReportSources {
   >;
   readonly executions: Pick<ExecutionTrail, 'listForDecision' | 'listForIdentity' | 'listForDay'>;
   readonly findings: Pick<FindingStore, 'listByStatus' | 'listByOwner' | 'listByIdentity'>;
-  /**
-   * Daily metrics snapshots (findings table, `pk = METRICS`), one per day a scan ran, when the store
-   * offers them; `latestMetrics` answers "when did the last scan run" with one Query (newest first, limit 1).
-   */
-  readonly metrics?: {
-    listMetrics(from: string, to: string): Promise<readonly MetricsSnapshot[]>;
-    latestMetrics?(atOrBefore: string): Promise<MetricsSnapshot | undefined>;
-  };
+  /** Daily metrics snapshots (findings table, `pk = METRICS`), one per day a scan ran, when the store offers them. */
+  readonly metrics?: { listMetrics(from: string, to: string): Promise<readonly MetricsSnapshot[]> };
+  /** Each account's latest scan (the scan log), for "when did the last scan run", when the store offers it. */
+  readonly scans?: Pick<ScanLog, 'listLatestScans'>;
   /** Certification campaigns, when the store offers them. */
   readonly campaigns?: Pick<CampaignStore, 'listByStatus' | 'listItems'>;
 }
@@ -154,18 +151,18 @@ export async function findingsReport(
   options.progress?.(1, 2, 'reading scan history');
   const unfiltered = !query.owner && !query.type && !query.minSeverity;
   let snapshots: FindingsOverTimePoint[] = [];
-  let lastScanAt: string | undefined;
-  if (sources.metrics) {
+  if (sources.metrics && unfiltered) {
     const from = query.window.since.slice(0, 10);
     const to = query.window.until.slice(0, 10);
-    const inWindow = (await sources.metrics.listMetrics(from, to)).filter(
-      (s) => s.takenAt <= query.window.until,
-    );
-    if (unfiltered) snapshots = inWindow.map(snapshotPoint);
-    const latest = sources.metrics.latestMetrics ? await sources.metrics.latestMetrics(to) : inWindow.at(-1);
-    lastScanAt =
-      latest && latest.takenAt <= options.now.toISOString() ? latest.takenAt : inWindow.at(-1)?.takenAt;
+    snapshots = (await sources.metrics.listMetrics(from, to))
+      .filter((m) => m.takenAt <= query.window.until)
+      .map(snapshotPoint);
   }
+  // The scan log's latest scan of each account at or before "now"; with several accounts, the one
+  // whose last scan is oldest is the one a reader must hear about.
+  const now = options.now.toISOString();
+  const lastScans = sources.scans ? (await sources.scans.listLatestScans()).filter((r) => r.asOf <= now) : [];
+  const stalest = lastScans.sort((a, b) => a.asOf.localeCompare(b.asOf))[0];
   options.progress?.(2, 2, 'done');
   return buildFindingsReport({
     now: options.now,
@@ -178,7 +175,7 @@ export async function findingsReport(
     },
     findings,
     snapshots,
-    ...(lastScanAt ? { lastScanAt } : {}),
+    ...(stalest ? { lastScan: stalest } : {}),
     ...(query.scanIntervalHours ? { scanIntervalHours: query.scanIntervalHours } : {}),
   });
 }

@@ -19,7 +19,12 @@ function findingsWith(title: string, owner?: string) {
     findings: [aFinding({ title, owner, firstSeen: '2026-02-28T00:00:00.000Z' })],
     // Scans ran on the first and the last day of the window, not on the day between.
     snapshots: [scanDay('2026-02-27'), scanDay('2026-03-01')],
-    lastScanAt: '2026-03-01T06:00:00.000Z',
+    lastScan: {
+      accountId: '111122223333',
+      asOf: '2026-03-01T06:00:00.000Z',
+      ranAt: '2026-03-01T06:01:00.000Z',
+      source: 'snapshot',
+    },
   });
 }
 

@@ -39,6 +39,12 @@ function exception(overrides: Partial<Decision> & { expiresAt: string }): Decisi
 
 describe('findings report', () => {
   it('draws the trend only from scans, and flags a last scan older than the scan interval', () => {
+    const scan = (asOf: string) => ({
+      accountId: '111122223333',
+      asOf,
+      ranAt: asOf,
+      source: 'snapshot' as const,
+    });
     const report = (lastScanAt: string | undefined) =>
       buildFindingsReport({
         now,
@@ -46,7 +52,7 @@ describe('findings report', () => {
         scope: { status: 'open', owner: null, type: null, minSeverity: null },
         findings: [aFinding({ identityKey: 'role/a', firstSeen: '2026-01-02T10:00:00.000Z' })],
         snapshots: [],
-        ...(lastScanAt ? { lastScanAt } : {}),
+        ...(lastScanAt ? { lastScan: scan(lastScanAt) } : {}),
         scanIntervalHours: 24,
       });
 
@@ -58,8 +64,9 @@ describe('findings report', () => {
     expect(never.overTime).toEqual([]);
     expect(never.overTimeSource).toBe('none');
     expect(never.lastScan).toBeNull();
-    expect(fresh.lastScan).toEqual({ at: '2026-03-01T00:00:00.000Z', ageHours: 12, overdue: false });
-    expect(stale.lastScan).toEqual({ at: '2026-02-27T11:00:00.000Z', ageHours: 49, overdue: true });
+    expect(fresh.lastScan).toMatchObject({ at: '2026-03-01T00:00:00.000Z', ageHours: 12, overdue: false });
+    expect(stale.lastScan).toMatchObject({ at: '2026-02-27T11:00:00.000Z', ageHours: 49, overdue: true });
+    expect(stale.lastScan?.accountId).toBe('111122223333');
   });
 
   it('groups by type with the worst severity and oldest age, most frequent first', () => {
