@@ -39,6 +39,11 @@ export const ReviewItem = z.strictObject({
   entitlementKey: z.string().min(1),
   /** The decision that granted this entitlement, when there is one. */
   grantDecisionId: Id.optional(),
+  /**
+   * Every in-force decision the item covers when several back the same entitlement (merged item); the
+   * reviewer must be independent of each.
+   */
+  coveredDecisionIds: z.array(Id).max(100).optional(),
   owner: z.string().optional(),
   outcome: ReviewOutcome,
   reviewer: PrincipalArn.optional(),

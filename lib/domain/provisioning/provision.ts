@@ -16,7 +16,7 @@ import { ExecutionRun } from './execution-run.js';
 import { failAttempt, refuseExecution, replayCompleted } from './failure.js';
 import { type Guardrails, isUnderManagedPath, keySecretName, TAG_DECISION_ID } from './guardrails.js';
 import type { IdentityState } from './identity-state.js';
-import { intentOf, planChanges } from './plan.js';
+import { intentOf, needsStillGranted, planChanges } from './plan.js';
 import type { DecisionEvent } from './verify.js';
 
 export interface ProvisionConfig {
@@ -272,7 +272,7 @@ export class ProvisionDecision {
 
   /** Entitlements other in-force grants keep on the identity, when a grant is being removed. */
   private async stillGranted(decision: Decision): Promise<Set<string>> {
-    if (intentOf(decision) !== 'remove') return new Set();
+    if (!needsStillGranted(decision)) return new Set();
     const now = this.deps.clock.now();
     const others = await this.deps.decisions.listByIdentity(decision.identityKey);
     const keys = new Set<string>();

@@ -137,12 +137,13 @@ describe('nhi-gov governance commands (local mode)', () => {
       campaign.id,
       items[0].itemId,
       '--as',
-      BOB,
+      CAROL,
       '--outcome',
       'keep',
     );
+    // CAROL, not BOB: BOB approved the grant, so he is not independent of it (issue #10 class 3)
     expect(review.code).toBe(0);
-    expect(review.stdout).toContain(`keep by ${BOB}`);
+    expect(review.stdout).toContain(`keep by ${CAROL}`);
   });
 
   it('starts a campaign with --gaad over every identity under the managed path, even without decisions', async () => {
