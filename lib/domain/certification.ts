@@ -49,8 +49,10 @@ export const ReviewItem = z.strictObject({
   reviewer: PrincipalArn.optional(),
   reviewedAt: IsoTimestamp.optional(),
   note: z.string().optional(),
-  /** The revoke request a `revoke` outcome filed through governance. */
+  /** The revoke request a `revoke` outcome filed through governance (the first, for a merged item). */
   revokeDecisionId: Id.optional(),
+  /** A merged item's `revoke` files one revoke per grant it covers: all of them. */
+  revokeDecisionIds: z.array(Id).max(100).optional(),
   version: z.number().int().positive(),
 });
 export type ReviewItem = z.infer<typeof ReviewItem>;

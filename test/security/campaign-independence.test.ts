@@ -91,6 +91,20 @@ describe('certification reviewers are independent of every decision a merged ite
     ).rejects.toBeInstanceOf(SeparationOfDutiesError);
   });
 
+  it('a revoke of a merged item ends every grant it covers, so no other grant keeps the access', async () => {
+    const { a, b, campaign, item } = await mergedItem();
+    const result = await h.gov.reviewCampaignItem({
+      campaignId: campaign.id,
+      itemId: item.itemId,
+      reviewer: FRANK,
+      body: { outcome: 'revoke' },
+    });
+    expect(result.revokeDecisions?.map((d) => d.revokes).sort()).toEqual([a.id, b.id].sort());
+    expect(result.item.revokeDecisionIds).toHaveLength(2);
+    for (const id of [a.id, b.id])
+      expect((await h.decisions.get(id, { consistent: true }))?.status).toBe('revoked');
+  });
+
   it('lets an independent approver certify the merged item', async () => {
     const { campaign, item } = await mergedItem();
     const result = await h.gov.reviewCampaignItem({

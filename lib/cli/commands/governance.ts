@@ -490,13 +490,16 @@ Exit codes: 0 ok, 2 usage or input error (also an unknown id), 3 unexpected erro
             body: { outcome: opts.outcome, ...(opts.note ? { note: opts.note } : {}) },
           }),
         );
+        const revokes = result.revokeDecisions ?? (result.revokeDecision ? [result.revokeDecision] : []);
         print(
           {
             ...result,
             ...(result.revokeDecision ? { revokeDecision: publicDecision(result.revokeDecision) } : {}),
+            ...(result.revokeDecisions
+              ? { revokeDecisions: result.revokeDecisions.map(publicDecision) }
+              : {}),
           },
-          describeCampaign(result.campaign, [result.item]) +
-            (result.revokeDecision ? describeDecision(result.revokeDecision) : ''),
+          describeCampaign(result.campaign, [result.item]) + revokes.map(describeDecision).join(''),
         );
       },
     );

@@ -240,7 +240,12 @@ export interface ReviewItemInput {
 export async function reviewCampaignItem(
   deps: GovernanceDeps,
   input: ReviewItemInput,
-): Promise<{ campaign: Campaign; item: ReviewItem; revokeDecision?: Decision }> {
+): Promise<{
+  campaign: Campaign;
+  item: ReviewItem;
+  revokeDecision?: Decision;
+  revokeDecisions?: Decision[];
+}> {
   const reviewer = parseCaller(input.reviewer, 'reviewer');
   const body = parseOrThrow(ReviewItemBody, input.body, 'review');
   const store = campaignsOf(deps);
@@ -290,74 +295,101 @@ export async function reviewCampaignItem(
 
   const now = deps.clock.now();
   const at = now.toISOString();
-  let revokeDecision: Decision | undefined;
+  let revokeDecisions: Decision[] = [];
   let approvedBy: string | undefined;
   if (body.outcome === 'revoke') {
     const identity = parseIdentity(item.identityKey);
     const justification = `certification campaign "${campaign.name}" (${campaign.id}): reviewer chose revoke${body.note ? `: ${body.note}` : ''}`;
-    const revokes = grant && (grant.kind === 'grant' || grant.kind === 'break-glass') ? grant.id : undefined;
-    const request: DecisionRequest =
+    const owner = item.owner ? { owner: item.owner } : {};
+    // A merged item ends every in-force grant it covers: one revoke each, so no other grant keeps
+    // the access the reviewer chose to revoke (the executor detaches once none backs it).
+    const grants = coveredDecisions.filter(
+      (d) => (d.kind === 'grant' || d.kind === 'break-glass') && isInForce(d, now),
+    );
+    const requests: DecisionRequest[] =
       item.entitlementKey === 'identity'
-        ? { kind: 'delete-identity', identity, justification, ...(item.owner ? { owner: item.owner } : {}) }
-        : {
-            kind: 'revoke',
-            identity,
-            entitlement:
-              grant && (grant.request.kind === 'grant' || grant.request.kind === 'break-glass')
-                ? grant.request.entitlement
-                : entitlementFromKey(item.entitlementKey),
-            justification,
-            ...(revokes ? { revokes } : {}),
-            ...(item.owner ? { owner: item.owner } : {}),
-          };
-    let plan = planSubmission(deps.policy, request, reviewer, item.identityKey, now);
+        ? [{ kind: 'delete-identity', identity, justification, ...owner }]
+        : grants.length > 0
+          ? grants.map((g) => ({
+              kind: 'revoke' as const,
+              identity,
+              entitlement:
+                g.request.kind === 'grant' || g.request.kind === 'break-glass'
+                  ? g.request.entitlement
+                  : entitlementFromKey(item.entitlementKey),
+              justification,
+              revokes: g.id,
+              ...owner,
+            }))
+          : [
+              {
+                kind: 'revoke',
+                identity,
+                entitlement: entitlementFromKey(item.entitlementKey),
+                justification,
+                ...owner,
+              },
+            ];
+    const first = requests[0] as DecisionRequest;
+    let plan = planSubmission(deps.policy, first, reviewer, item.identityKey, now);
     let note = `certification campaign ${campaign.id}`;
-    if (request.kind === 'revoke') {
+    if (first.kind === 'revoke') {
       // The same rule as every revoke path: a reviewer who may not end each grant needs approval.
-      const grants = coveredDecisions.filter((d) => d.kind === 'grant' || d.kind === 'break-glass');
       const authority = revokeAuthority(deps.policy, reviewer, grants, plan.tier);
       if (authority.kind === 'needs-approval') plan = withoutAutoApproval(deps.policy, plan);
       note = `${note}; ${revokeNote(authority)}`;
     }
     approvedBy = plan.approvedBy?.basis;
-    revokeDecision = {
-      id: deps.ids.next(),
-      version: 1,
-      status: 'pending',
-      kind: request.kind,
-      request,
-      identityKey: item.identityKey,
-      requester: reviewer,
-      owner: item.owner ?? reviewer,
-      source: 'certification',
-      tier: plan.tier,
-      requiredApprovals: plan.requiredApprovals,
-      approvals: [],
-      policyVersion: deps.policy.version,
-      createdAt: at,
-      updatedAt: at,
-      ...(revokes ? { revokes } : {}),
-      history: [
-        {
-          at,
-          actor: reviewer,
-          action: 'submitted',
-          version: 1,
-          note,
-        },
-      ],
-    };
+    revokeDecisions = requests.map((request) => {
+      const revokes = request.kind === 'revoke' ? request.revokes : undefined;
+      return {
+        id: deps.ids.next(),
+        version: 1,
+        status: 'pending' as const,
+        kind: request.kind,
+        request,
+        identityKey: item.identityKey,
+        requester: reviewer,
+        owner: item.owner ?? reviewer,
+        source: 'certification' as const,
+        tier: plan.tier,
+        requiredApprovals: plan.requiredApprovals,
+        approvals: [],
+        policyVersion: deps.policy.version,
+        createdAt: at,
+        updatedAt: at,
+        ...(revokes ? { revokes } : {}),
+        history: [{ at, actor: reviewer, action: 'submitted' as const, version: 1, note }],
+      };
+    });
   }
+  const [firstRevoke] = revokeDecisions;
   const reviewed: ReviewItem = {
     ...item,
     outcome: body.outcome,
     reviewer,
     reviewedAt: at,
     ...(body.note ? { note: body.note } : {}),
-    ...(revokeDecision ? { revokeDecisionId: revokeDecision.id } : {}),
+    ...(firstRevoke ? { revokeDecisionId: firstRevoke.id } : {}),
+    ...(revokeDecisions.length > 1 ? { revokeDecisionIds: revokeDecisions.map((d) => d.id) } : {}),
     version: item.version + 1,
   };
-  const after = await store.recordReview(reviewed, item.version, revokeDecision ? { revokeDecision } : {});
-  if (revokeDecision && approvedBy) revokeDecision = await approveByPolicy(deps, revokeDecision, approvedBy);
-  return { campaign: after, item: reviewed, ...(revokeDecision ? { revokeDecision } : {}) };
+  const after = await store.recordReview(
+    reviewed,
+    item.version,
+    revokeDecisions.length > 0 ? { revokeDecisions } : {},
+  );
+  if (approvedBy) {
+    const basis = approvedBy;
+    const approved: Decision[] = [];
+    for (const d of revokeDecisions) approved.push(await approveByPolicy(deps, d, basis));
+    revokeDecisions = approved;
+  }
+  const [revokeDecision] = revokeDecisions;
+  return {
+    campaign: after,
+    item: reviewed,
+    ...(revokeDecision ? { revokeDecision } : {}),
+    ...(revokeDecisions.length > 1 ? { revokeDecisions } : {}),
+  };
 }
