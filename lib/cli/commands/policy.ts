@@ -17,12 +17,18 @@ function describeBinding(b: PolicyBinding): string {
 export function registerPolicy(program: Command, io: CliIo): void {
   const policy = program
     .command('policy')
-    .description(
-      'the policy the local store is bound to: every command uses it; change it with `policy set`',
+    .description('the policy the local store is bound to: every command uses it; change it with `policy set`')
+    .addHelpText(
+      'after',
+      examples(
+        'nhi-gov policy show',
+        'nhi-gov policy set my-policy.yaml --as arn:aws:iam::111122223333:role/security-approver-bob',
+      ),
     );
   addOutputOptions(
     policy
       .command('set <file>')
+      .usage('<file> --as <principalArn> [options]')
       .description(
         "bind the local store to a new policy file (recorded with its hash, the previous hash, who and when); only an approver of the current policy's highest tier who is not an operator may",
       )
