@@ -135,7 +135,15 @@ describe('the local store is bound to one policy (issue #10 class 8)', () => {
       }),
     );
     expect((await cli('request', '--as', ALICE, '--file', 'admin.json')).code).toBe(0);
-    const run = await cli('scan', '--gaad', 'gaad.json', '--policy', 'evil.yaml');
+    const run = await cli(
+      'scan',
+      '--gaad',
+      'gaad.json',
+      '--account',
+      '111122223333',
+      '--policy',
+      'evil.yaml',
+    );
     expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/is not the policy this local store is bound to/);
   });

@@ -12,15 +12,17 @@ import { principalKey, samePrincipal } from '../../lib/domain/principal.js';
 import { diff, type Harness, harness, snapshot } from '../integration/governance/harness.js';
 import { ALICE, BOB } from '../support/builders.js';
 import { localCliEnv, runCli } from '../support/cli.js';
+import { defaultPolicyJsonFile } from '../support/policy.js';
 import { arbMalformed, arbName, arbRoleSpelling } from './principal-arbitraries.js';
 
 // The handler modules build their module-scope handler from the environment when imported.
 vi.hoisted(() => {
   process.env.DECISIONS_TABLE_NAME = 'unused-by-these-tests';
-  process.env.POLICY_FILE = 'policy/default.yaml';
   process.env.TASK_REQUESTER_ARNS = 'arn:aws:iam::111122223333:role/payments-workflow-sm';
   process.env.POWERTOOLS_DEV = 'true';
 });
+// Deployed functions read the policy as JSON, written from the YAML file at synth time.
+process.env.POLICY_FILE = defaultPolicyJsonFile();
 const api = await import('../../functions/governance-api/handler.js');
 const task = await import('../../functions/governance-task/handler.js');
 

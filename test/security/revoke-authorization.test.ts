@@ -15,13 +15,15 @@ import {
   READ_ONLY,
 } from '../integration/provisioning/harness.js';
 import { ALICE, BOB, CAROL } from '../support/builders.js';
+import { defaultPolicyJsonFile } from '../support/policy.js';
 import { arbRoleSpelling } from './principal-arbitraries.js';
 
 vi.hoisted(() => {
   process.env.DECISIONS_TABLE_NAME = 'unused-by-these-tests';
-  process.env.POLICY_FILE = 'policy/default.yaml';
   process.env.POWERTOOLS_DEV = 'true';
 });
+// Deployed functions read the policy as JSON, written from the YAML file at synth time.
+process.env.POLICY_FILE = defaultPolicyJsonFile();
 const api = await import('../../functions/governance-api/handler.js');
 const events = await import('../../functions/governance-events/handler.js');
 

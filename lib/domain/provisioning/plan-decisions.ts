@@ -61,7 +61,8 @@ export function planDecisions(
     const stillGranted = new Set<string>();
     if (needsStillGranted(decision)) {
       for (const d of decisions) {
-        if (d.id === decision.id || d.identityKey !== decision.identityKey || !isInForce(d, now)) continue;
+        if (d.id === decision.id || d.id === decision.revokes) continue;
+        if (d.identityKey !== decision.identityKey || !isInForce(d, now)) continue;
         if (GRANTS.has(d.request.kind) && 'entitlement' in d.request)
           stillGranted.add(entitlementKey(d.request.entitlement));
       }

@@ -277,7 +277,8 @@ export class ProvisionDecision {
     const others = await this.deps.decisions.listByIdentity(decision.identityKey);
     const keys = new Set<string>();
     for (const d of others) {
-      if (d.id === decision.id || !isInForce(d, now)) continue;
+      // The grant a revoke names is the one ending: it never keeps its own entitlement.
+      if (d.id === decision.id || d.id === decision.revokes || !isInForce(d, now)) continue;
       if (d.request.kind === 'grant' || d.request.kind === 'break-glass')
         keys.add(entitlementKey(d.request.entitlement));
     }
