@@ -14,6 +14,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithIAMAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { AppError, ForbiddenError, NotFoundError, ValidationError } from '../../lib/domain/errors.js';
 import type { Governance } from '../../lib/domain/governance/index.js';
+import { parseCaller } from '../../lib/domain/governance/principals.js';
 import { observability } from '../shared/observability.js';
 import { route } from './routes.js';
 import { governanceFromEnv } from './wiring.js';
@@ -65,6 +66,8 @@ export function buildHandler(deps: ApiDeps) {
     try {
       const caller = event.requestContext?.authorizer?.iam?.userArn;
       if (!caller) throw new ForbiddenError('no authenticated IAM caller', { code: 'UNAUTHENTICATED' });
+      // Strict principal parse before any route runs: root, federated users and malformed ARNs get 400.
+      parseCaller(caller, 'caller');
       const idempotencyKey = event.headers?.['idempotency-key'];
       const result = await route(deps.governance, {
         method: event.requestContext.http.method.toUpperCase(),

@@ -141,6 +141,7 @@ const ROUTES: readonly { method: string; pattern: RegExp; handle: Handler }[] = 
           campaign: result.campaign,
           item: result.item,
           ...(result.revokeDecision ? { revokeDecision: publicDecision(result.revokeDecision) } : {}),
+          ...(result.revokeDecisions ? { revokeDecisions: result.revokeDecisions.map(publicDecision) } : {}),
         },
       };
     },

@@ -1,6 +1,5 @@
 import { DynamoCampaignStore } from '../adapters/dynamodb/campaign-store.js';
 import { ulidGenerator } from '../adapters/system.js';
-import { loadPolicyFile } from '../config/policy-file.js';
 import { createGovernance, type Governance } from '../domain/governance/index.js';
 import type { Policy } from '../domain/policy/schema.js';
 import type { Clock, IdGenerator } from '../ports/clock.js';
@@ -27,9 +26,4 @@ export function localGovernance(
     clock,
     ids,
   });
-}
-
-/** The policy local governance commands use when no `--policy` is given: the repository's default file. */
-export function governanceCliPolicy(): Policy {
-  return loadPolicyFile();
 }

@@ -39,13 +39,20 @@ export const ReviewItem = z.strictObject({
   entitlementKey: z.string().min(1),
   /** The decision that granted this entitlement, when there is one. */
   grantDecisionId: Id.optional(),
+  /**
+   * Every in-force decision the item covers when several back the same entitlement (merged item); the
+   * reviewer must be independent of each.
+   */
+  coveredDecisionIds: z.array(Id).max(100).optional(),
   owner: z.string().optional(),
   outcome: ReviewOutcome,
   reviewer: PrincipalArn.optional(),
   reviewedAt: IsoTimestamp.optional(),
   note: z.string().optional(),
-  /** The revoke request a `revoke` outcome filed through governance. */
+  /** The revoke request a `revoke` outcome filed through governance (the first, for a merged item). */
   revokeDecisionId: Id.optional(),
+  /** A merged item's `revoke` files one revoke per grant it covers: all of them. */
+  revokeDecisionIds: z.array(Id).max(100).optional(),
   version: z.number().int().positive(),
 });
 export type ReviewItem = z.infer<typeof ReviewItem>;

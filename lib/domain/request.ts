@@ -4,14 +4,47 @@ import { FindingType } from './finding.js';
 import { IdentityRef } from './identity.js';
 import { Id, IsoTimestamp, PolicyArn, Severity, Tags } from './primitives.js';
 
-/** An IAM policy document, checked for shape only; IAM itself is the judge of its grammar. */
-export const PolicyDocument = z.looseObject({
-  Version: z.literal(['2012-10-17', '2008-10-17']),
-  Statement: z.union([
-    z.array(z.looseObject({ Effect: z.enum(['Allow', 'Deny']) })).min(1),
-    z.looseObject({ Effect: z.enum(['Allow', 'Deny']) }),
-  ]),
+const STATEMENT_KEYS = [
+  'Sid',
+  'Effect',
+  'Principal',
+  'NotPrincipal',
+  'Action',
+  'NotAction',
+  'Resource',
+  'NotResource',
+  'Condition',
+] as const;
+
+/**
+ * A policy statement: the element names IAM knows, spelled exactly (IAM's element names are
+ * case-sensitive; a `principal` or `effect` key would be read differently by IAM and by nhi-gov).
+ */
+const Statement = z.looseObject({ Effect: z.enum(['Allow', 'Deny']) }).superRefine((st, ctx) => {
+  for (const key of Object.keys(st))
+    if (!(STATEMENT_KEYS as readonly string[]).includes(key))
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: `unknown statement element "${key}" (element names are case-sensitive: ${STATEMENT_KEYS.join(', ')})`,
+      });
 });
+
+/** An IAM policy document: its shape and element names; IAM itself is the judge of the rest. */
+export const PolicyDocument = z
+  .looseObject({
+    Version: z.literal(['2012-10-17', '2008-10-17']),
+    Statement: z.union([z.array(Statement).min(1), Statement]),
+  })
+  .superRefine((doc, ctx) => {
+    for (const key of Object.keys(doc))
+      if (!['Version', 'Id', 'Statement'].includes(key))
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `unknown policy element "${key}" (element names are case-sensitive: Version, Id, Statement)`,
+        });
+  });
 export type PolicyDocument = z.infer<typeof PolicyDocument>;
 
 /** What access is granted or revoked: a managed policy attachment or a named inline policy. */

@@ -3,18 +3,19 @@ import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { readSnapshot } from '../../adapters/snapshot/read-snapshot.js';
 import { SnapshotPolicyDocuments } from '../../adapters/snapshot/snapshot-documents.js';
-import { loadPolicyFile } from '../../config/policy-file.js';
 import type { Campaign, ReviewItem } from '../../domain/certification.js';
 import type { Decision } from '../../domain/decision.js';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
 import { type Governance, publicDecision } from '../../domain/governance/index.js';
+import { parseCaller } from '../../domain/governance/principals.js';
 import type { IamInventory } from '../../domain/inventory.js';
 import type { PolicyDocumentReader } from '../../ports/policy-documents.js';
-import { governanceCliPolicy, localGovernance } from '../governance-context.js';
+import { localGovernance } from '../governance-context.js';
 import type { CliIo } from '../io.js';
 import { type Stores, withLocalStores } from '../local-store.js';
 import { addOutputOptions, asOption, deliverOutput, examples, formatOf } from '../options.js';
 import { renderJson } from '../output.js';
+import { boundPolicy, requestedPolicy } from '../policy-binding.js';
 import { withDefaultAccount } from '../request-account.js';
 
 interface CommonOptions {
@@ -45,7 +46,11 @@ const ACT_HELP = `
 Exit codes: 0 ok, 2 usage or input error (also an unknown id), 3 refused (separation of duties,
 policy) or unexpected error. See docs/governance.md and docs/cli.md.`;
 
-const policyOption = () => new Option('--policy <file>', 'policy file (default: policy/default.yaml)');
+const policyOption = () =>
+  new Option(
+    '--policy <file>',
+    'must be the policy the local store is bound to (binds a new store; change it with `nhi-gov policy set`)',
+  );
 
 function readJsonFile(io: CliIo, file: string): unknown {
   const path = resolve(io.cwd, file);
@@ -66,17 +71,29 @@ function readJsonFile(io: CliIo, file: string): unknown {
   }
 }
 
-/** Runs a governance use case on the embedded store with the chosen policy and the CLI's clock. */
+/**
+ * Runs a governance use case on the embedded store under the policy the store is bound to, with the
+ * CLI's clock. `--as` is parsed strictly and a `--policy` file read before the store starts, so bad
+ * input writes nothing; a `--policy` other than the bound one is refused (see policy-binding.ts).
+ */
 async function withGovernance<T>(
   io: CliIo,
-  opts: { policy?: string },
+  opts: { policy?: string; as?: string },
   fn: (gov: Governance, stores: Stores) => Promise<T>,
+  command = 'governance',
   documents?: PolicyDocumentReader,
 ) {
-  const policy = opts.policy ? loadPolicyFile(resolve(io.cwd, opts.policy)) : governanceCliPolicy();
-  return withLocalStores(io, (stores) =>
-    fn(localGovernance(stores, policy, { now: io.now }, undefined, documents), stores),
-  );
+  const actor = opts.as === undefined ? undefined : parseCaller(opts.as, '--as');
+  const requested = requestedPolicy(io, opts.policy);
+  return withLocalStores(io, async (stores) => {
+    const policy = await boundPolicy(stores, {
+      ...(requested ? { requested } : {}),
+      ...(actor ? { actor } : {}),
+      command,
+      now: io.now(),
+    });
+    return fn(localGovernance(stores, policy, { now: io.now }, undefined, documents), stores);
+  });
 }
 
 /** The escalation analysis and pinned document of a grant, for approvers. */
@@ -241,6 +258,7 @@ export function registerGovernance(program: Command, io: CliIo): void {
             source: 'cli',
             ...(opts.idempotencyKey ? { idempotencyKey: opts.idempotencyKey } : {}),
           }),
+        'governance',
         inventory ? new SnapshotPolicyDocuments(inventory) : undefined,
       );
       printDecision(print, d);
@@ -513,13 +531,16 @@ Exit codes: 0 ok, 2 usage or input error (also an unknown id), 3 unexpected erro
             body: { outcome: opts.outcome, ...(opts.note ? { note: opts.note } : {}) },
           }),
         );
+        const revokes = result.revokeDecisions ?? (result.revokeDecision ? [result.revokeDecision] : []);
         print(
           {
             ...result,
             ...(result.revokeDecision ? { revokeDecision: publicDecision(result.revokeDecision) } : {}),
+            ...(result.revokeDecisions
+              ? { revokeDecisions: result.revokeDecisions.map(publicDecision) }
+              : {}),
           },
-          describeCampaign(result.campaign, [result.item]) +
-            (result.revokeDecision ? describeDecision(result.revokeDecision) : ''),
+          describeCampaign(result.campaign, [result.item]) + revokes.map(describeDecision).join(''),
         );
       },
     );

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
 import { registerGovernance } from './governance.js';
 import { registerPlan } from './plan.js';
+import { registerPolicy } from './policy.js';
 import { registerReport } from './report.js';
 import { registerScan } from './scan.js';
 import { registerStore } from './store.js';
@@ -16,4 +17,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerPlan,
   registerReport,
   registerStore,
+  registerPolicy,
 ];

@@ -4,7 +4,7 @@ import { DynamoCampaignStore } from '../../adapters/dynamodb/campaign-store.js';
 import { DynamoScanLog } from '../../adapters/dynamodb/scan-log.js';
 import { readSnapshot } from '../../adapters/snapshot/read-snapshot.js';
 import { fixedClock } from '../../adapters/system.js';
-import { DEFAULT_POLICY_PATH, loadPolicyFile } from '../../config/policy-file.js';
+import { loadPolicyFile } from '../../config/policy-file.js';
 import { AccountId, accountOfInventory } from '../../domain/account.js';
 import type { Finding } from '../../domain/finding.js';
 import { projectFinding } from '../../domain/finding-projection.js';
@@ -20,6 +20,7 @@ import type { CliIo } from '../io.js';
 import { withLocalStores } from '../local-store.js';
 import { addFailOnOption, addOutputOptions, deliverOutput, examples, parseCliOptions } from '../options.js';
 import { type Column, OUTPUT_FORMATS, renderCsv, renderJson, renderTable } from '../output.js';
+import { boundPolicy } from '../policy-binding.js';
 import { terminalProgress } from '../report/progress.js';
 import { grid, type View } from '../report/views.js';
 import type { RegisterCommand } from './index.js';
@@ -233,7 +234,7 @@ async function scanCommand(io: CliIo, raw: Record<string, unknown>): Promise<voi
   const now = io.now();
   const asOf = options.asOf ? (parseAsOf(options.asOf) as Date) : now;
   assertNotInFuture(asOf, now, '--as-of');
-  const policy = loadPolicyFile(options.policy ? at(options.policy) : DEFAULT_POLICY_PATH);
+  const requested = options.policy ? loadPolicyFile(at(options.policy)) : undefined;
   const inventory = await readSnapshot({
     gaadPath: at(options.gaad),
     gaadLabel: '--gaad',
@@ -247,6 +248,12 @@ async function scanCommand(io: CliIo, raw: Record<string, unknown>): Promise<voi
   let result: ScanResult;
   try {
     result = await withLocalStores(io, async (stores) => {
+      // The store's bound policy; a --policy naming other rules is refused (docs/cli.md).
+      const policy = await boundPolicy(stores, {
+        ...(requested ? { requested } : {}),
+        command: 'scan',
+        now: io.now(),
+      });
       const governance = localGovernance(stores, policy, fixedClock(asOf));
       return runScan(
         {
@@ -301,7 +308,7 @@ export const registerScan: RegisterCommand = (program, io) => {
     .option('--gaad <file>', 'output of `aws iam get-account-authorization-details` (JSON); required')
     .option('--credential-report <file>', 'the IAM credential report CSV (without it, key rules are skipped)')
     .option('--as-of <date>', 'scan as of this day or timestamp (default now)')
-    .option('--policy <file>', 'policy file (default policy/default.yaml)')
+    .option('--policy <file>', 'must be the policy the local store is bound to (binds a new store)')
     .option(
       '--account <id>',
       'the 12-digit account the snapshot describes (needed only when it has no identity ARN)',

@@ -74,6 +74,27 @@ const FINDING_COLUMNS: readonly Column<FindingRow>[] = [
   { header: 'account', value: (r) => r.accountId ?? '-' },
 ];
 
+/** When the last scan ran, and whether that is older than the scan interval. */
+export function lastScanText(r: FindingsReport): string {
+  if (!r.lastScan) return 'never: no scan has stored its results yet (run nhi-gov scan)';
+  const age = formatDuration(r.lastScan.ageHours * 3_600_000);
+  const ago = age === '0s' ? 'less than an hour' : age;
+  const ran = r.lastScan.ranAt === r.lastScan.at ? '' : `, ran ${formatTime(r.lastScan.ranAt)}`;
+  return `as of ${formatTime(r.lastScan.at)} (${ago} ago; account ${r.lastScan.accountId}${ran})`;
+}
+
+/** The warning a findings page carries when its data may be out of date. */
+export function staleScanWarning(r: FindingsReport): string | undefined {
+  if (!r.lastScan) return 'No scan has stored its results yet: these findings may not reflect IAM.';
+  if (!r.lastScan.overdue) return undefined;
+  return `The last scan ran ${formatTime(r.lastScan.at)}, more than the scan interval (${r.scanIntervalHours}h) ago: these findings may be out of date.`;
+}
+
+const warningFact = (r: FindingsReport): (readonly [string, string])[] => {
+  const warning = staleScanWarning(r);
+  return warning ? [['WARNING', warning]] : [];
+};
+
 function findingsView(r: FindingsReport): View {
   const scope = [
     r.scope.owner ? `owner ${r.scope.owner}` : undefined,
@@ -94,11 +115,13 @@ function findingsView(r: FindingsReport): View {
     facts: [
       ['scope', scope.length ? scope.join(', ') : 'all'],
       ['oldest', r.findings.length ? `${Math.max(...r.findings.map((f) => f.ageDays))} days` : '-'],
+      ['last scan', lastScanText(r)],
+      ...warningFact(r),
       [
         'trend',
         first && latest
-          ? `${first.total} on ${first.day} → ${latest.total} on ${latest.day} (${r.overTimeSource})`
-          : 'no history',
+          ? `${first.total} on ${first.day} → ${latest.total} on ${latest.day} (${plural(r.overTime.length, 'day')} with a scan)`
+          : 'no scan in the window',
       ],
     ],
     sections: [
@@ -373,9 +396,9 @@ function violationsView(r: ViolationsReport): View {
   return {
     title: 'Violations',
     headline:
-      s.deniedAttempts + s.forgedEvents + s.unapprovedAccess === 0
-        ? 'No violations in the window.'
-        : `${plural(s.separationOfDuties, 'separation-of-duties refusal')}, ${plural(s.policyDenials, 'policy denial')}, ${plural(s.forgedEvents, 'forged event')}, ${s.unapprovedAccess} unapproved access.`,
+      s.total === 0
+        ? 'No violations: none in the window, and none open.'
+        : `${plural(s.total, 'violation')}: ${plural(s.separationOfDuties, 'separation-of-duties refusal')}, ${plural(s.policyDenials, 'policy denial')}, ${plural(s.forgedEvents, 'forged event')}, ${s.unapprovedAccess} unapproved access.`,
     facts: [['window', `${formatTime(r.window.since)} → ${formatTime(r.window.until)}`]],
     sections: [
       section(
@@ -461,6 +484,9 @@ function auditView(r: AuditReport): View {
   };
 }
 
+/** How many findings the overview lists one by one; the rest are a `report findings` away. */
+const TOP_FINDINGS = 10;
+
 function overviewView(r: OverviewReport): View {
   const parts = [
     findingsView(r.findings),
@@ -472,14 +498,24 @@ function overviewView(r: OverviewReport): View {
   return {
     title: 'nhi-gov overview',
     headline: parts.map((p) => p.headline).join(' '),
-    facts: parts.map((p) => [p.title, p.headline] as const),
+    facts: [
+      ['last scan', lastScanText(r.findings)] as const,
+      ...warningFact(r.findings),
+      ...parts.map((p) => [p.title, p.headline] as const),
+    ],
     sections: [
+      section(
+        `Top findings (worst, then oldest, first; ${Math.min(TOP_FINDINGS, r.findings.findings.length)} of ${r.findings.total}: all with nhi-gov report findings)`,
+        r.findings.findings.slice(0, TOP_FINDINGS),
+        FINDING_COLUMNS,
+        'No open findings.',
+      ),
       findingsView(r.findings).sections.find((s) => s.title === 'By type') as Section,
       exceptionsView(r.exceptions).sections.find((s) => s.title === 'By owner') as Section,
       provisioningView(r.provisioning).sections.find((s) => s.title === 'By kind') as Section,
       violationsView(r.violations).sections.find((s) => s.title === 'Refused attempts by code') as Section,
       ...(r.reviews ? [reviewsView(r.reviews).sections[0] as Section] : []),
-    ].map((s, i) => ({ ...s, title: `${parts[i]?.title}: ${s.title.toLowerCase()}` })),
+    ].map((s, i) => (i === 0 ? s : { ...s, title: `${parts[i - 1]?.title}: ${s.title.toLowerCase()}` })),
   };
 }
 

@@ -2,9 +2,9 @@ import { type Decision, transition } from '../decision.js';
 import { ConflictError, ForbiddenError, SeparationOfDutiesError } from '../errors.js';
 import { denied, type GovernanceDeps, mustGet } from './deps.js';
 import { approverBasis, grantExpiry, isOperator, PolicyDeniedError } from './policy-evaluation.js';
-import { canonicalPrincipal, samePrincipal } from './principals.js';
+import { canonicalPrincipal, parseCaller, samePrincipal } from './principals.js';
+import { revokeAuthority } from './revoke-authority.js';
 import { endReferencedGrant } from './revoke-effects.js';
-import { parseCaller } from './submit.js';
 
 export interface ActInput {
   readonly id: string;
@@ -173,8 +173,9 @@ export async function cancelDecision(deps: GovernanceDeps, input: ActInput): Pro
 const REVOCABLE: readonly Decision['kind'][] = ['grant', 'break-glass', 'exception'];
 
 /**
- * Revokes an approved grant, break-glass activation or exception before its end. Its requester or an
- * approver of its tier may; operators may not (revoking is a decision too).
+ * Revokes an approved grant, break-glass activation or exception before its end. Its requester, its
+ * owner or an approver of its tier may; operators never (revoking is a decision too). See
+ * revoke-authority.ts: the same rule holds for revoke requests, campaigns and events.
  */
 export async function revokeDecision(deps: GovernanceDeps, input: ActInput): Promise<Decision> {
   const actor = parseCaller(input.actor, 'caller');
@@ -184,19 +185,19 @@ export async function revokeDecision(deps: GovernanceDeps, input: ActInput): Pro
       `decision ${decision.id} is a ${decision.kind}; only grants, break-glass and exceptions can be revoked (file a revoke or delete-identity request instead)`,
     );
   requireStatus(decision, 'approved');
-  const mayRevoke =
-    !isOperator(deps.policy, actor) &&
-    (samePrincipal(actor, decision.requester) ||
-      approverBasis(deps.policy, decision.tier, actor) !== undefined);
-  if (!mayRevoke)
+  // The same rule as a revoke request (revoke-authority.ts): requester, owner or tier approver.
+  const authority = revokeAuthority(deps.policy, actor, [decision], decision.tier);
+  if (authority.kind !== 'may-end')
     throw await denied(
       deps,
       decision.id,
       actor,
       'revoke',
-      new PolicyDeniedError(
-        `${actor} may not revoke decision ${decision.id}: only its requester or an approver of tier "${decision.tier}" (never an operator)`,
-      ),
+      authority.kind === 'operator'
+        ? new SeparationOfDutiesError(authority.reason)
+        : new PolicyDeniedError(
+            `${actor} may not revoke decision ${decision.id}: only its requester, its owner or an approver of tier "${decision.tier}" may (never an operator); file a revoke request for approval instead`,
+          ),
     );
   const next = transition(decision, {
     to: 'revoked',

@@ -48,9 +48,13 @@ export interface Governance {
   renewException(input: ExceptionInput & { readonly id: string }): Promise<Decision>;
   startCampaign(input: StartCampaignInput): Promise<{ campaign: Campaign; items: ReviewItem[] }>;
   getCampaign(id: string): Promise<{ campaign: Campaign; items: ReviewItem[] }>;
-  reviewCampaignItem(
-    input: ReviewItemInput,
-  ): Promise<{ campaign: Campaign; item: ReviewItem; revokeDecision?: Decision }>;
+  reviewCampaignItem(input: ReviewItemInput): Promise<{
+    campaign: Campaign;
+    item: ReviewItem;
+    revokeDecision?: Decision;
+    /** A merged item's revoke: one decision per grant it covers. */
+    revokeDecisions?: Decision[];
+  }>;
   /** A decision by id, or undefined. */
   get(id: string): Promise<Decision | undefined>;
 }

@@ -1,14 +1,15 @@
 import type { EscalationRecord } from '../escalation/record.js';
-import { matchesAny, matchesGlob } from '../patterns.js';
+import { matchesAny, matchesGlobIgnoringCase } from '../patterns.js';
 import type { Policy, PolicyFile } from '../policy/schema.js';
 import type { DecisionRequest, Entitlement } from '../request.js';
 import { reviewNewIdentity } from './new-identity.js';
 import { PolicyDeniedError } from './policy-errors.js';
 import {
-  canonicalPrincipal,
+  firstMatchingPattern,
   principalMatches,
   principalMatchesDenyList,
   SYSTEM_PRINCIPAL,
+  samePrincipal,
 } from './principals.js';
 
 const HOUR_MS = 3_600_000;
@@ -59,7 +60,7 @@ function entitlementRule(policy: Policy, entitlement: Entitlement) {
   const index = policy.document.entitlements.findIndex((rule) =>
     entitlement.type === 'inline-policy'
       ? rule.match === 'inline-policy'
-      : matchesGlob(rule.match, entitlement.policyArn),
+      : matchesGlobIgnoringCase(rule.match, entitlement.policyArn),
   );
   const rule = policy.document.entitlements[index];
   return rule ? { tier: rule.tier, name: `entitlements[${index}] ${rule.match}` } : undefined;
@@ -102,7 +103,7 @@ function describeEntitlement(e: Entitlement): string {
 /** True when the policy lists the principal as an operator (or it is governance's own system principal). */
 export function isOperator(policy: Policy, principal: string): boolean {
   return (
-    canonicalPrincipal(principal) === SYSTEM_PRINCIPAL ||
+    samePrincipal(principal, SYSTEM_PRINCIPAL) ||
     principalMatchesDenyList(policy.document.operators, principal)
   );
 }
@@ -114,14 +115,14 @@ export function isOperator(policy: Policy, principal: string): boolean {
 export function approverBasis(policy: Policy, tierName: string, principal: string): string | undefined {
   const tier = policy.document.tiers[tierName];
   if (!tier) return undefined;
-  const pattern = tier.approvers.find((p) => principalMatches([p], principal));
+  const pattern = firstMatchingPattern(tier.approvers, principal, policy.document.accounts);
   return pattern ? `tier ${tierName}: ${pattern}` : undefined;
 }
 
 /** True when the principal may approve at some tier that needs approvals (reviewers, campaign owners). */
 export function isApproverAnywhere(policy: Policy, principal: string): boolean {
   return Object.values(policy.document.tiers).some(
-    (t) => t.approvals > 0 && principalMatches(t.approvers, principal),
+    (t) => t.approvals > 0 && principalMatches(t.approvers, principal, policy.document.accounts),
   );
 }
 
@@ -152,7 +153,8 @@ function autoApproveRule(policy: Policy, request: DecisionRequest, requester: st
   return policy.document.autoApprove.find(
     (rule) =>
       rule.kinds.includes(request.kind) &&
-      (rule.requesters === undefined || principalMatches(rule.requesters, requester)) &&
+      (rule.requesters === undefined ||
+        principalMatches(rule.requesters, requester, policy.document.accounts)) &&
       (rule.identities === undefined || matchesAny(rule.identities, identityKey)),
   );
 }
@@ -228,7 +230,7 @@ function planBreakGlass(
 ): SubmissionPlan {
   const bg = policy.document.breakGlass;
   if (!bg.enabled) throw new PolicyDeniedError('break-glass is disabled by the policy');
-  if (!principalMatches(bg.requesters, requester))
+  if (!principalMatches(bg.requesters, requester, policy.document.accounts))
     throw new PolicyDeniedError(`${requester} may not activate break-glass (not in breakGlass.requesters)`);
   const allowed =
     request.entitlement.type === 'inline-policy'

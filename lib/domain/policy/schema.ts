@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { FindingType } from '../finding.js';
 import { PrincipalArn, Severity } from '../primitives.js';
+import { isGlob, parsePrincipalPattern } from '../principal.js';
 import { REQUEST_KINDS } from '../request.js';
 
 /** A glob over ARNs or keys: `*` matches any run of characters, `?` one character. */
@@ -29,6 +30,59 @@ const EntitlementRule = z.strictObject({
   tier: z.string().min(1),
 });
 
+interface PatternLists {
+  readonly accounts?: readonly string[] | undefined;
+  readonly operators: readonly string[];
+  readonly tiers: Record<string, { readonly approvers: readonly string[] }>;
+  readonly breakGlass: { readonly requesters: readonly string[] };
+  readonly autoApprove: readonly { readonly requesters?: readonly string[] | undefined }[];
+}
+
+/**
+ * Every principal pattern must be well formed. Patterns that give power (approvers, break-glass and
+ * auto-approve requesters) may not name an IAM path (a session ARN does not show it, so it cannot be
+ * checked) and may use `*` for the account only when the policy lists its `accounts`.
+ */
+function checkPrincipalPatterns(p: PatternLists, ctx: z.RefinementCtx): void {
+  const lists: { path: (string | number)[]; patterns: readonly string[]; gives: boolean }[] = [
+    { path: ['operators'], patterns: p.operators, gives: false },
+    ...Object.entries(p.tiers).map(([name, t]) => ({
+      path: ['tiers', name, 'approvers'],
+      patterns: t.approvers,
+      gives: true,
+    })),
+    { path: ['breakGlass', 'requesters'], patterns: p.breakGlass.requesters, gives: true },
+    ...p.autoApprove.map((rule, i) => ({
+      path: ['autoApprove', i, 'requesters'],
+      patterns: rule.requesters ?? [],
+      gives: true,
+    })),
+  ];
+  for (const list of lists) {
+    list.patterns.forEach((raw, i) => {
+      const path = [...list.path, i];
+      const parsed = parsePrincipalPattern(raw);
+      if (typeof parsed === 'string') {
+        ctx.addIssue({ code: 'custom', path, message: `principal pattern "${raw}" ${parsed}` });
+        return;
+      }
+      if (!list.gives) return;
+      if (parsed.hadPath)
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: `principal pattern "${raw}" names an IAM path; paths are not part of identity (sessions do not show them), so name the role or user only`,
+        });
+      if (isGlob(parsed.account) && p.accounts === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: `principal pattern "${raw}" matches any account; list the policy's accounts (top-level "accounts") so "*" means one of them`,
+        });
+    });
+  }
+}
+
 export const PolicyFile = z
   .strictObject({
     /** Schema version of this file format. */
@@ -37,6 +91,15 @@ export const PolicyFile = z
     name: z.string().min(1),
     /** Managed IAM path for every identity nhi-gov provisions. */
     managedPath: z.string().regex(/^\/([\w+=,.@-]+\/)+$/, 'must look like /nhi/ (start and end with /)'),
+    /**
+     * The accounts whose principals may hold governance power (approvers, break-glass and auto-approve
+     * requesters). A `*` in the account of such a pattern means one of these accounts, never any
+     * account; a policy with such a pattern must list them. Operators (a deny list) match any account.
+     */
+    accounts: z
+      .array(z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'))
+      .min(1)
+      .optional(),
     /** Principals that can execute (operators, pipelines): they can never approve anything. */
     operators: z.array(Pattern),
     tiers: z
@@ -131,6 +194,7 @@ export const PolicyFile = z
       check(rule.tier, ['entitlements', i, 'tier']);
     });
     check(p.exceptions.tier, ['exceptions', 'tier']);
+    checkPrincipalPatterns(p, ctx);
     if (p.escalation) {
       check(p.escalation.completesPath, ['escalation', 'completesPath']);
       check(p.escalation.unanalysable, ['escalation', 'unanalysable']);

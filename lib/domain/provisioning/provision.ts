@@ -19,7 +19,7 @@ import { openFinding } from './findings.js';
 import { type Guardrails, isUnderManagedPath, keySecretName, TAG_DECISION_ID } from './guardrails.js';
 import type { IdentityState } from './identity-state.js';
 import { pinnedPolicyRefusal, policyChangedFinding } from './pinned-policy.js';
-import { intentOf, planChanges } from './plan.js';
+import { intentOf, needsStillGranted, planChanges } from './plan.js';
 import type { DecisionEvent } from './verify.js';
 
 export interface ProvisionConfig {
@@ -299,12 +299,13 @@ export class ProvisionDecision {
 
   /** Entitlements other in-force grants keep on the identity, when a grant is being removed. */
   private async stillGranted(decision: Decision): Promise<Set<string>> {
-    if (intentOf(decision) !== 'remove') return new Set();
+    if (!needsStillGranted(decision)) return new Set();
     const now = this.deps.clock.now();
     const others = await this.deps.decisions.listByIdentity(decision.identityKey);
     const keys = new Set<string>();
     for (const d of others) {
-      if (d.id === decision.id || !isInForce(d, now)) continue;
+      // The grant a revoke names is the one ending: it never keeps its own entitlement.
+      if (d.id === decision.id || d.id === decision.revokes || !isInForce(d, now)) continue;
       if (d.request.kind === 'grant' || d.request.kind === 'break-glass')
         keys.add(entitlementKey(d.request.entitlement));
     }
