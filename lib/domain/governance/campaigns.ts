@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { CampaignStore } from '../../ports/campaign-store.js';
+import { BOUNDS, boundedText } from '../bounds.js';
 import { type Campaign, CampaignScope, type ReviewItem } from '../certification.js';
 import { type Decision, isInForce } from '../decision.js';
 import { ConflictError, NotFoundError, SeparationOfDutiesError, ValidationError } from '../errors.js';
@@ -18,15 +19,19 @@ import { approveByPolicy, revokeNote, withoutAutoApproval } from './submit.js';
 const DAY_MS = 86_400_000;
 
 export const StartCampaignBody = z.strictObject({
-  name: z.string().trim().min(1).max(200),
+  name: boundedText(BOUNDS.campaignNameLength, { trim: true, min: 1 }),
   scope: CampaignScope.default({}),
-  /** Days until items are overdue; default the policy's certification.dueDays. */
-  dueDays: z.number().positive().max(365).optional(),
+  /** Days until items are overdue (at least an hour); default the policy's certification.dueDays. */
+  dueDays: z
+    .number()
+    .min(1 / 24, 'must be at least one hour (1/24 day)')
+    .max(365)
+    .optional(),
 });
 
 export const ReviewItemBody = z.strictObject({
   outcome: z.enum(['keep', 'revoke']),
-  note: z.string().trim().max(2000).optional(),
+  note: boundedText(BOUNDS.reviewNoteLength, { trim: true }).optional(),
 });
 
 function campaignsOf(deps: GovernanceDeps): CampaignStore {
