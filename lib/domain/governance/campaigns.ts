@@ -10,7 +10,7 @@ import { matchesAny } from '../patterns.js';
 import { isPrincipalArn } from '../principal.js';
 import { type DecisionRequest, type Entitlement, entitlementKey } from '../request.js';
 import { parseOrThrow } from '../validation.js';
-import { denied, derivedId, type GovernanceDeps } from './deps.js';
+import { denied, derivedId, type GovernanceDeps, parseId } from './deps.js';
 import { isApproverAnywhere, isOperator, PolicyDeniedError, planSubmission } from './policy-evaluation.js';
 import { parseCaller, samePrincipal } from './principals.js';
 import { revokeAuthority } from './revoke-authority.js';
@@ -181,7 +181,7 @@ export async function getCampaign(
   id: string,
 ): Promise<{ campaign: Campaign; items: ReviewItem[] }> {
   const store = campaignsOf(deps);
-  const campaign = await store.get(id, { consistent: true });
+  const campaign = await store.get(parseId(id, 'campaign id'), { consistent: true });
   if (!campaign) throw new NotFoundError(`campaign ${id} does not exist`);
   return { campaign, items: await store.listItems(id) };
 }
@@ -254,10 +254,10 @@ export async function reviewCampaignItem(
   const reviewer = parseCaller(input.reviewer, 'reviewer');
   const body = parseOrThrow(ReviewItemBody, input.body, 'review');
   const store = campaignsOf(deps);
-  const campaign = await store.get(input.campaignId, { consistent: true });
+  const campaign = await store.get(parseId(input.campaignId, 'campaign id'), { consistent: true });
   if (!campaign) throw new NotFoundError(`campaign ${input.campaignId} does not exist`);
   if (campaign.status !== 'open') throw new ConflictError(`campaign ${campaign.id} is ${campaign.status}`);
-  const item = await store.getItem(campaign.id, input.itemId, { consistent: true });
+  const item = await store.getItem(campaign.id, parseId(input.itemId, 'item id'), { consistent: true });
   if (!item) throw new NotFoundError(`campaign ${campaign.id} has no item ${input.itemId}`);
   if (item.outcome !== 'pending')
     throw new ConflictError(`item ${item.itemId} was already reviewed (${item.outcome}) by ${item.reviewer}`);
