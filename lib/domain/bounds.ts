@@ -45,8 +45,8 @@ export const IAM_LIMITS = {
 } as const;
 
 /**
- * The bounds of every input field. Lengths are in UTF-16 code units (what `string.length` counts);
- * one code unit is at most 3 bytes of UTF-8, which the item-size arithmetic below assumes.
+ * The bounds of every input field. Lengths are in Unicode code points (what zod's `max` counts); a
+ * code point is at most 4 bytes of UTF-8, which the item-size arithmetic below assumes.
  */
 export const BOUNDS = {
   /**
@@ -200,6 +200,33 @@ export function jsonStorageIssues(
   return issues;
 }
 
+/**
+ * Problems no schema can see, because parsing drops them: own `__proto__` keys (copying them would
+ * set a prototype, so the key silently vanishes or turns the object into another) and nesting deeper
+ * than DynamoDB can store. Checked on the raw input before any schema runs.
+ */
+export function structureIssues(value: unknown): JsonIssue[] {
+  const issues: JsonIssue[] = [];
+  const walk = (v: unknown, path: (string | number)[], depth: number): void => {
+    if (issues.length >= 10 || v === null || typeof v !== 'object') return;
+    if (depth >= DYNAMODB_LIMITS.nestingLevels) {
+      issues.push({ path, message: `nests deeper than ${DYNAMODB_LIMITS.nestingLevels} levels` });
+      return;
+    }
+    if (Array.isArray(v)) {
+      v.forEach((item, i) => {
+        walk(item, [...path, i], depth + 1);
+      });
+      return;
+    }
+    if (Object.hasOwn(v, '__proto__'))
+      issues.push({ path: [...path, '__proto__'], message: 'is not an allowed key' });
+    for (const [key, item] of Object.entries(v)) walk(item, [...path, key], depth + 1);
+  };
+  walk(value, [], 0);
+  return issues;
+}
+
 /** A zod check for a policy document: adds one issue per storage problem found. */
 export function storableDocument(value: unknown, ctx: z.RefinementCtx): void {
   for (const issue of jsonStorageIssues(value, {
@@ -231,8 +258,8 @@ export function dynamoItemBytes(value: unknown): number {
   return 0;
 }
 
-/** Worst-case UTF-8 bytes of a text field of `length` code units. */
-const textBytes = (length: number) => 3 * length;
+/** Worst-case UTF-8 bytes of a text field of `length` code points. */
+const textBytes = (length: number) => 4 * length;
 
 /** Key and index attributes a stored decision carries beside its fields (pk, sk, gsi1..gsi3). */
 const KEY_ATTRIBUTES_BYTES = 1024;

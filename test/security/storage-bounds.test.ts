@@ -20,8 +20,8 @@ import { type Harness, harness, START } from '../integration/governance/harness.
 import { ALICE } from '../support/builders.js';
 import { snapshotTables, tableChanges } from '../support/table-snapshot.js';
 
-// Three bytes of UTF-8 in one UTF-16 code unit: the worst case a length bound allows.
-const WIDE = '中';
+// Four bytes of UTF-8 in one code point (what length bounds count): the worst case a bound allows.
+const WIDE = '😀';
 const wide = (n: number) => WIDE.repeat(n);
 
 /** The longest principal ARN IAM can produce: a 512-character path and a 64-character name. */
@@ -99,7 +99,7 @@ const maxCreateIdentity = () => ({
   trustPolicy: documentOfBytes(BOUNDS.documentBytes),
   tags: Object.fromEntries(
     Array.from({ length: IAM_LIMITS.tags }, (_, i) => [
-      `${i}`.padEnd(IAM_LIMITS.tagKeyLength, WIDE),
+      `${i}${wide(IAM_LIMITS.tagKeyLength - `${i}`.length)}`,
       wide(IAM_LIMITS.tagValueLength),
     ]),
   ),
