@@ -176,7 +176,7 @@ describe("fuzz: the executors' events (functions/provision, functions/rotate)", 
           expect((error as ValidationError).code).toBe('VALIDATION_FAILED');
           await unchanged(c.how);
         }),
-        { numRuns: FUZZ_RUNS },
+        { numRuns: FUZZ_RUNS, endOnFailure: true },
       );
       expect(iamCalls()).toBe(before);
     },
@@ -238,7 +238,7 @@ describe("fuzz: the executors' events (functions/provision, functions/rotate)", 
           expect(reached, c.how).toEqual([]);
           await unchanged(c.how);
         }),
-        { numRuns: FUZZ_RUNS },
+        { numRuns: FUZZ_RUNS, endOnFailure: true },
       );
     },
     FUZZ_TIMEOUT_MS,

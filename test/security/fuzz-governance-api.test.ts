@@ -292,7 +292,7 @@ describe('fuzz: governance HTTP API events (functions/governance-api)', () => {
             ).toEqual([]);
           },
         ),
-        { numRuns: FUZZ_RUNS },
+        { numRuns: FUZZ_RUNS, endOnFailure: true },
       );
       // No refusal was an internal error.
       expect(logged).toEqual([]);

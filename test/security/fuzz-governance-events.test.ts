@@ -244,7 +244,7 @@ describe('fuzz: EventBridge events (functions/governance-events)', () => {
               c.how,
             ).toEqual([]);
         }),
-        { numRuns: FUZZ_RUNS },
+        { numRuns: FUZZ_RUNS, endOnFailure: true },
       );
     },
     FUZZ_TIMEOUT_MS,

@@ -151,7 +151,7 @@ describe('fuzz: Step Functions payloads (functions/governance-task)', () => {
             c.how,
           ).toEqual([]);
         }),
-        { numRuns: FUZZ_RUNS },
+        { numRuns: FUZZ_RUNS, endOnFailure: true },
       );
     },
     FUZZ_TIMEOUT_MS,

@@ -120,20 +120,16 @@ const policyCases: fc.Arbitrary<{ how: string; text: string }> = fc.oneof(
   fc
     .constantFrom(...FIELDS)
     .chain((f) =>
-      fc
-        .constantFrom(...f.bad)
-        .map((bad) => ({
-          how: `${f.path.join('.')} = ${JSON.stringify(bad)?.slice(0, 40)}`,
-          doc: setAt(DEFAULT, f.path, bad),
-        })),
+      fc.constantFrom(...f.bad).map((bad) => ({
+        how: `${f.path.join('.')} = ${JSON.stringify(bad)?.slice(0, 40)}`,
+        doc: setAt(DEFAULT, f.path, bad),
+      })),
     )
     .chain(({ how, doc }) =>
-      fc
-        .constantFrom('yaml', 'json')
-        .map((format) => ({
-          how: `${how} (${format})`,
-          text: format === 'json' ? JSON.stringify(doc) : stringify(doc),
-        })),
+      fc.constantFrom('yaml', 'json').map((format) => ({
+        how: `${how} (${format})`,
+        text: format === 'json' ? JSON.stringify(doc) : stringify(doc),
+      })),
     ),
   fc
     .constantFrom(...REQUIRED)
@@ -202,7 +198,7 @@ describe('fuzz: the policy file (loadPolicyFile: local mode --policy and every g
           );
           expect([...added, ...removedOrChanged], c.how).toEqual([]);
         }),
-        { numRuns: FUZZ_RUNS },
+        { numRuns: FUZZ_RUNS, endOnFailure: true },
       );
     },
     FUZZ_TIMEOUT_MS,

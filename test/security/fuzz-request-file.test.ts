@@ -35,7 +35,7 @@ describe('fuzz: request files (nhi-gov request --file)', () => {
           if (hostile.field) expect(run.stderr, hostile.how).toContain(hostile.field);
           expect(await world.changesSince(baseline)).toEqual([]);
         }),
-        { numRuns: FUZZ_RUNS },
+        { numRuns: FUZZ_RUNS, endOnFailure: true },
       );
     },
     FUZZ_TIMEOUT_MS,

@@ -179,7 +179,7 @@ describe('fuzz: IAM snapshot files (nhi-gov scan --gaad --credential-report)', (
           expect(run.stderr).not.toContain('unexpected error');
           expect(await world.changesSince(baseline), c.how).toEqual([]);
         }),
-        { numRuns: FUZZ_RUNS },
+        { numRuns: FUZZ_RUNS, endOnFailure: true },
       );
     },
     FUZZ_TIMEOUT_MS,
