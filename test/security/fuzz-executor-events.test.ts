@@ -216,8 +216,12 @@ describe("fuzz: the executors' events (functions/provision, functions/rotate)", 
           },
         },
         onDemand: {
-          handle: async () => {
-            reached.push('on-demand');
+          admit: async () => {
+            reached.push('on-demand admit');
+            return { status: 'ignored' } as never;
+          },
+          execute: async () => {
+            reached.push('on-demand execute');
             return { status: 'ignored' } as never;
           },
         },
