@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { BOUNDS } from '../../lib/domain/bounds.js';
 import { type Harness, harness } from '../integration/governance/harness.js';
+import { defaultPolicyJsonFile } from '../support/policy.js';
 import { snapshotTables, type TableSnapshot, tableChanges } from '../support/table-snapshot.js';
 import {
   anyHostileValue,
@@ -17,9 +18,9 @@ import {
 // The module-scope handler is built from the environment when the file is imported.
 vi.hoisted(() => {
   process.env.DECISIONS_TABLE_NAME = 'unused-by-these-tests';
-  process.env.POLICY_FILE = 'policy/default.yaml';
   process.env.POWERTOOLS_DEV = 'true';
 });
+process.env.POLICY_FILE = defaultPolicyJsonFile();
 const { buildHandler } = await import('../../functions/governance-api/handler.js');
 
 const APPROVER = 'arn:aws:iam::111122223333:role/security-approver-bob';

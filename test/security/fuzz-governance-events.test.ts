@@ -4,6 +4,7 @@ import { loadPolicyFile } from '../../lib/config/policy-file.js';
 import { BOUNDS, structureIssues } from '../../lib/domain/bounds.js';
 import { ValidationError } from '../../lib/domain/errors.js';
 import { type Harness, harness } from '../integration/governance/harness.js';
+import { defaultPolicyJsonFile } from '../support/policy.js';
 import { snapshotTables, type TableSnapshot, tableChanges } from '../support/table-snapshot.js';
 import {
   anyHostileValue,
@@ -16,9 +17,9 @@ import {
 
 vi.hoisted(() => {
   process.env.DECISIONS_TABLE_NAME = 'unused-by-these-tests';
-  process.env.POLICY_FILE = 'policy/default.yaml';
   process.env.POWERTOOLS_DEV = 'true';
 });
+process.env.POLICY_FILE = defaultPolicyJsonFile();
 const { buildHandler } = await import('../../functions/governance-events/handler.js');
 
 const SNOW = 'arn:aws:iam::111122223333:role/servicenow-integration';

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { BOUNDS } from '../../lib/domain/bounds.js';
 import { ValidationError } from '../../lib/domain/errors.js';
 import { type Harness, harness } from '../integration/governance/harness.js';
+import { defaultPolicyJsonFile } from '../support/policy.js';
 import { snapshotTables, type TableSnapshot, tableChanges } from '../support/table-snapshot.js';
 import {
   anyHostileValue,
@@ -15,10 +16,10 @@ import {
 
 vi.hoisted(() => {
   process.env.DECISIONS_TABLE_NAME = 'unused-by-these-tests';
-  process.env.POLICY_FILE = 'policy/default.yaml';
   process.env.TASK_REQUESTER_ARNS = 'arn:aws:iam::111122223333:role/payments-workflow';
   process.env.POWERTOOLS_DEV = 'true';
 });
+process.env.POLICY_FILE = defaultPolicyJsonFile();
 const { buildHandler } = await import('../../functions/governance-task/handler.js');
 
 const WORKFLOW = 'arn:aws:iam::111122223333:role/payments-workflow';

@@ -180,18 +180,30 @@ describe('fuzz: the policy file (loadPolicyFile: local mode --policy and every g
           const file = join(dir, 'policy.yaml');
           writeFileSync(file, c.text);
           // Act: a governance function's cold start with this policy in its bundle.
-          let error: unknown;
-          try {
-            governanceFromEnv(tables.client, {
-              DECISIONS_TABLE_NAME: tables.names.decisions,
-              POLICY_FILE: file,
-            });
-          } catch (e) {
-            error = e;
-          }
+          const errorOf = (fn: () => unknown): unknown => {
+            try {
+              fn();
+            } catch (e) {
+              return e;
+            }
+            return undefined;
+          };
+          // The local reader (YAML or JSON: `--policy`) and, for JSON text, a function's cold start.
+          const errors = [errorOf(() => loadPolicyFile(file))];
+          if (errorOf(() => JSON.parse(c.text)) === undefined)
+            errors.push(
+              errorOf(() =>
+                governanceFromEnv(tables.client, {
+                  DECISIONS_TABLE_NAME: tables.names.decisions,
+                  POLICY_FILE: file,
+                }),
+              ),
+            );
           // Assert
-          expect(error, c.how).toBeInstanceOf(ValidationError);
-          expect((error as ValidationError).message, c.how).toContain('policy file');
+          for (const error of errors) {
+            expect(error, c.how).toBeInstanceOf(ValidationError);
+            expect((error as ValidationError).message, c.how).toContain('policy file');
+          }
           const { added, removedOrChanged } = tableChanges(
             baseline,
             await snapshotTables(tables.doc, tables.names),

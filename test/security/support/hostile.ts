@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { BOUNDS } from '../../../lib/domain/bounds.js';
+import { FINDING_TYPES } from '../../../lib/domain/finding.js';
 
 /**
  * Hostile inputs for the entry-point fuzz suite: valid requests of every kind, broken in exactly one
@@ -453,7 +454,7 @@ const collectionCases: fc.Arbitrary<HostileCase> = fc.oneof(
     .constantFrom<unknown[]>(
       [],
       ['no-such-type'],
-      Array.from({ length: 14 }, () => 'stale-role'),
+      Array.from({ length: FINDING_TYPES.length + 1 }, () => 'stale-role'),
     )
     .map((types) => ({
       kind: 'exception',
