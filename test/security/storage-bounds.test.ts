@@ -26,7 +26,8 @@ const wide = (n: number) => WIDE.repeat(n);
 
 /** The longest principal ARN IAM can produce: a 512-character path and a 64-character name. */
 function longestIamArn(name: string): string {
-  const path = `/${'p'.repeat(IAM_LIMITS.pathLength - 2)}/`;
+  // Path segments of at most 128 characters (the principal parser's limit), 512 in all.
+  const path = `/${`${'p'.repeat(127)}/`.repeat(3)}${'p'.repeat(126)}/`;
   return `arn:aws:iam::111122223333:role${path}${name.padEnd(IAM_LIMITS.nameLength, 'x')}`;
 }
 const APPROVERS = Array.from({ length: BOUNDS.maxQuorum }, (_, i) =>
