@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { BOUNDS, boundedText, IAM_LIMITS } from './bounds.js';
 import { Id, IsoTimestamp, PrincipalArn } from './primitives.js';
 
 export const CampaignStatus = z.enum(['open', 'closed']);
@@ -6,9 +7,12 @@ export const CampaignStatus = z.enum(['open', 'closed']);
 /** Which identities a campaign re-reviews. An empty scope means every NHI in the managed path. */
 export const CampaignScope = z.strictObject({
   /** IAM path prefix, e.g. `/nhi/payments/`. */
-  pathPrefix: z.string().startsWith('/').optional(),
+  pathPrefix: boundedText(IAM_LIMITS.pathLength).startsWith('/').optional(),
   /** Identity keys (`role/<name>`, `user/<name>`) or globs over them (`role/payments-*`). */
-  identities: z.array(z.string().min(1)).optional(),
+  identities: z
+    .array(boundedText(BOUNDS.campaignPatternLength, { min: 1 }))
+    .max(BOUNDS.campaignIdentities, `at most ${BOUNDS.campaignIdentities} identities or patterns`)
+    .optional(),
 });
 export type CampaignScope = z.infer<typeof CampaignScope>;
 

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { BOUNDS, boundedText, IAM_LIMITS } from './bounds.js';
 import { principalProblem } from './principal.js';
 
 /** An ISO-8601 UTC timestamp with a `Z` offset, as stored in every table. */
@@ -11,14 +12,17 @@ export const IsoTimestamp = z.iso.datetime({
  * An IAM principal ARN: a role, a user or an STS assumed-role session, checked by the one strict
  * principal module (lib/domain/principal.ts). Root, federated users and anything malformed fail.
  */
-export const PrincipalArn = z.string().superRefine((value, ctx) => {
-  const problem = principalProblem(value);
-  if (problem)
-    ctx.addIssue({
-      code: 'custom',
-      message: `must be an IAM role/user or STS assumed-role ARN such as arn:aws:iam::123456789012:role/Name (this one ${problem})`,
-    });
-});
+export const PrincipalArn = z
+  .string()
+  .max(BOUNDS.principalArnLength, `must be at most ${BOUNDS.principalArnLength} characters`)
+  .superRefine((value, ctx) => {
+    const problem = principalProblem(value);
+    if (problem)
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be an IAM role/user or STS assumed-role ARN such as arn:aws:iam::123456789012:role/Name (this one ${problem})`,
+      });
+  });
 
 /**
  * A managed policy ARN (AWS-managed or customer-managed). Path tricks are refused before any
@@ -37,7 +41,8 @@ export const PolicyArn = z
         .split('/')
         .some((seg) => seg === '' || seg === '.' || seg === '..'),
     'must not contain empty, "." or ".." path segments',
-  );
+  )
+  .max(BOUNDS.policyArnLength, `must be at most ${BOUNDS.policyArnLength} characters`);
 
 /** Decision, campaign and execution ids: url-safe, sortable by creation time when made by `newId`. */
 export const Id = z
@@ -57,4 +62,12 @@ export const SEVERITY_RANK: Readonly<Record<Severity, number>> = {
 };
 
 /** Tags as IAM takes them. */
-export const Tags = z.record(z.string().min(1).max(128), z.string().max(256));
+export const Tags = z
+  .record(
+    boundedText(IAM_LIMITS.tagKeyLength, { min: 1 }).refine(
+      (k) => k !== '__proto__',
+      'is not an allowed tag key',
+    ),
+    boundedText(IAM_LIMITS.tagValueLength),
+  )
+  .refine((t) => Object.keys(t).length <= IAM_LIMITS.tags, `at most ${IAM_LIMITS.tags} tags (IAM's limit)`);

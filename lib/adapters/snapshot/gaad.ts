@@ -1,5 +1,7 @@
 import * as z from 'zod';
+import { IAM_LIMITS } from '../../domain/bounds.js';
 import type { Issue } from '../../domain/errors.js';
+import { IdentityName } from '../../domain/identity.js';
 import type {
   AttachedPolicy,
   InlinePolicy,
@@ -56,17 +58,26 @@ const PolicyDocument = z.unknown().transform((value, ctx) => {
   return z.NEVER;
 });
 
-const Name = z.string().min(1);
-const TagList = z.array(z.looseObject({ Key: Name, Value: z.string() })).optional();
+// Bounded by IAM's own limits: names and tags end up in findings and their keys (docs/data-model.md).
+const Name = z.string().min(1).max(IAM_LIMITS.arnLength);
+const Path = z.string().max(IAM_LIMITS.pathLength).optional();
+const TagList = z
+  .array(
+    z.looseObject({
+      Key: z.string().min(1).max(IAM_LIMITS.tagKeyLength),
+      Value: z.string().max(IAM_LIMITS.tagValueLength),
+    }),
+  )
+  .optional();
 const AttachedList = z.array(z.looseObject({ PolicyName: Name, PolicyArn: Name })).optional();
 const InlineList = z.array(z.looseObject({ PolicyName: Name, PolicyDocument: PolicyDocument })).optional();
 const Boundary = z.looseObject({ PermissionsBoundaryArn: z.string().optional() }).optional();
 
 const GaadRole = z.looseObject({
-  RoleName: Name,
+  RoleName: IdentityName,
   Arn: Name,
   RoleId: z.string().optional(),
-  Path: z.string().optional(),
+  Path,
   CreateDate: DateField(true),
   AssumeRolePolicyDocument: PolicyDocument.optional(),
   InstanceProfileList: z.array(z.looseObject({ InstanceProfileName: z.string().optional() })).optional(),
@@ -81,10 +92,10 @@ const GaadRole = z.looseObject({
 });
 
 const GaadUser = z.looseObject({
-  UserName: Name,
+  UserName: IdentityName,
   Arn: Name,
   UserId: z.string().optional(),
-  Path: z.string().optional(),
+  Path,
   CreateDate: DateField(true),
   GroupList: z.array(z.string()).optional(),
   UserPolicyList: InlineList,

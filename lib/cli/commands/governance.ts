@@ -3,12 +3,16 @@ import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { readSnapshot } from '../../adapters/snapshot/read-snapshot.js';
 import { SnapshotPolicyDocuments } from '../../adapters/snapshot/snapshot-documents.js';
+import { parseNote } from '../../domain/bounds.js';
 import type { Campaign, ReviewItem } from '../../domain/certification.js';
 import type { Decision } from '../../domain/decision.js';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
+import { parseId } from '../../domain/governance/deps.js';
 import { type Governance, publicDecision } from '../../domain/governance/index.js';
 import { parseCaller } from '../../domain/governance/principals.js';
 import type { IamInventory } from '../../domain/inventory.js';
+import { DecisionRequest, ExceptionRequest } from '../../domain/request.js';
+import { parseOrThrow } from '../../domain/validation.js';
 import type { PolicyDocumentReader } from '../../ports/policy-documents.js';
 import { localGovernance } from '../governance-context.js';
 import type { CliIo } from '../io.js';
@@ -69,6 +73,16 @@ function readJsonFile(io: CliIo, file: string): unknown {
       { path: file, message: 'not valid JSON' },
     ]);
   }
+}
+
+/**
+ * Checks what the command line was given (the `--as` principal, `--note`, ids) before the store starts:
+ * bad input costs no DynamoDB Local start and writes nothing.
+ */
+function checkArgs(opts: { as?: string; note?: string }, ids: Readonly<Record<string, string>> = {}): void {
+  if (opts.as !== undefined) parseCaller(opts.as, '--as');
+  parseNote(opts.note);
+  for (const [what, id] of Object.entries(ids)) parseId(id, what);
 }
 
 /**
@@ -204,6 +218,7 @@ function actCommand(
     )
     .action(async (id: string, opts: CommonOptions & { note?: string }) => {
       const print = outputOf(io, opts, `nhi-gov ${name}`);
+      checkArgs(opts, { 'decision id': id });
       const d = await withGovernance(io, opts, (gov) =>
         gov[name]({ id, actor: opts.as, ...(opts.note ? { note: opts.note } : {}) }),
       );
@@ -246,7 +261,9 @@ export function registerGovernance(program: Command, io: CliIo): void {
     )
     .action(async (opts: CommonOptions & { file: string; idempotencyKey?: string; gaad?: string }) => {
       const print = outputOf(io, opts, 'nhi-gov request');
-      const request = readJsonFile(io, opts.file);
+      // Checked before the store starts (and again by the use case): a bad file writes nothing.
+      const request = parseOrThrow(DecisionRequest, readJsonFile(io, opts.file), 'request');
+      checkArgs(opts);
       const inventory = await campaignInventory(io, opts);
       const d = await withGovernance(
         io,
@@ -305,6 +322,7 @@ export function registerGovernance(program: Command, io: CliIo): void {
     )
     .action(async (id: string, opts: CommonOptions & { outcome: 'confirm' | 'revoke'; note?: string }) => {
       const print = outputOf(io, opts, 'nhi-gov review');
+      checkArgs(opts, { 'decision id': id });
       const d = await withGovernance(io, opts, (gov) =>
         gov.review({ id, actor: opts.as, outcome: opts.outcome, ...(opts.note ? { note: opts.note } : {}) }),
       );
@@ -326,6 +344,7 @@ Exit codes: 0 ok, 2 usage or input error (also an unknown id), 3 unexpected erro
     )
     .action(async (id: string, opts: { format?: string; output?: string }) => {
       const print = outputOf(io, opts, 'nhi-gov decision show');
+      checkArgs({}, { 'decision id': id });
       const d = await withGovernance(io, {}, (gov) => gov.get(id));
       if (!d) throw new NotFoundError(`decision ${id} does not exist`);
       printDecision(print, d);
@@ -365,6 +384,12 @@ Exit codes: 0 ok, 2 usage or input error (also an unknown id), 3 unexpected erro
     .action(async (opts: CommonOptions & { file: string }) => {
       const print = outputOf(io, opts, 'nhi-gov exception request');
       const body = readJsonFile(io, opts.file);
+      parseOrThrow(
+        ExceptionRequest,
+        body && typeof body === 'object' && !('kind' in body) ? { kind: 'exception', ...body } : body,
+        'exception request',
+      );
+      checkArgs(opts);
       const d = await withGovernance(io, opts, async (gov, stores) =>
         gov.requestException({
           body: await withDefaultAccount(stores, body, opts.file),
@@ -392,6 +417,7 @@ Exit codes: 0 ok, 2 usage or input error (also an unknown id), 3 unexpected erro
     )
     .action(async (id: string, opts: CommonOptions & { note?: string }) => {
       const print = outputOf(io, opts, 'nhi-gov exception approve');
+      checkArgs(opts, { 'decision id': id });
       const d = await withGovernance(io, opts, (gov) =>
         gov.approve({ id, actor: opts.as, ...(opts.note ? { note: opts.note } : {}) }),
       );
@@ -423,6 +449,7 @@ Exit codes: 0 ok, 2 usage or input error (also an unknown id), 3 unexpected erro
     )
     .action(async (id: string, opts: CommonOptions & { expiresAt: string; justification: string }) => {
       const print = outputOf(io, opts, 'nhi-gov exception renew');
+      checkArgs(opts, { 'decision id': id });
       const d = await withGovernance(io, opts, (gov) =>
         gov.renewException({
           id,
@@ -486,6 +513,7 @@ Exit codes: 0 ok, 2 usage or input error (also an unknown id), 3 unexpected erro
           scope: opts.identities ? { identities: opts.identities.split(',').map((s) => s.trim()) } : {},
           ...(opts.dueDays !== undefined ? { dueDays: opts.dueDays } : {}),
         };
+        checkArgs(opts);
         // The snapshot is read before the store starts: a bad file costs nothing and writes nothing.
         const inventory = await campaignInventory(io, opts);
         const result = await withGovernance(io, opts, (gov) =>
@@ -523,6 +551,7 @@ Exit codes: 0 ok, 2 usage or input error (also an unknown id), 3 unexpected erro
         opts: CommonOptions & { outcome: string; note?: string },
       ) => {
         const print = outputOf(io, opts, 'nhi-gov campaign review');
+        checkArgs(opts, { 'campaign id': campaignId, 'item id': itemId });
         const result = await withGovernance(io, opts, (gov) =>
           gov.reviewCampaignItem({
             campaignId,
@@ -555,6 +584,7 @@ Exit codes: 0 ok, 2 usage or input error (also an unknown id), 3 unexpected erro
     )
     .action(async (id: string, opts: { format?: string; output?: string }) => {
       const print = outputOf(io, opts, 'nhi-gov campaign show');
+      checkArgs({}, { 'campaign id': id });
       const result = await withGovernance(io, {}, (gov) => gov.getCampaign(id));
       print(result, describeCampaign(result.campaign, result.items));
     });

@@ -32,6 +32,8 @@ function parseAsOf(text: string): Date | undefined {
     return Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== text ? undefined : day;
   }
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(text)) return undefined;
+  // Date rolls 2026-02-30 over to March; a day that is not in the calendar is not a timestamp either.
+  if (parseAsOf(text.slice(0, 10)) === undefined) return undefined;
   const at = new Date(text);
   return Number.isNaN(at.getTime()) ? undefined : at;
 }

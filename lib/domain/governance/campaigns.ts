@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { CampaignStore } from '../../ports/campaign-store.js';
+import { BOUNDS, boundedText } from '../bounds.js';
 import { type Campaign, CampaignScope, type ReviewItem } from '../certification.js';
 import { type Decision, isInForce } from '../decision.js';
 import { ConflictError, NotFoundError, SeparationOfDutiesError, ValidationError } from '../errors.js';
@@ -9,7 +10,7 @@ import { matchesAny } from '../patterns.js';
 import { isPrincipalArn } from '../principal.js';
 import { type DecisionRequest, type Entitlement, entitlementKey } from '../request.js';
 import { parseOrThrow } from '../validation.js';
-import { denied, derivedId, type GovernanceDeps } from './deps.js';
+import { denied, derivedId, type GovernanceDeps, parseId } from './deps.js';
 import { isApproverAnywhere, isOperator, PolicyDeniedError, planSubmission } from './policy-evaluation.js';
 import { parseCaller, samePrincipal } from './principals.js';
 import { revokeAuthority } from './revoke-authority.js';
@@ -18,15 +19,19 @@ import { approveByPolicy, revokeNote, withoutAutoApproval } from './submit.js';
 const DAY_MS = 86_400_000;
 
 export const StartCampaignBody = z.strictObject({
-  name: z.string().trim().min(1).max(200),
+  name: boundedText(BOUNDS.campaignNameLength, { trim: true, min: 1 }),
   scope: CampaignScope.default({}),
-  /** Days until items are overdue; default the policy's certification.dueDays. */
-  dueDays: z.number().positive().max(365).optional(),
+  /** Days until items are overdue (at least an hour); default the policy's certification.dueDays. */
+  dueDays: z
+    .number()
+    .min(1 / 24, 'must be at least one hour (1/24 day)')
+    .max(365)
+    .optional(),
 });
 
 export const ReviewItemBody = z.strictObject({
   outcome: z.enum(['keep', 'revoke']),
-  note: z.string().trim().max(2000).optional(),
+  note: boundedText(BOUNDS.reviewNoteLength, { trim: true }).optional(),
 });
 
 function campaignsOf(deps: GovernanceDeps): CampaignStore {
@@ -176,7 +181,7 @@ export async function getCampaign(
   id: string,
 ): Promise<{ campaign: Campaign; items: ReviewItem[] }> {
   const store = campaignsOf(deps);
-  const campaign = await store.get(id, { consistent: true });
+  const campaign = await store.get(parseId(id, 'campaign id'), { consistent: true });
   if (!campaign) throw new NotFoundError(`campaign ${id} does not exist`);
   return { campaign, items: await store.listItems(id) };
 }
@@ -249,10 +254,10 @@ export async function reviewCampaignItem(
   const reviewer = parseCaller(input.reviewer, 'reviewer');
   const body = parseOrThrow(ReviewItemBody, input.body, 'review');
   const store = campaignsOf(deps);
-  const campaign = await store.get(input.campaignId, { consistent: true });
+  const campaign = await store.get(parseId(input.campaignId, 'campaign id'), { consistent: true });
   if (!campaign) throw new NotFoundError(`campaign ${input.campaignId} does not exist`);
   if (campaign.status !== 'open') throw new ConflictError(`campaign ${campaign.id} is ${campaign.status}`);
-  const item = await store.getItem(campaign.id, input.itemId, { consistent: true });
+  const item = await store.getItem(campaign.id, parseId(input.itemId, 'item id'), { consistent: true });
   if (!item) throw new NotFoundError(`campaign ${campaign.id} has no item ${input.itemId}`);
   if (item.outcome !== 'pending')
     throw new ConflictError(`item ${item.itemId} was already reviewed (${item.outcome}) by ${item.reviewer}`);

@@ -1,3 +1,4 @@
+import { parseNote } from '../bounds.js';
 import { type Decision, transition } from '../decision.js';
 import { ConflictError, ForbiddenError, SeparationOfDutiesError } from '../errors.js';
 import { denied, type GovernanceDeps, mustGet } from './deps.js';
@@ -67,6 +68,7 @@ async function authorizeDecider(
  */
 export async function approveDecision(deps: GovernanceDeps, input: ActInput): Promise<Decision> {
   const actor = parseCaller(input.actor, 'approver');
+  const note = parseNote(input.note);
   const decision = await mustGet(deps, input.id);
   requireStatus(decision, 'pending');
   if (decision.approvals.some((a) => samePrincipal(a.approver, actor)))
@@ -100,7 +102,7 @@ export async function approveDecision(deps: GovernanceDeps, input: ActInput): Pr
         actor,
         at,
         action: 'approved',
-        note: input.note ?? `${approvals.length} of ${decision.requiredApprovals} approvals`,
+        note: note ?? `${approvals.length} of ${decision.requiredApprovals} approvals`,
       },
     );
   } else {
@@ -116,7 +118,7 @@ export async function approveDecision(deps: GovernanceDeps, input: ActInput): Pr
           actor,
           action: 'approval-recorded',
           version,
-          note: input.note ?? `${approvals.length} of ${decision.requiredApprovals} approvals`,
+          note: note ?? `${approvals.length} of ${decision.requiredApprovals} approvals`,
         },
       ],
     };
@@ -132,6 +134,7 @@ export async function approveDecision(deps: GovernanceDeps, input: ActInput): Pr
  */
 export async function rejectDecision(deps: GovernanceDeps, input: ActInput): Promise<Decision> {
   const actor = parseCaller(input.actor, 'caller');
+  const note = parseNote(input.note);
   const decision = await mustGet(deps, input.id);
   requireStatus(decision, 'pending');
   await authorizeDecider(deps, decision, actor, 'reject');
@@ -140,7 +143,7 @@ export async function rejectDecision(deps: GovernanceDeps, input: ActInput): Pro
     actor,
     at: deps.clock.now().toISOString(),
     action: 'rejected',
-    ...(input.note ? { note: input.note } : {}),
+    ...(note ? { note: note } : {}),
   });
   await deps.decisions.update(next, decision.version);
   return next;
@@ -149,6 +152,7 @@ export async function rejectDecision(deps: GovernanceDeps, input: ActInput): Pro
 /** Cancels a pending decision; only its requester may. */
 export async function cancelDecision(deps: GovernanceDeps, input: ActInput): Promise<Decision> {
   const actor = parseCaller(input.actor, 'caller');
+  const note = parseNote(input.note);
   const decision = await mustGet(deps, input.id);
   requireStatus(decision, 'pending');
   if (!samePrincipal(actor, decision.requester))
@@ -164,7 +168,7 @@ export async function cancelDecision(deps: GovernanceDeps, input: ActInput): Pro
     actor,
     at: deps.clock.now().toISOString(),
     action: 'cancelled',
-    ...(input.note ? { note: input.note } : {}),
+    ...(note ? { note: note } : {}),
   });
   await deps.decisions.update(next, decision.version);
   return next;
@@ -179,6 +183,7 @@ const REVOCABLE: readonly Decision['kind'][] = ['grant', 'break-glass', 'excepti
  */
 export async function revokeDecision(deps: GovernanceDeps, input: ActInput): Promise<Decision> {
   const actor = parseCaller(input.actor, 'caller');
+  const note = parseNote(input.note);
   const decision = await mustGet(deps, input.id);
   if (!REVOCABLE.includes(decision.kind))
     throw new ConflictError(
@@ -204,7 +209,7 @@ export async function revokeDecision(deps: GovernanceDeps, input: ActInput): Pro
     actor,
     at: deps.clock.now().toISOString(),
     action: 'revoked',
-    ...(input.note ? { note: input.note } : {}),
+    ...(note ? { note: note } : {}),
   });
   await deps.decisions.update(next, decision.version);
   return next;
@@ -221,6 +226,7 @@ export interface ReviewInput extends ActInput {
  */
 export async function reviewBreakGlass(deps: GovernanceDeps, input: ReviewInput): Promise<Decision> {
   const actor = parseCaller(input.actor, 'reviewer');
+  const note = parseNote(input.note);
   const decision = await mustGet(deps, input.id);
   if (decision.kind !== 'break-glass')
     throw new ConflictError(
@@ -234,10 +240,10 @@ export async function reviewBreakGlass(deps: GovernanceDeps, input: ReviewInput)
   const at = now.toISOString();
   const late = decision.reviewDueAt !== undefined && Date.parse(decision.reviewDueAt) < now.getTime();
   const version = decision.version + 1;
-  const note = [
+  const entry = [
     `outcome ${input.outcome}`,
     late ? `late: review was due by ${decision.reviewDueAt}` : undefined,
-    input.note,
+    note,
   ]
     .filter(Boolean)
     .join('; ');
@@ -247,7 +253,7 @@ export async function reviewBreakGlass(deps: GovernanceDeps, input: ReviewInput)
     updatedAt: at,
     reviewedBy: canonicalPrincipal(actor),
     reviewedAt: at,
-    history: [...decision.history, { at, actor, action: 'reviewed', version, note }],
+    history: [...decision.history, { at, actor, action: 'reviewed', version, note: entry }],
   };
   if (input.outcome === 'revoke' && next.status === 'approved')
     next = transition(next, {

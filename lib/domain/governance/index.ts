@@ -17,7 +17,7 @@ import {
   reviewBreakGlass,
   revokeDecision,
 } from './decide.js';
-import type { GovernanceDeps } from './deps.js';
+import { type GovernanceDeps, parseId } from './deps.js';
 import { type ExceptionInput, renewException, requestException } from './exceptions.js';
 import { type SubmitInput, submitRequest } from './submit.js';
 import { fileSystemRevoke } from './system-revoke.js';
@@ -75,6 +75,6 @@ export function createGovernance(deps: GovernanceDeps): Governance {
     startCampaign: (input) => startCampaign(deps, input),
     getCampaign: (id) => getCampaign(deps, id),
     reviewCampaignItem: (input) => reviewCampaignItem(deps, input),
-    get: (id) => deps.decisions.get(id, { consistent: true }),
+    get: async (id) => deps.decisions.get(parseId(id, 'decision id'), { consistent: true }),
   };
 }

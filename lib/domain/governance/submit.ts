@@ -1,3 +1,4 @@
+import { assertStorableForLife, BOUNDS } from '../bounds.js';
 import { type Decision, type DecisionSource, requestIdentityKey, transition } from '../decision.js';
 import { ConflictError, SeparationOfDutiesError, ValidationError } from '../errors.js';
 import { analyseGrantRequest, type GrantAnalysis } from '../escalation/grant-analysis.js';
@@ -116,6 +117,10 @@ export async function approveByPolicy(
  */
 export async function submitRequest(deps: GovernanceDeps, input: SubmitInput): Promise<Decision> {
   const requester = parseCaller(input.requester, 'requester');
+  if (input.idempotencyKey !== undefined && input.idempotencyKey.length > BOUNDS.idempotencyKeyLength)
+    throw new ValidationError(`idempotency key: must be at most ${BOUNDS.idempotencyKeyLength} characters`, [
+      { path: 'idempotencyKey', message: `must be at most ${BOUNDS.idempotencyKeyLength} characters` },
+    ]);
   const parsed = parseOrThrow(DecisionRequest, input.request, 'request');
   let request: DecisionRequest =
     input.ticket && !parsed.ticket ? { ...parsed, ticket: input.ticket } : parsed;
@@ -194,6 +199,7 @@ export async function submitRequest(deps: GovernanceDeps, input: SubmitInput): P
       },
     ],
   };
+  assertStorableForLife(decision);
   try {
     await deps.decisions.create(decision);
   } catch (error) {
