@@ -1,14 +1,38 @@
 import { defineConfig } from 'vitest/config';
 
+/** Files that start their own processes (Java, a second Node): slow, so they run in their own project. */
+const E2E = ['test/integration/adapters/dynamodb/local-server.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    // One DynamoDB Local for the whole run, started on a free port and always stopped.
+    // One DynamoDB Local for the whole run, started on a free port and always stopped; one private
+    // temporary directory for the run, which must be empty at the end (every test cleans up).
     globalSetup: ['test/support/global-setup.ts'],
     setupFiles: ['test/support/setup.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Timeouts are a safety net against a hang, never a speed assertion: a loaded 2-core machine
+    // must not fail a correct test.
+    testTimeout: 300_000,
+    hookTimeout: 300_000,
     pool: 'forks',
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    env: {
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      // Any deprecated CDK API used by the infrastructure fails its synth (see test/infra/support/synth.ts).
+      JSII_DEPRECATED: 'fail',
+    },
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      // Everything else (integration on DynamoDB Local, security): a new test folder is never left out.
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/unit/**', 'test/infra/**', ...E2E],
+        },
+      },
+      // One synthesized app shared by every infra file: the files share one module registry per worker.
+      { extends: true, test: { name: 'infra', include: ['test/infra/**/*.test.ts'], isolate: false } },
+      { extends: true, test: { name: 'e2e', include: E2E } },
+    ],
   },
 });

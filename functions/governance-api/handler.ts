@@ -1,15 +1,20 @@
 // AWS permissions this function needs (least privilege, read by infra/):
+//   Read-only IAM for the escalation analysis of grants (docs/escalation.md): iam:GetPolicy,
+//   iam:GetPolicyVersion, iam:GetRole, iam:GetUser, iam:ListAttachedRolePolicies, iam:ListRolePolicies,
+//   iam:GetRolePolicy, iam:ListAttachedUserPolicies, iam:ListUserPolicies, iam:GetUserPolicy,
+//   iam:ListGroupsForUser, iam:ListAttachedGroupPolicies, iam:ListGroupPolicies, iam:GetGroupPolicy.
 //   dynamodb:GetItem, dynamodb:PutItem, dynamodb:UpdateItem, dynamodb:Query,
 //   dynamodb:ConditionCheckItem and dynamodb:TransactWriteItems (TransactWriteItems is authorised
 //   through PutItem/UpdateItem/ConditionCheckItem) on the decisions table and its indexes
 //   (`<table>/index/*`). Not BatchWriteItem (it would also allow deletes): campaign items are written
-//   with TransactWriteItems. Nothing else: no IAM, no Secrets Manager, no other table.
+//   with TransactWriteItems. No Secrets Manager, no other table, no IAM write.
 // Environment: DECISIONS_TABLE_NAME, POLICY_FILE (the policy copied into the bundle).
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithIAMAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { AppError, ForbiddenError, NotFoundError, ValidationError } from '../../lib/domain/errors.js';
 import type { Governance } from '../../lib/domain/governance/index.js';
+import { parseCaller } from '../../lib/domain/governance/principals.js';
 import { observability } from '../shared/observability.js';
 import { route } from './routes.js';
 import { governanceFromEnv } from './wiring.js';
@@ -61,6 +66,8 @@ export function buildHandler(deps: ApiDeps) {
     try {
       const caller = event.requestContext?.authorizer?.iam?.userArn;
       if (!caller) throw new ForbiddenError('no authenticated IAM caller', { code: 'UNAUTHENTICATED' });
+      // Strict principal parse before any route runs: root, federated users and malformed ARNs get 400.
+      parseCaller(caller, 'caller');
       const idempotencyKey = event.headers?.['idempotency-key'];
       const result = await route(deps.governance, {
         method: event.requestContext.http.method.toUpperCase(),

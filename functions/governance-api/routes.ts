@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { BOUNDS, boundedText } from '../../lib/domain/bounds.js';
 import { NotFoundError } from '../../lib/domain/errors.js';
 import { type Governance, publicDecision } from '../../lib/domain/governance/index.js';
 import { parseOrThrow } from '../../lib/domain/validation.js';
@@ -18,10 +19,11 @@ export interface ApiResult {
   readonly body: unknown;
 }
 
-const NoteBody = z.strictObject({ note: z.string().trim().min(1).max(2000).optional() }).default({});
+const Note = boundedText(BOUNDS.noteLength, { trim: true, min: 1 });
+const NoteBody = z.strictObject({ note: Note.optional() }).default({});
 const ReviewBody = z.strictObject({
   outcome: z.enum(['confirm', 'revoke']),
-  note: z.string().trim().min(1).max(2000).optional(),
+  note: Note.optional(),
 });
 
 type Handler = (gov: Governance, req: ApiRequest, params: string[]) => Promise<ApiResult>;
@@ -141,6 +143,7 @@ const ROUTES: readonly { method: string; pattern: RegExp; handle: Handler }[] = 
           campaign: result.campaign,
           item: result.item,
           ...(result.revokeDecision ? { revokeDecision: publicDecision(result.revokeDecision) } : {}),
+          ...(result.revokeDecisions ? { revokeDecisions: result.revokeDecisions.map(publicDecision) } : {}),
         },
       };
     },

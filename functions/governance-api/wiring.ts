@@ -1,8 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { IAMClient } from '@aws-sdk/client-iam';
 import * as z from 'zod';
 import { DynamoCampaignStore } from '../../lib/adapters/dynamodb/campaign-store.js';
 import { documentClient } from '../../lib/adapters/dynamodb/client.js';
 import { DynamoDecisionStore } from '../../lib/adapters/dynamodb/decision-store.js';
+import { IamPolicyDocuments } from '../../lib/adapters/iam/policy-documents.js';
 import { systemClock, ulidGenerator } from '../../lib/adapters/system.js';
 import { loadEnv, required } from '../../lib/config/env.js';
 import { FUNCTION_ENV } from '../../lib/config/functions.js';
@@ -23,6 +25,7 @@ export const GovernanceEnv = z.object({
 export function governanceFromEnv(
   client: DynamoDBClient = new DynamoDBClient({}),
   env: Readonly<Record<string, string | undefined>> = process.env,
+  iam: IAMClient = new IAMClient({}),
 ): Governance {
   const config = loadEnv(GovernanceEnv, env);
   const doc = documentClient(client);
@@ -33,5 +36,7 @@ export function governanceFromEnv(
     policy: loadPolicyJsonFile(config[FUNCTION_ENV.policyFile]),
     clock: systemClock,
     ids: ulidGenerator,
+    // Read-only: the escalation analysis of grants reads policy documents (docs/escalation.md).
+    documents: new IamPolicyDocuments(iam),
   });
 }

@@ -1,4 +1,8 @@
 // AWS permissions this function needs (least privilege, read by infra/):
+//   Read-only IAM for the escalation analysis of grants (docs/escalation.md): iam:GetPolicy,
+//   iam:GetPolicyVersion, iam:GetRole, iam:GetUser, iam:ListAttachedRolePolicies, iam:ListRolePolicies,
+//   iam:GetRolePolicy, iam:ListAttachedUserPolicies, iam:ListUserPolicies, iam:GetUserPolicy,
+//   iam:ListGroupsForUser, iam:ListAttachedGroupPolicies, iam:ListGroupPolicies, iam:GetGroupPolicy.
 //   dynamodb:GetItem, dynamodb:PutItem, dynamodb:UpdateItem, dynamodb:Query,
 //   dynamodb:ConditionCheckItem, dynamodb:TransactWriteItems on the decisions table and its indexes.
 // Environment: DECISIONS_TABLE_NAME, POLICY_FILE.
@@ -7,6 +11,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
 import * as z from 'zod';
+import { BOUNDS } from '../../lib/domain/bounds.js';
 import { AppError } from '../../lib/domain/errors.js';
 import { AccessRequestedDetail, EVENT_SOURCE } from '../../lib/domain/events.js';
 import { derivedId } from '../../lib/domain/governance/deps.js';
@@ -16,11 +21,12 @@ import { governanceFromEnv } from '../governance-api/wiring.js';
 import { observability } from '../shared/observability.js';
 
 /** The EventBridge envelope fields this function relies on. */
+/** Bounded as EventBridge bounds them: they are recorded in evidence when the event is refused. */
 const Envelope = z.object({
-  id: z.string().min(1),
-  'detail-type': z.string().min(1),
-  source: z.string().min(1),
-  account: z.string().min(1),
+  id: z.string().min(1).max(BOUNDS.idempotencyKeyLength),
+  'detail-type': z.string().min(1).max(BOUNDS.eventDetailTypeLength),
+  source: z.string().min(1).max(BOUNDS.eventSourceLength),
+  account: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
   detail: z.unknown(),
 });
 

@@ -1,4 +1,8 @@
 // AWS permissions this function needs (least privilege, read by infra/):
+//   Read-only IAM for the escalation analysis of grants (docs/escalation.md): iam:GetPolicy,
+//   iam:GetPolicyVersion, iam:GetRole, iam:GetUser, iam:ListAttachedRolePolicies, iam:ListRolePolicies,
+//   iam:GetRolePolicy, iam:ListAttachedUserPolicies, iam:ListUserPolicies, iam:GetUserPolicy,
+//   iam:ListGroupsForUser, iam:ListAttachedGroupPolicies, iam:ListGroupPolicies, iam:GetGroupPolicy.
 //   dynamodb:GetItem, dynamodb:PutItem, dynamodb:UpdateItem, dynamodb:Query,
 //   dynamodb:ConditionCheckItem, dynamodb:TransactWriteItems on the decisions table and its indexes;
 //   states:SendTaskFailure (to fail the waiting task at once when the request is refused).
@@ -17,7 +21,8 @@ import { loadEnv } from '../../lib/config/env.js';
 import { FUNCTION_ENV } from '../../lib/config/functions.js';
 import { AppError, ForbiddenError } from '../../lib/domain/errors.js';
 import type { Governance } from '../../lib/domain/governance/index.js';
-import { canonicalPrincipal } from '../../lib/domain/governance/principals.js';
+import { parseCaller, principalKey } from '../../lib/domain/governance/principals.js';
+import { isPrincipalArn } from '../../lib/domain/principal.js';
 import { parseOrThrow } from '../../lib/domain/validation.js';
 import type { TaskCallback } from '../../lib/ports/task-callback.js';
 import { governanceFromEnv } from '../governance-api/wiring.js';
@@ -44,7 +49,7 @@ export const TaskEnv = z.object({
     )
     .pipe(
       z
-        .array(z.string().regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:\S+$/, 'must list principal ARNs'))
+        .array(z.string().refine(isPrincipalArn, 'must list principal ARNs (IAM roles or users)'))
         .min(1, 'must list at least one ARN'),
     ),
 });
@@ -70,7 +75,7 @@ export type TaskResult =
  */
 export function buildHandler(deps: TaskDeps) {
   // Canonical form, so a session of a listed role (assumed-role/<name>/<session>) is that role too.
-  const allowed = new Set(deps.requesterArns.map(canonicalPrincipal));
+  const allowed = new Set(deps.requesterArns.map(principalKey));
   return async (event: unknown): Promise<TaskResult> => {
     const token =
       event && typeof event === 'object' && typeof (event as { taskToken?: unknown }).taskToken === 'string'
@@ -78,7 +83,9 @@ export function buildHandler(deps: TaskDeps) {
         : undefined;
     try {
       const input = parseOrThrow(GovernanceTaskInput, event, 'Step Functions task input');
-      if (!allowed.has(canonicalPrincipal(input.requester))) {
+      // Strict parse first: a malformed requester is invalid input (VALIDATION_FAILED), nothing written.
+      const requester = parseCaller(input.requester, 'requester');
+      if (!allowed.has(principalKey(requester))) {
         // A direct invoke naming someone else: file nothing (there is no decision to keep evidence on).
         deps.warn?.('task refused: requester not in TASK_REQUESTER_ARNS', { requester: input.requester });
         throw new ForbiddenError(

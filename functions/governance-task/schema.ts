@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { BOUNDS } from '../../lib/domain/bounds.js';
 
 /**
  * The input the state machine gives the task (waitForTaskToken). `requester` is set in the state
@@ -9,6 +10,6 @@ import * as z from 'zod';
 export const GovernanceTaskInput = z.strictObject({
   taskToken: z.string().min(1).max(1024),
   request: z.unknown(),
-  requester: z.string().min(1),
+  requester: z.string().min(1).max(BOUNDS.principalArnLength),
 });
 export type GovernanceTaskInput = z.infer<typeof GovernanceTaskInput>;

@@ -25,6 +25,8 @@
  *   iam:ListAttachedUserPolicies, iam:ListUserPolicies, iam:GetUserPolicy, iam:ListGroupsForUser,
  *   iam:GetLoginProfile, iam:DeleteLoginProfile, iam:ListAccessKeys, iam:CreateAccessKey,
  *   iam:DeleteAccessKey, iam:DeleteRole, iam:DeleteUser.
+ * - iam:GetPolicy, iam:GetPolicyVersion on policy/* of the account and AWS-managed policies (read-only:
+ *   an attach is refused when the managed policy's default version is not the one approved).
  * - iam:RemoveRoleFromInstanceProfile on the role and instance-profile/*; iam:RemoveUserFromGroup on
  *   the user and group/* (complete deletion of an identity).
  * - On user<MANAGED_PATH>* only, to delete a user completely (DeleteUser refuses while any remain):
@@ -53,6 +55,7 @@ import { DynamoDecisionStore } from '../../lib/adapters/dynamodb/decision-store.
 import { DynamoExecutionTrail } from '../../lib/adapters/dynamodb/execution-trail.js';
 import { DynamoFindingStore } from '../../lib/adapters/dynamodb/finding-store.js';
 import { SdkIamAdmin } from '../../lib/adapters/iam/iam-admin.js';
+import { IamPolicyDocuments } from '../../lib/adapters/iam/policy-documents.js';
 import { EventBridgeRevokeScheduler, eventBusArn } from '../../lib/adapters/scheduler/revoke-scheduler.js';
 import { SecretsManagerVault } from '../../lib/adapters/secrets-manager/secret-vault.js';
 import { systemClock } from '../../lib/adapters/system.js';
@@ -113,12 +116,14 @@ export function defaultDeps(
   const e = loadEnv(ProvisionEnv, env);
   const dynamo = new DynamoDBClient({});
   const doc = documentClient(dynamo);
+  const iamClient = new IAMClient({});
   const deadLetterArn = e[FUNCTION_ENV.scheduleDeadLetterArn];
   const provision = new ProvisionDecision({
     decisions: new DynamoDecisionStore(doc, e[ENV.decisionsTable]),
     trail: new DynamoExecutionTrail(doc, e[ENV.executionsTable]),
     findings: new DynamoFindingStore(doc, e[ENV.findingsTable]),
-    iam: new SdkIamAdmin(new IAMClient({})),
+    iam: new SdkIamAdmin(iamClient),
+    policies: new IamPolicyDocuments(iamClient),
     vault: new SecretsManagerVault(new SecretsManagerClient({})),
     scheduler: new EventBridgeRevokeScheduler(new SchedulerClient({}), {
       groupName: e[FUNCTION_ENV.scheduleGroupName],

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { required } from '../../lib/config/env.js';
 import { DEFAULT_SECRET_PREFIX, FUNCTION_ENV } from '../../lib/config/functions.js';
 import { ENV } from '../../lib/config/tables.js';
+import { BOUNDS } from '../../lib/domain/bounds.js';
 import { DecisionEventDetail, EVENT_SOURCE } from '../../lib/domain/events.js';
 import { ROTATION_STEPS } from '../../lib/domain/rotation/rotate-secret.js';
 import { EventBridgeSchema } from '../shared/eventbridge-schema.js';
@@ -9,7 +10,7 @@ import { EventBridgeSchema } from '../shared/eventbridge-schema.js';
 /** What Secrets Manager sends a rotation function, once per step. */
 export const SecretsManagerRotationEvent = z.object({
   Step: z.enum(ROTATION_STEPS),
-  SecretId: z.string().min(1),
+  SecretId: z.string().min(1).max(BOUNDS.secretIdLength),
   ClientRequestToken: z.string().min(32).max(64),
   RotationToken: z.string().optional(),
 });

@@ -13,6 +13,24 @@ export interface Observability {
 }
 
 /**
+ * The metrics' own notices through the function's logger. An invocation that records no metric (a
+ * replay, an ignored event) is normal here, so Powertools' "No application metrics to publish" is a
+ * debug line, not a warning on every such invocation; every other notice stays a warning.
+ */
+function metricsLogger(logger: Logger) {
+  const text = (content: unknown[]) => content.map(String).join(' ');
+  return {
+    debug: (...content: unknown[]) => logger.debug(text(content)),
+    info: (...content: unknown[]) => logger.info(text(content)),
+    warn: (...content: unknown[]) =>
+      /^No application metrics to publish/.test(text(content))
+        ? logger.debug(text(content))
+        : logger.warn(text(content)),
+    error: (...content: unknown[]) => logger.error(text(content)),
+  };
+}
+
+/**
  * Powertools logger and metrics for one function. The service name and namespace come from
  * POWERTOOLS_SERVICE_NAME / POWERTOOLS_METRICS_NAMESPACE when set (infra sets them).
  *
@@ -24,7 +42,7 @@ export interface Observability {
  */
 export function observability(serviceName: string): Observability {
   const logger = new Logger({ serviceName });
-  const metrics = new Metrics({ serviceName, namespace: METRICS_NAMESPACE });
+  const metrics = new Metrics({ serviceName, namespace: METRICS_NAMESPACE, logger: metricsLogger(logger) });
   return {
     logger,
     metrics,

@@ -8,6 +8,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { FUNCTION_ENV } from '../../lib/config/functions.js';
+import { GOVERNANCE_IAM_READ_ACTIONS } from '../../lib/config/iam-reads.js';
 import { ENV } from '../../lib/config/tables.js';
 import { EVENT_SOURCE } from '../../lib/domain/events.js';
 import { SUITE_ROLE_NAME_PREFIX, SUITE_ROLE_PATH } from '../config.js';
@@ -119,6 +120,37 @@ export class Governance extends Construct {
       const indexes = actions.includes('dynamodb:Query' as never);
       f.allow(tableStatement('Decisions', props.decisions, actions, { indexes }));
       if (indexes) acknowledgeIndexQueries(f.role, [props.decisions]);
+    }
+
+    // The escalation analysis of a grant reads policy documents and the identity's current policies:
+    // read-only IAM for the functions that file requests (never the callback, never a write).
+    const iamReads = [
+      `arn:${partition}:iam::${account}:role/*`,
+      `arn:${partition}:iam::${account}:user/*`,
+      `arn:${partition}:iam::${account}:group/*`,
+      `arn:${partition}:iam::${account}:policy/*`,
+      `arn:${partition}:iam::aws:policy/*`,
+    ];
+    const nagIam = nagPseudo(this);
+    for (const f of [this.api, this.task, this.events]) {
+      f.allow(
+        new PolicyStatement({
+          sid: 'ReadPolicyDocumentsForEscalationAnalysis',
+          actions: [...GOVERNANCE_IAM_READ_ACTIONS],
+          resources: iamReads,
+        }),
+      );
+      for (const kind of ['role', 'user', 'group', 'policy'])
+        acknowledgeWildcard(
+          f.role,
+          `arn:${nagIam.partition}:iam::${nagIam.account}:${kind}/*`,
+          'Read-only IAM (Get/List of policies and identities) for the escalation analysis of a grant: the identity and policy of a request can be any in this account. No IAM write is granted.',
+        );
+      acknowledgeWildcard(
+        f.role,
+        `arn:${nagIam.partition}:iam::aws:policy/*`,
+        'Read-only GetPolicy/GetPolicyVersion of AWS-managed policies a grant may attach, for its escalation analysis.',
+      );
     }
 
     // Task tokens are opaque; any workflow of this account that submitted through governanceTask may be waiting.

@@ -6,6 +6,7 @@ import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FUNCTION_ENV } from '../../lib/config/functions.js';
+import { POLICY_READ_ACTIONS } from '../../lib/config/iam-reads.js';
 import { INDEX } from '../../lib/config/tables.js';
 import { EVENT_SOURCE } from '../../lib/domain/events.js';
 import { SUITE_ROLE_NAME_PREFIX, SUITE_ROLE_PATH } from '../config.js';
@@ -276,6 +277,25 @@ export class Provisioning extends Construct {
         resources: [this.schedulerRole.roleArn],
         conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
       }),
+    );
+    // Pinning: an attach is refused when the managed policy's default version is not the approved one.
+    p.allow(
+      new PolicyStatement({
+        sid: 'ReadManagedPolicyVersions',
+        actions: [...POLICY_READ_ACTIONS],
+        resources: [`arn:${partition}:iam::${account}:policy/*`, `arn:${partition}:iam::aws:policy/*`],
+      }),
+    );
+    const nagIam = nagPseudo(this);
+    acknowledgeWildcard(
+      p.role,
+      `arn:${nagIam.partition}:iam::${nagIam.account}:policy/*`,
+      'Read-only GetPolicy/GetPolicyVersion: any managed policy a decision approved may be attached, and its default version is checked against the approved one first.',
+    );
+    acknowledgeWildcard(
+      p.role,
+      `arn:${nagIam.partition}:iam::aws:policy/*`,
+      'Read-only GetPolicy/GetPolicyVersion of AWS-managed policies a decision approved, checked against the approved version before attaching.',
     );
     for (const statement of executorTableStatements(props)) p.allow(statement);
     // Other in-force grants of the same entitlement, when a grant ends: one index, read-only.

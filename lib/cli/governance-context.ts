@@ -1,9 +1,9 @@
 import { DynamoCampaignStore } from '../adapters/dynamodb/campaign-store.js';
 import { ulidGenerator } from '../adapters/system.js';
-import { loadPolicyFile } from '../config/policy-file.js';
 import { createGovernance, type Governance } from '../domain/governance/index.js';
 import type { Policy } from '../domain/policy/schema.js';
 import type { Clock, IdGenerator } from '../ports/clock.js';
+import type { PolicyDocumentReader } from '../ports/policy-documents.js';
 import type { Stores } from './local-store.js';
 
 /**
@@ -16,17 +16,14 @@ export function localGovernance(
   policy: Policy,
   clock: Clock,
   ids: IdGenerator = ulidGenerator,
+  documents?: PolicyDocumentReader,
 ): Governance {
   return createGovernance({
+    ...(documents ? { documents } : {}),
     decisions: stores.decisions,
     campaigns: new DynamoCampaignStore(stores.doc, stores.names.decisions),
     policy,
     clock,
     ids,
   });
-}
-
-/** The policy local governance commands use when no `--policy` is given: the repository's default file. */
-export function governanceCliPolicy(): Policy {
-  return loadPolicyFile();
 }

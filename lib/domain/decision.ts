@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { AccountId } from './account.js';
 import { ConflictError } from './errors.js';
+import { EscalationRecord, PinnedDocument } from './escalation/record.js';
 import { identityKey } from './identity.js';
 import { Id, IsoTimestamp, PrincipalArn } from './primitives.js';
 import { DecisionRequest, RequestKindSchema } from './request.js';
@@ -77,6 +78,12 @@ export const Decision = z.strictObject({
   /** The policy tier that applied (`low`, `high`, ...), and how many distinct approvals it needs. */
   tier: z.string().min(1),
   requiredApprovals: z.number().int().nonnegative(),
+  /** The policy rule that set `tier` (e.g. `escalation.completesPath (passrole-lambda-create-invoke)`). */
+  tierRule: z.string().min(1).max(2000).optional(),
+  /** Grants and break-glass: what the escalation analysis of the granted document found. */
+  escalation: EscalationRecord.optional(),
+  /** Grants and break-glass: the document approved (content hash, managed policy version id). */
+  pinned: PinnedDocument.optional(),
   approvals: z.array(Approval),
   /** Content hash of the policy file that allowed this decision. */
   policyVersion: z.string().min(1),

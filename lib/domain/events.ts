@@ -23,7 +23,8 @@ export const DecisionEventDetail = z.object({
   version: Version,
   kind: RequestKindSchema,
   status: z.enum(['approved', 'rejected', 'cancelled', 'revoked', 'expired']),
-  identityKey: z.string().min(1),
+  /** `role/<name>` or `user/<name>`: bounded, as executors record it in findings (their keys). */
+  identityKey: z.string().regex(/^(role|user)\/[\w+=,.@-]{1,64}$/, 'must be role/<name> or user/<name>'),
 });
 export type DecisionEventDetail = z.infer<typeof DecisionEventDetail>;
 
@@ -83,7 +84,7 @@ export const RevokeRequestedDetail = z.object({
   decisionId: Id,
   reason: z.enum(['jit-expiry', 'grant-expired', 'exception-expired', 'break-glass-expired']),
   /** `system:<component>`, e.g. `system:scheduler`, `system:scanner`. */
-  requestedBy: z.string().regex(/^system:[a-z-]+$/),
+  requestedBy: z.string().regex(/^system:[a-z-]{1,64}$/, 'must be system:<component>'),
   requestedAt: IsoTimestamp,
 });
 export type RevokeRequestedDetail = z.infer<typeof RevokeRequestedDetail>;

@@ -18,6 +18,8 @@ export const FINDING_TYPES = [
   'forged-event',
   'provisioning-failed',
   'unmanaged-access-key',
+  'privilege-escalation',
+  'policy-changed-since-approval',
 ] as const;
 export const FindingType = z.enum(FINDING_TYPES);
 export type FindingType = z.infer<typeof FindingType>;
@@ -60,6 +62,8 @@ export const FRAMEWORKS: Readonly<Record<FindingType, FrameworkMapping>> = {
   'provisioning-failed': { owaspNhi: [], nistCsf: ['PR.AA-05', 'DE.CM-09'] },
   // A key outside the secret is neither rotated nor vaulted: where is its secret half kept?
   'unmanaged-access-key': { owaspNhi: [NHI2, NHI7], nistCsf: ['PR.AA-01', 'PR.AA-05'] },
+  'privilege-escalation': { owaspNhi: [NHI5], nistCsf: ['PR.AA-05'] },
+  'policy-changed-since-approval': { owaspNhi: [NHI5], nistCsf: ['PR.AA-05', 'DE.CM-09'] },
 };
 
 /** Default severity of each type; the policy file may override it. */
@@ -78,6 +82,8 @@ export const DEFAULT_SEVERITY: Readonly<Record<FindingType, Severity>> = {
   'forged-event': 'critical',
   'provisioning-failed': 'high',
   'unmanaged-access-key': 'high',
+  'privilege-escalation': 'high',
+  'policy-changed-since-approval': 'high',
 };
 
 export const Finding = z.strictObject({

@@ -66,6 +66,25 @@ export const InventoryUser = z.strictObject({
 });
 export type InventoryUser = z.infer<typeof InventoryUser>;
 
+/** A managed policy with its default version's document (GAAD `Policies`). */
+export const ManagedPolicy = z.strictObject({
+  arn: z.string().min(1),
+  name: z.string().min(1),
+  defaultVersionId: z.string().min(1),
+  /** The default version's document, decoded; absent when the export left it out. */
+  document: z.unknown().optional(),
+});
+export type ManagedPolicy = z.infer<typeof ManagedPolicy>;
+
+/** An IAM group: its policies reach every user in it. */
+export const InventoryGroup = z.strictObject({
+  name: z.string().min(1),
+  arn: z.string().min(1),
+  attachedManagedPolicies: z.array(AttachedPolicy),
+  inlinePolicies: z.array(InlinePolicy),
+});
+export type InventoryGroup = z.infer<typeof InventoryGroup>;
+
 export const IamInventory = z.strictObject({
   source: z.enum(['live', 'snapshot']),
   /** When the state was read (live) or the snapshot taken (file time, or the credential report's generation time). */
@@ -73,6 +92,10 @@ export const IamInventory = z.strictObject({
   accountId: z.string().optional(),
   roles: z.array(InventoryRole),
   users: z.array(InventoryUser),
+  /** Managed policies with their default documents, when the source had them (escalation, pinning). */
+  managedPolicies: z.array(ManagedPolicy).optional(),
+  /** Groups with their policies, when the source had them. */
+  groups: z.array(InventoryGroup).optional(),
   /** Where the data came from, for evidence: file paths, or `iam:GetAccountAuthorizationDetails`. */
   origin: z.array(z.string()),
 });

@@ -27,6 +27,14 @@ export function matchesGlob(pattern: string, text: string): boolean {
   return re.test(text);
 }
 
+/**
+ * As {@link matchesGlob}, ignoring letter case: for entitlement tier rules, so another spelling of a
+ * policy name (IAM names are unique regardless of case) takes the same, first-matching tier.
+ */
+export function matchesGlobIgnoringCase(pattern: string, text: string): boolean {
+  return matchesGlob(pattern.toLowerCase(), text.toLowerCase());
+}
+
 /** True when `text` matches any of the patterns (generic glob, see {@link matchesGlob}). */
 export function matchesAny(patterns: readonly string[], text: string): boolean {
   return patterns.some((p) => matchesGlob(p, text));

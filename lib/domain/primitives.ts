@@ -1,4 +1,6 @@
 import * as z from 'zod';
+import { BOUNDS, boundedText, IAM_LIMITS } from './bounds.js';
+import { principalProblem } from './principal.js';
 
 /** An ISO-8601 UTC timestamp with a `Z` offset, as stored in every table. */
 export const IsoTimestamp = z.iso.datetime({
@@ -6,21 +8,41 @@ export const IsoTimestamp = z.iso.datetime({
   message: 'must be an ISO-8601 UTC timestamp such as 2026-01-31T12:00:00Z',
 });
 
-/** An IAM principal ARN (user, role, assumed-role session, root). */
+/**
+ * An IAM principal ARN: a role, a user or an STS assumed-role session, checked by the one strict
+ * principal module (lib/domain/principal.ts). Root, federated users and anything malformed fail.
+ */
 export const PrincipalArn = z
   .string()
-  .regex(
-    /^arn:aws[a-z-]*:(iam|sts)::\d{12}:[\w+=,.@/:-]+$/,
-    'must be an IAM or STS principal ARN such as arn:aws:iam::123456789012:role/Name',
-  );
+  .max(BOUNDS.principalArnLength, `must be at most ${BOUNDS.principalArnLength} characters`)
+  .superRefine((value, ctx) => {
+    const problem = principalProblem(value);
+    if (problem)
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be an IAM role/user or STS assumed-role ARN such as arn:aws:iam::123456789012:role/Name (this one ${problem})`,
+      });
+  });
 
-/** A managed policy ARN (AWS-managed or customer-managed). */
+/**
+ * A managed policy ARN (AWS-managed or customer-managed). Path tricks are refused before any
+ * entitlement glob sees the ARN: no `.` or `..` segment, no empty segment (`//`), no trailing `/`.
+ */
 export const PolicyArn = z
   .string()
-  .regex(
-    /^arn:aws[a-z-]*:iam::(aws|\d{12}):policy\/[\w+=,.@/-]+$/,
-    'must be a managed policy ARN such as arn:aws:iam::aws:policy/ReadOnlyAccess',
-  );
+  .regex(/^arn:aws[a-z-]*:iam::(aws|\d{12}):policy\/[\w+=,.@/-]+$/, {
+    message: 'must be a managed policy ARN such as arn:aws:iam::aws:policy/ReadOnlyAccess',
+    abort: true,
+  })
+  .refine(
+    (arn) =>
+      !arn
+        .slice(arn.indexOf(':policy/') + 8)
+        .split('/')
+        .some((seg) => seg === '' || seg === '.' || seg === '..'),
+    'must not contain empty, "." or ".." path segments',
+  )
+  .max(BOUNDS.policyArnLength, `must be at most ${BOUNDS.policyArnLength} characters`);
 
 /** Decision, campaign and execution ids: url-safe, sortable by creation time when made by `newId`. */
 export const Id = z
@@ -40,4 +62,12 @@ export const SEVERITY_RANK: Readonly<Record<Severity, number>> = {
 };
 
 /** Tags as IAM takes them. */
-export const Tags = z.record(z.string().min(1).max(128), z.string().max(256));
+export const Tags = z
+  .record(
+    boundedText(IAM_LIMITS.tagKeyLength, { min: 1 }).refine(
+      (k) => k !== '__proto__',
+      'is not an allowed tag key',
+    ),
+    boundedText(IAM_LIMITS.tagValueLength),
+  )
+  .refine((t) => Object.keys(t).length <= IAM_LIMITS.tags, `at most ${IAM_LIMITS.tags} tags (IAM's limit)`);

@@ -1,17 +1,52 @@
 import * as z from 'zod';
 import { AccountId } from './account.js';
-import { FindingType } from './finding.js';
+import { BOUNDS, boundedText, storableDocument } from './bounds.js';
+import { FINDING_TYPES, FindingType } from './finding.js';
 import { IdentityRef } from './identity.js';
 import { Id, IsoTimestamp, PolicyArn, Severity, Tags } from './primitives.js';
 
-/** An IAM policy document, checked for shape only; IAM itself is the judge of its grammar. */
-export const PolicyDocument = z.looseObject({
-  Version: z.literal(['2012-10-17', '2008-10-17']),
-  Statement: z.union([
-    z.array(z.looseObject({ Effect: z.enum(['Allow', 'Deny']) })).min(1),
-    z.looseObject({ Effect: z.enum(['Allow', 'Deny']) }),
-  ]),
+const STATEMENT_KEYS = [
+  'Sid',
+  'Effect',
+  'Principal',
+  'NotPrincipal',
+  'Action',
+  'NotAction',
+  'Resource',
+  'NotResource',
+  'Condition',
+] as const;
+
+/**
+ * A policy statement: the element names IAM knows, spelled exactly (IAM's element names are
+ * case-sensitive; a `principal` or `effect` key would be read differently by IAM and by nhi-gov).
+ */
+const Statement = z.looseObject({ Effect: z.enum(['Allow', 'Deny']) }).superRefine((st, ctx) => {
+  for (const key of Object.keys(st))
+    if (!(STATEMENT_KEYS as readonly string[]).includes(key))
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: `unknown statement element "${key}" (element names are case-sensitive: ${STATEMENT_KEYS.join(', ')})`,
+      });
 });
+
+/** An IAM policy document: its shape and element names; IAM itself is the judge of the rest. */
+export const PolicyDocument = z
+  .looseObject({
+    Version: z.literal(['2012-10-17', '2008-10-17']),
+    Statement: z.union([z.array(Statement).min(1), Statement]),
+  })
+  .superRefine((doc, ctx) => {
+    for (const key of Object.keys(doc))
+      if (!['Version', 'Id', 'Statement'].includes(key))
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `unknown policy element "${key}" (element names are case-sensitive: Version, Id, Statement)`,
+        });
+  })
+  .superRefine(storableDocument);
 export type PolicyDocument = z.infer<typeof PolicyDocument>;
 
 /** What access is granted or revoked: a managed policy attachment or a named inline policy. */
@@ -33,8 +68,16 @@ export function entitlementKey(e: Entitlement): string {
   return e.type === 'managed-policy' ? `managed-policy:${e.policyArn}` : `inline-policy:${e.policyName}`;
 }
 
-const Justification = z.string().trim().min(10, 'must say why, in at least 10 characters').max(2000);
-const Owner = z.string().trim().min(3, 'must name an owner (team, e-mail or principal ARN)').max(256);
+const Justification = boundedText(BOUNDS.reasonLength, {
+  trim: true,
+  min: 10,
+  minMessage: 'must say why, in at least 10 characters',
+});
+const Owner = boundedText(BOUNDS.ownerLength, {
+  trim: true,
+  min: 3,
+  minMessage: 'must name an owner (team, e-mail or principal ARN)',
+});
 
 const common = {
   /**
@@ -44,7 +87,7 @@ const common = {
   account: AccountId.optional(),
   justification: Justification,
   /** Reference in the requester's ticketing system, kept for the audit trail. */
-  ticket: z.string().max(256).optional(),
+  ticket: boundedText(BOUNDS.ticketLength).optional(),
   /** Who answers for the access; defaults to the requester. */
   owner: Owner.optional(),
 };
@@ -57,8 +100,8 @@ export const GrantRequest = z
     /** Just-in-time: the grant expires this many hours after approval. Absent means standing access. */
     durationHours: z
       .number()
-      .positive()
-      .max(24 * 366)
+      .min(BOUNDS.durationHoursMin, 'must be at least one minute (1/60 hour)')
+      .max(BOUNDS.durationHoursMax, `must be at most ${BOUNDS.durationHoursMax} hours`)
       .optional(),
     ...common,
   })
@@ -80,7 +123,7 @@ export const CreateIdentityRequest = z
   .strictObject({
     kind: z.literal('create-identity'),
     identity: IdentityRef,
-    description: z.string().max(1000).optional(),
+    description: boundedText(BOUNDS.descriptionLength).optional(),
     /** The role's trust policy (who may assume it); required for roles, refused for users. */
     trustPolicy: PolicyDocument.optional(),
     tags: Tags.optional(),
@@ -102,7 +145,7 @@ export const RotateRequest = z.strictObject({
   kind: z.literal('rotate'),
   identity: IdentityRef.extend({ type: z.literal('user') }),
   /** The Secrets Manager secret that holds the user's access key. */
-  secretId: z.string().min(1).max(2048).optional(),
+  secretId: boundedText(BOUNDS.secretIdLength, { min: 1 }).optional(),
   ...common,
 });
 
@@ -112,13 +155,17 @@ export const BreakGlassRequest = z
     identity: IdentityRef,
     entitlement: Entitlement,
     /** Emergency access is short by definition; the policy sets the ceiling. */
-    durationMinutes: z.number().int().positive(),
+    durationMinutes: z
+      .number()
+      .int()
+      .positive()
+      .max(BOUNDS.durationMinutesMax, `must be at most ${BOUNDS.durationMinutesMax} minutes`),
     ...common,
-    justification: z
-      .string()
-      .trim()
-      .min(20, 'break-glass needs a justification of at least 20 characters')
-      .max(2000),
+    justification: boundedText(BOUNDS.reasonLength, {
+      trim: true,
+      min: 20,
+      minMessage: 'break-glass needs a justification of at least 20 characters',
+    }),
   })
   .refine((r) => r.entitlement.type !== 'inline-policy' || r.entitlement.document !== undefined, {
     path: ['entitlement', 'document'],
@@ -128,8 +175,11 @@ export const BreakGlassRequest = z
 /** Risk acceptance: who carries the risk, what it is, and what limits it meanwhile. */
 export const RiskAcceptance = z.strictObject({
   owner: Owner,
-  risk: z.string().trim().min(10).max(2000),
-  compensatingControls: z.array(z.string().trim().min(3)).min(1, 'name at least one compensating control'),
+  risk: boundedText(BOUNDS.reasonLength, { trim: true, min: 10 }),
+  compensatingControls: z
+    .array(boundedText(BOUNDS.compensatingControlLength, { trim: true, min: 3 }))
+    .min(1, 'name at least one compensating control')
+    .max(BOUNDS.compensatingControls, `at most ${BOUNDS.compensatingControls} compensating controls`),
   residualSeverity: Severity,
 });
 export type RiskAcceptance = z.infer<typeof RiskAcceptance>;
@@ -138,7 +188,7 @@ export const ExceptionRequest = z.strictObject({
   kind: z.literal('exception'),
   identity: IdentityRef,
   /** The finding types this exception suppresses for the identity while it is active. */
-  findingTypes: z.array(FindingType).min(1),
+  findingTypes: z.array(FindingType).min(1).max(FINDING_TYPES.length),
   riskAcceptance: RiskAcceptance,
   /** Mandatory: an exception without an end is how exceptions become permanent. */
   expiresAt: IsoTimestamp,

@@ -27,13 +27,13 @@ export interface CampaignStore {
 
   /**
    * Writes a reviewed item (conditioned on the item's version and the campaign being open), counts it
-   * on the campaign, and with `revokeDecision` stores that new decision, all in one transaction.
+   * on the campaign, and with `revokeDecisions` stores those new decisions, all in one transaction.
    * Closes the campaign when this was its last pending item. Returns the campaign after the review.
    * @throws ConflictError when the item changed, the campaign is closed, or the decision id exists.
    */
   recordReview(
     reviewed: ReviewItem,
     expectedItemVersion: number,
-    options?: { revokeDecision?: Decision },
+    options?: { revokeDecisions?: readonly Decision[] },
   ): Promise<Campaign>;
 }

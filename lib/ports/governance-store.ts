@@ -29,4 +29,15 @@ export interface GovernanceStore extends DecisionStore {
    * @returns false when the token was already gone or different.
    */
   clearTaskToken(decisionId: string, token: string): Promise<boolean>;
+
+  /**
+   * Creates a decision together with a claim on `claimOn` (another decision's id) for `purpose`, in
+   * one transaction: at most one decision ever holds a given claim, whatever its id. Used for the
+   * system revoke of a grant, whose id is random (unguessable) yet filed at most once.
+   * @throws ClaimTakenError (a ConflictError) naming the decision that holds the claim; nothing is written.
+   */
+  createWithClaim(decision: Decision, claimOn: string, purpose: string): Promise<void>;
+
+  /** The id of the decision holding the claim on `claimOn` for `purpose`, if any. */
+  claimHolder(claimOn: string, purpose: string): Promise<string | undefined>;
 }

@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CONTEXT_DEFAULTS, readConfig } from '../../infra/config.js';
 import { ValidationError } from '../../lib/domain/errors.js';
+import { tempDir } from '../support/temp.js';
 
 const read = (context: Record<string, unknown>) => readConfig((key) => context[key]);
 
@@ -45,7 +45,7 @@ describe('infra config (cdk.json context)', () => {
   });
 
   it('fails synth on a bad policy file, listing its problems', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'nhi-gov-policy-'));
+    const dir = tempDir('nhi-gov-policy-');
     const file = join(dir, 'bad.yaml');
     writeFileSync(file, 'schemaVersion: 1\nname: broken\nmanagedPath: nhi\n');
     expect(() => read({ 'nhi-gov:policyFile': file })).toThrow(ValidationError);

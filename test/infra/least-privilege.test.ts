@@ -7,6 +7,7 @@ import type { NhiFunction } from '../../infra/constructs/nhi-function.js';
 import { BOUNDARY_CONDITIONED_ACTIONS } from '../../infra/constructs/provisioning.js';
 import { SCANNER_IAM_ACTIONS } from '../../infra/constructs/scanners.js';
 import type { NhiGovStack } from '../../infra/nhi-gov-stack.js';
+import { GOVERNANCE_IAM_READ_ACTIONS, POLICY_READ_ACTIONS } from '../../lib/config/iam-reads.js';
 import {
   allowedActionsOf,
   allowsOnTable,
@@ -65,12 +66,24 @@ describe('least privilege: the synthesized roles prove the invariants', () => {
     for (const { roleId } of allRoles()) expect(() => roleStatements(template, roleId), roleId).not.toThrow();
   });
 
-  it('governance roles have no IAM or Secrets Manager action at all, and no executions-table access', () => {
+  it('governance roles have no IAM write nor Secrets Manager action, and no executions-table access', () => {
     const governance = stack.governance;
     expect(governance?.functions).toHaveLength(4);
     for (const f of governance?.functions ?? []) {
       const statements = statementsOf(f);
-      expect(allowedActionsOf(statements, 'iam'), f.functionId).toEqual([]);
+      // Only the read-only calls of the escalation analysis, and only for the functions that file requests.
+      expect(allowedActionsOf(statements, 'iam'), f.functionId).toEqual(
+        f.functionId === 'governanceCallback' ? [] : [...GOVERNANCE_IAM_READ_ACTIONS],
+      );
+      for (const action of allowedActionsOf(statements, 'iam'))
+        expect(action, f.functionId).toMatch(/^iam:(Get|List)[A-Za-z]+$/);
+      const iamResources = statements
+        .filter((st) => st.Effect === 'Allow' && st.Action.some((a) => a.startsWith('iam:')))
+        .flatMap((st) => st.Resource.map(renderResource));
+      for (const r of iamResources)
+        expect(r, f.functionId).toMatch(
+          /^arn:<AWS::Partition>:iam::(<AWS::AccountId>:(role|user|group|policy)|aws:policy)\/\*$/,
+        );
       expect(allowedActionsOf(statements, 'secretsmanager'), f.functionId).toEqual([]);
       for (const action of ['dynamodb:Query', 'dynamodb:GetItem', ...DYNAMO_WRITES]) {
         expect(
@@ -183,6 +196,15 @@ describe('least privilege: the synthesized roles prove the invariants', () => {
           expect(s.Resource.map(renderResource)).toEqual([
             'arn:<AWS::Partition>:iam::<AWS::AccountId>:instance-profile/*',
             'arn:<AWS::Partition>:iam::<AWS::AccountId>:group/*',
+          ]);
+          continue;
+        }
+        if (s.Sid === 'ReadManagedPolicyVersions') {
+          // Read-only: the pinned-version check before an attach (docs/escalation.md).
+          expect(s.Action).toEqual([...POLICY_READ_ACTIONS]);
+          expect(s.Resource.map(renderResource)).toEqual([
+            'arn:<AWS::Partition>:iam::<AWS::AccountId>:policy/*',
+            'arn:<AWS::Partition>:iam::aws:policy/*',
           ]);
           continue;
         }

@@ -1,7 +1,7 @@
 import { Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
-import { nagViolations, synthMultiAccount, synthSingle } from './support/synth.js';
+import { freshSynthSingle, nagViolations, synthMultiAccount, synthSingle } from './support/synth.js';
 
 /** Every acknowledgement recorded in a construct tree: rule id and reason. */
 function acknowledgements(root: IConstruct): { path: string; id: string; reason: string }[] {
@@ -44,7 +44,7 @@ describe('cdk-nag (AwsSolutions and Serverless)', () => {
 
   it('really runs: a wildcard grant without acknowledgement is reported', async () => {
     const { PolicyStatement } = await import('aws-cdk-lib/aws-iam');
-    const { stack } = synthSingle();
+    const { stack } = freshSynthSingle();
     stack.scanners?.scan.role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::some-bucket/*'] }),
     );

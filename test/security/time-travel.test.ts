@@ -28,13 +28,15 @@ import { ACCOUNT, anInventory, aRole, installFakeIamAccount } from '../support/f
 import { allTableItems } from '../support/table-items.js';
 
 // handler.ts builds its Lambda dependencies at import, as it does on a cold start: give it an environment.
-vi.hoisted(() => {
+// The policy as deployed functions read it: JSON, written from the YAML file at synth time.
+await vi.hoisted(async () => {
+  const { defaultPolicyJsonFile } = await import('../support/policy.js');
   Object.assign(process.env, {
     DECISIONS_TABLE_NAME: 'unused-decisions',
     EXECUTIONS_TABLE_NAME: 'unused-executions',
     FINDINGS_TABLE_NAME: 'unused-findings',
     EVENT_BUS_NAME: 'unused-bus',
-    POLICY_FILE: 'policy/default.yaml',
+    POLICY_FILE: defaultPolicyJsonFile(),
     AWS_REGION: 'us-east-1',
   });
 });

@@ -5,7 +5,9 @@ import { afterAll, onTestFinished } from 'vitest';
 
 /**
  * A fresh folder in the system temporary directory, removed when the test that made it finishes
- * (or, when made outside a test, when its file's tests are done): no test leaves a folder behind.
+ * (or, when made while the file is collected, when its file's tests are done): no test leaves a
+ * folder behind. Call it in a test or at the top of a file, not in a hook (the run's check at the
+ * end, test/support/global-setup.ts, fails on anything left).
  */
 export function tempDir(prefix = 'nhi-gov-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));

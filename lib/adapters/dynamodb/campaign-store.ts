@@ -148,7 +148,7 @@ export class DynamoCampaignStore implements CampaignStore {
   async recordReview(
     reviewed: ReviewItem,
     expectedItemVersion: number,
-    options: { revokeDecision?: Decision } = {},
+    options: { revokeDecisions?: readonly Decision[] } = {},
   ): Promise<Campaign> {
     const item = ReviewItem.parse(reviewed);
     const campaign = await this.get(item.campaignId, { consistent: true });
@@ -174,11 +174,11 @@ export class DynamoCampaignStore implements CampaignStore {
         },
       },
     ];
-    if (options.revokeDecision) {
+    for (const revokeDecision of options.revokeDecisions ?? []) {
       transact.push({
         Put: {
           TableName: this.tableName,
-          Item: decisionItem(Decision.parse(options.revokeDecision)),
+          Item: decisionItem(Decision.parse(revokeDecision)),
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       });

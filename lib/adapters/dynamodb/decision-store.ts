@@ -11,11 +11,20 @@ import {
 import { INDEX } from '../../config/tables.js';
 import { type Approval, Decision, type DecisionStatus, DeniedAttempt } from '../../domain/decision.js';
 import { ConflictError, NotFoundError } from '../../domain/errors.js';
+import { isPrincipalArn, principalKey } from '../../domain/principal.js';
 import type { ApprovalRecord } from '../../ports/decision-store.js';
 import type { GovernanceStore, RelatedUpdate } from '../../ports/governance-store.js';
 import { queryAll, stripKeys } from './query.js';
 
 const DECISION_SK = 'DECISION';
+
+/**
+ * The key an approval is stored under: the principal's comparison key (canonical, name lower-cased),
+ * so the table itself refuses a second approval by the same principal in another spelling.
+ */
+function approverKey(approver: string): string {
+  return isPrincipalArn(approver) ? principalKey(approver) : approver;
+}
 const decisionPk = (id: string) => `DECISION#${id}`;
 
 /** The stored item: the decision plus its key and index attributes. */
@@ -96,9 +105,9 @@ export class DynamoDecisionStore implements GovernanceStore {
             TableName: this.tableName,
             Item: {
               pk: decisionPk(next.id),
-              sk: `APPROVAL#${approval.approver}`,
+              sk: `APPROVAL#${approverKey(approval.approver)}`,
               entity: 'approval',
-              gsi4pk: `APPROVER#${approval.approver}`,
+              gsi4pk: `APPROVER#${approverKey(approval.approver)}`,
               gsi4sk: `${approval.at}#${next.id}`,
               decisionId: next.id,
               kind: next.kind,
@@ -142,6 +151,62 @@ export class DynamoDecisionStore implements GovernanceStore {
       ConditionExpression: 'attribute_exists(pk) AND version = :expected',
       ExpressionAttributeValues: { ':expected': expectedVersion },
     };
+  }
+
+  async createWithClaim(decision: Decision, claimOn: string, purpose: string): Promise<void> {
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: decisionItem(Decision.parse(decision)),
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: {
+                  pk: decisionPk(claimOn),
+                  sk: `CLAIM#${purpose}`,
+                  entity: 'claim',
+                  claimOn,
+                  purpose,
+                  holder: decision.id,
+                  at: decision.createdAt,
+                },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) {
+        const holder = await this.claimHolder(claimOn, purpose);
+        throw new ConflictError(
+          holder
+            ? `decision ${holder} already holds the ${purpose} claim on ${claimOn}`
+            : `decision ${decision.id} already exists`,
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+  }
+
+  async claimHolder(claimOn: string, purpose: string): Promise<string | undefined> {
+    const result = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: decisionPk(claimOn), sk: `CLAIM#${purpose}` },
+        ConsistentRead: true,
+      }),
+    );
+    const holder = result.Item?.holder;
+    return typeof holder === 'string' ? holder : undefined;
   }
 
   async clearTaskToken(decisionId: string, token: string): Promise<boolean> {
@@ -246,7 +311,7 @@ export class DynamoDecisionStore implements GovernanceStore {
       TableName: this.tableName,
       IndexName: INDEX.decisionsByApprover,
       KeyConditionExpression: 'gsi4pk = :pk',
-      ExpressionAttributeValues: { ':pk': `APPROVER#${approver}` },
+      ExpressionAttributeValues: { ':pk': `APPROVER#${approverKey(approver)}` },
     });
     return items.map((i) => {
       const rest = stripKeys(i);

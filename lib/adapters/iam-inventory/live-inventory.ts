@@ -18,6 +18,8 @@ import { toIsoUtc } from '../snapshot/iam-dates.js';
 /** GetAccountAuthorizationDetails' largest page. */
 export const GAAD_PAGE_SIZE = 1000;
 const GAAD_SOURCE = 'iam:GetAccountAuthorizationDetails';
+/** What the sweep reads: identities, their groups, and the managed policies attached to anything. */
+export const GAAD_FILTER = ['Role', 'User', 'Group', 'LocalManagedPolicy', 'AWSManagedPolicy'] as const;
 const REPORT_SOURCE = 'iam:GetCredentialReport';
 
 /** The credential report did not become ready in time. */
@@ -68,17 +70,23 @@ export class LiveIamDirectory implements IamDirectory {
   private async readGaad(): Promise<GaadIdentities> {
     const roles: GaadIdentities['roles'] = [];
     const users: GaadIdentities['users'] = [];
+    const managedPolicies: NonNullable<GaadIdentities['managedPolicies']> = [];
+    const groups: NonNullable<GaadIdentities['groups']> = [];
+    // Policies and groups come in the same pages: the escalation rule and the pinned-document check
+    // need their documents, and the same one read action covers them.
     const pages = paginateGetAccountAuthorizationDetails(
       { client: this.iam, pageSize: GAAD_PAGE_SIZE },
-      { Filter: ['Role', 'User'], MaxItems: GAAD_PAGE_SIZE },
+      { Filter: [...GAAD_FILTER], MaxItems: GAAD_PAGE_SIZE },
     );
     let index = 0;
     for await (const page of pages) {
       const read = readGaad(page, `${GAAD_SOURCE} page ${++index}`);
       roles.push(...read.roles);
       users.push(...read.users);
+      managedPolicies.push(...(read.managedPolicies ?? []));
+      groups.push(...(read.groups ?? []));
     }
-    return { roles, users };
+    return { roles, users, managedPolicies, groups };
   }
 
   private async readCredentialReport(): Promise<CredentialReport> {

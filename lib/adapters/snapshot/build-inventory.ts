@@ -34,6 +34,8 @@ export function buildInventory(options: {
     ...(accountId ? { accountId } : {}),
     roles: gaad.roles,
     users,
+    ...(gaad.managedPolicies ? { managedPolicies: gaad.managedPolicies } : {}),
+    ...(gaad.groups ? { groups: gaad.groups } : {}),
     origin: [...options.origin],
   };
 }

@@ -1,6 +1,15 @@
 import * as z from 'zod';
+import { IAM_LIMITS } from '../../domain/bounds.js';
 import type { Issue } from '../../domain/errors.js';
-import type { AttachedPolicy, InlinePolicy, InventoryRole, InventoryUser } from '../../domain/inventory.js';
+import { IdentityName } from '../../domain/identity.js';
+import type {
+  AttachedPolicy,
+  InlinePolicy,
+  InventoryGroup,
+  InventoryRole,
+  InventoryUser,
+  ManagedPolicy,
+} from '../../domain/inventory.js';
 import { toIssues } from '../../domain/validation.js';
 import { readIamDate } from './iam-dates.js';
 import { issuesError } from './issues.js';
@@ -49,17 +58,26 @@ const PolicyDocument = z.unknown().transform((value, ctx) => {
   return z.NEVER;
 });
 
-const Name = z.string().min(1);
-const TagList = z.array(z.looseObject({ Key: Name, Value: z.string() })).optional();
+// Bounded by IAM's own limits: names and tags end up in findings and their keys (docs/data-model.md).
+const Name = z.string().min(1).max(IAM_LIMITS.arnLength);
+const Path = z.string().max(IAM_LIMITS.pathLength).optional();
+const TagList = z
+  .array(
+    z.looseObject({
+      Key: z.string().min(1).max(IAM_LIMITS.tagKeyLength),
+      Value: z.string().max(IAM_LIMITS.tagValueLength),
+    }),
+  )
+  .optional();
 const AttachedList = z.array(z.looseObject({ PolicyName: Name, PolicyArn: Name })).optional();
 const InlineList = z.array(z.looseObject({ PolicyName: Name, PolicyDocument: PolicyDocument })).optional();
 const Boundary = z.looseObject({ PermissionsBoundaryArn: z.string().optional() }).optional();
 
 const GaadRole = z.looseObject({
-  RoleName: Name,
+  RoleName: IdentityName,
   Arn: Name,
   RoleId: z.string().optional(),
-  Path: z.string().optional(),
+  Path,
   CreateDate: DateField(true),
   AssumeRolePolicyDocument: PolicyDocument.optional(),
   InstanceProfileList: z.array(z.looseObject({ InstanceProfileName: z.string().optional() })).optional(),
@@ -74,10 +92,10 @@ const GaadRole = z.looseObject({
 });
 
 const GaadUser = z.looseObject({
-  UserName: Name,
+  UserName: IdentityName,
   Arn: Name,
   UserId: z.string().optional(),
-  Path: z.string().optional(),
+  Path,
   CreateDate: DateField(true),
   GroupList: z.array(z.string()).optional(),
   UserPolicyList: InlineList,
@@ -86,12 +104,34 @@ const GaadUser = z.looseObject({
   PermissionsBoundary: Boundary,
 });
 
+const GaadGroup = z.looseObject({
+  GroupName: Name,
+  Arn: Name,
+  GroupPolicyList: InlineList,
+  AttachedManagedPolicies: AttachedList,
+});
+
+const GaadPolicy = z.looseObject({
+  PolicyName: Name,
+  Arn: Name,
+  DefaultVersionId: Name,
+  PolicyVersionList: z
+    .array(
+      z.looseObject({
+        VersionId: z.string().optional(),
+        IsDefaultVersion: z.boolean().optional(),
+        Document: PolicyDocument.optional(),
+      }),
+    )
+    .optional(),
+});
+
 /** One GAAD page or a whole saved export. */
 export const GaadDocument = z.looseObject({
   UserDetailList: z.array(GaadUser).optional(),
   RoleDetailList: z.array(GaadRole).optional(),
-  GroupDetailList: z.array(z.unknown()).optional(),
-  Policies: z.array(z.unknown()).optional(),
+  GroupDetailList: z.array(GaadGroup).optional(),
+  Policies: z.array(GaadPolicy).optional(),
 });
 
 /** The identities one GAAD document holds, normalized. */
@@ -99,6 +139,10 @@ export interface GaadIdentities {
   readonly roles: InventoryRole[];
   /** Users without credential report fields; merge the report with `applyCredentialReport`. */
   readonly users: Omit<InventoryUser, 'credentialReportSeen'>[];
+  /** Managed policies with their default documents (GAAD `Policies`), when the export has them. */
+  readonly managedPolicies?: ManagedPolicy[];
+  /** Groups with their policies (GAAD `GroupDetailList`), when the export has them. */
+  readonly groups?: InventoryGroup[];
 }
 
 const tags = (list: z.infer<typeof TagList>) => Object.fromEntries((list ?? []).map((t) => [t.Key, t.Value]));
@@ -122,6 +166,10 @@ export function readGaad(
   const shapeIssues = options.requireLists ? wholeExportIssues(input, pages, source) : [];
   const roles: InventoryRole[] = [];
   const users: Omit<InventoryUser, 'credentialReportSeen'>[] = [];
+  const managedPolicies: ManagedPolicy[] = [];
+  const groups: InventoryGroup[] = [];
+  let sawPolicies = false;
+  let sawGroups = false;
   const issues = [];
   for (const [index, page] of pages.entries()) {
     const parsed = GaadDocument.safeParse(page);
@@ -151,6 +199,27 @@ export function readGaad(
         ),
       });
     }
+    if (parsed.data.Policies) sawPolicies = true;
+    for (const p of parsed.data.Policies ?? []) {
+      const version =
+        p.PolicyVersionList?.find((v) => v.VersionId === p.DefaultVersionId) ??
+        p.PolicyVersionList?.find((v) => v.IsDefaultVersion === true);
+      managedPolicies.push({
+        arn: p.Arn,
+        name: p.PolicyName,
+        defaultVersionId: p.DefaultVersionId,
+        ...(version?.Document !== undefined ? { document: version.Document } : {}),
+      });
+    }
+    if (parsed.data.GroupDetailList) sawGroups = true;
+    for (const g of parsed.data.GroupDetailList ?? []) {
+      groups.push({
+        name: g.GroupName,
+        arn: g.Arn,
+        attachedManagedPolicies: attached(g.AttachedManagedPolicies),
+        inlinePolicies: inline(g.GroupPolicyList),
+      });
+    }
     for (const u of parsed.data.UserDetailList ?? []) {
       const boundary = u.PermissionsBoundary?.PermissionsBoundaryArn;
       users.push({
@@ -173,7 +242,12 @@ export function readGaad(
     ...issues.map((i) => ({ path: `${source} at ${i.path}`, message: i.message })),
   ];
   if (all.length > 0) throw issuesError(`GAAD ${source}`, all);
-  return { roles, users };
+  return {
+    roles,
+    users,
+    ...(sawPolicies ? { managedPolicies } : {}),
+    ...(sawGroups ? { groups } : {}),
+  };
 }
 
 /** The lists a scan reads; a saved export always has them, empty when the account has none. */

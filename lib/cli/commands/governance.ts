@@ -2,17 +2,24 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { readSnapshot } from '../../adapters/snapshot/read-snapshot.js';
-import { loadPolicyFile } from '../../config/policy-file.js';
+import { SnapshotPolicyDocuments } from '../../adapters/snapshot/snapshot-documents.js';
+import { parseNote } from '../../domain/bounds.js';
 import type { Campaign, ReviewItem } from '../../domain/certification.js';
 import type { Decision } from '../../domain/decision.js';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
+import { parseId } from '../../domain/governance/deps.js';
 import { type Governance, publicDecision } from '../../domain/governance/index.js';
+import { parseCaller } from '../../domain/governance/principals.js';
 import type { IamInventory } from '../../domain/inventory.js';
-import { governanceCliPolicy, localGovernance } from '../governance-context.js';
+import { DecisionRequest, ExceptionRequest } from '../../domain/request.js';
+import { parseOrThrow } from '../../domain/validation.js';
+import type { PolicyDocumentReader } from '../../ports/policy-documents.js';
+import { localGovernance } from '../governance-context.js';
 import type { CliIo } from '../io.js';
 import { type Stores, withLocalStores } from '../local-store.js';
 import { addOutputOptions, asOption, deliverOutput, examples, formatOf } from '../options.js';
 import { renderJson } from '../output.js';
+import { boundPolicy, requestedPolicy } from '../policy-binding.js';
 import { withDefaultAccount } from '../request-account.js';
 
 interface CommonOptions {
@@ -43,7 +50,11 @@ const ACT_HELP = `
 Exit codes: 0 ok, 2 usage or input error (also an unknown id), 3 refused (separation of duties,
 policy) or unexpected error. See docs/governance.md and docs/cli.md.`;
 
-const policyOption = () => new Option('--policy <file>', 'policy file (default: policy/default.yaml)');
+const policyOption = () =>
+  new Option(
+    '--policy <file>',
+    'must be the policy the local store is bound to (binds a new store; change it with `nhi-gov policy set`)',
+  );
 
 function readJsonFile(io: CliIo, file: string): unknown {
   const path = resolve(io.cwd, file);
@@ -64,14 +75,65 @@ function readJsonFile(io: CliIo, file: string): unknown {
   }
 }
 
-/** Runs a governance use case on the embedded store with the chosen policy and the CLI's clock. */
+/**
+ * Checks what the command line was given (the `--as` principal, `--note`, ids) before the store starts:
+ * bad input costs no DynamoDB Local start and writes nothing.
+ */
+function checkArgs(opts: { as?: string; note?: string }, ids: Readonly<Record<string, string>> = {}): void {
+  if (opts.as !== undefined) parseCaller(opts.as, '--as');
+  parseNote(opts.note);
+  for (const [what, id] of Object.entries(ids)) parseId(id, what);
+}
+
+/**
+ * Runs a governance use case on the embedded store under the policy the store is bound to, with the
+ * CLI's clock. `--as` is parsed strictly and a `--policy` file read before the store starts, so bad
+ * input writes nothing; a `--policy` other than the bound one is refused (see policy-binding.ts).
+ */
 async function withGovernance<T>(
   io: CliIo,
-  opts: { policy?: string },
+  opts: { policy?: string; as?: string },
   fn: (gov: Governance, stores: Stores) => Promise<T>,
+  command = 'governance',
+  documents?: PolicyDocumentReader,
 ) {
-  const policy = opts.policy ? loadPolicyFile(resolve(io.cwd, opts.policy)) : governanceCliPolicy();
-  return withLocalStores(io, (stores) => fn(localGovernance(stores, policy, { now: io.now }), stores));
+  const actor = opts.as === undefined ? undefined : parseCaller(opts.as, '--as');
+  const requested = requestedPolicy(io, opts.policy);
+  return withLocalStores(io, async (stores) => {
+    const policy = await boundPolicy(stores, {
+      ...(requested ? { requested } : {}),
+      ...(actor ? { actor } : {}),
+      command,
+      now: io.now(),
+    });
+    return fn(localGovernance(stores, policy, { now: io.now }, undefined, documents), stores);
+  });
+}
+
+/** The escalation analysis and pinned document of a grant, for approvers. */
+function describeEscalation(d: Decision): string[] {
+  const lines: string[] = [];
+  if (d.tierRule) lines.push(`  tier set by ${d.tierRule}`);
+  const e = d.escalation;
+  if (e) {
+    lines.push(
+      `  escalation analysis (catalogue ${e.catalogueVersion}): ${e.analysed ? '' : 'UNANALYSABLE, '}${
+        e.completes.length === 0 ? 'completes no path' : `completes ${e.completes.length} path(s)`
+      }${e.heldKnown ? '' : ' (current permissions unknown)'}`,
+    );
+    for (const p of e.completes) {
+      lines.push(`    ${p.id} [${p.certainty}]: ${p.title}`);
+      for (const b of p.because) lines.push(`      ${b}`);
+    }
+    if (e.alreadyOpen.length > 0)
+      lines.push(`    already open without this grant: ${e.alreadyOpen.join(', ')}`);
+    for (const n of e.notes) lines.push(`    note: ${n}`);
+  }
+  if (d.pinned)
+    lines.push(
+      `  pinned ${d.pinned.contentHash.slice(0, 23)}${d.pinned.policyVersionId ? ` version ${d.pinned.policyVersionId}` : ''}`,
+    );
+  return lines;
 }
 
 /** One readable paragraph per decision: what, its state, and who decided. */
@@ -80,6 +142,7 @@ export function describeDecision(d: Decision): string {
     `decision ${d.id}  ${d.kind} ${d.identityKey}${d.accountId ? ` in ${d.accountId}` : ''}  ${d.status.toUpperCase()}  (version ${d.version})`,
     `  requester ${d.requester}  owner ${d.owner}  source ${d.source}`,
     `  tier ${d.tier}: ${d.approvals.length} approval(s) of ${d.requiredApprovals} required  policy ${d.policyVersion.slice(0, 19)}`,
+    ...describeEscalation(d),
     ...d.approvals.map((a) => `  approved by ${a.approver} at ${a.at} (${a.basis})`),
   ];
   if (d.expiresAt) lines.push(`  expires ${d.expiresAt}`);
@@ -155,6 +218,7 @@ function actCommand(
     )
     .action(async (id: string, opts: CommonOptions & { note?: string }) => {
       const print = outputOf(io, opts, `nhi-gov ${name}`);
+      checkArgs(opts, { 'decision id': id });
       const d = await withGovernance(io, opts, (gov) =>
         gov[name]({ id, actor: opts.as, ...(opts.note ? { note: opts.note } : {}) }),
       );
@@ -180,7 +244,11 @@ export function registerGovernance(program: Command, io: CliIo): void {
           .makeOptionMandatory()
           .helpGroup('Required:'),
       )
-      .option('--idempotency-key <key>', 'submitting again with the same key returns the first decision'),
+      .option('--idempotency-key <key>', 'submitting again with the same key returns the first decision')
+      .option(
+        '--gaad <file>',
+        'IAM snapshot (get-account-authorization-details JSON) the escalation analysis reads policy documents and the identity from',
+      ),
   )
     .addOption(policyOption())
     .addHelpText(
@@ -188,18 +256,27 @@ export function registerGovernance(program: Command, io: CliIo): void {
       `${examples(
         `nhi-gov request --as ${REQUESTER} --file request.json`,
         `nhi-gov request --as ${REQUESTER} --file request.json --idempotency-key ticket-4711 --format json | jq -r .id`,
+        `nhi-gov request --as ${REQUESTER} --file grant.json --gaad gaad.json   # escalation analysis (docs/escalation.md)`,
       )}${ACT_HELP}`,
     )
-    .action(async (opts: CommonOptions & { file: string; idempotencyKey?: string }) => {
+    .action(async (opts: CommonOptions & { file: string; idempotencyKey?: string; gaad?: string }) => {
       const print = outputOf(io, opts, 'nhi-gov request');
-      const request = readJsonFile(io, opts.file);
-      const d = await withGovernance(io, opts, async (gov, stores) =>
-        gov.submit({
-          request: await withDefaultAccount(stores, request, opts.file),
-          requester: opts.as,
-          source: 'cli',
-          ...(opts.idempotencyKey ? { idempotencyKey: opts.idempotencyKey } : {}),
-        }),
+      // Checked before the store starts (and again by the use case): a bad file writes nothing.
+      const request = parseOrThrow(DecisionRequest, readJsonFile(io, opts.file), 'request');
+      checkArgs(opts);
+      const inventory = await campaignInventory(io, opts);
+      const d = await withGovernance(
+        io,
+        opts,
+        async (gov, stores) =>
+          gov.submit({
+            request: await withDefaultAccount(stores, request, opts.file),
+            requester: opts.as,
+            source: 'cli',
+            ...(opts.idempotencyKey ? { idempotencyKey: opts.idempotencyKey } : {}),
+          }),
+        'governance',
+        inventory ? new SnapshotPolicyDocuments(inventory) : undefined,
       );
       printDecision(print, d);
     });
@@ -245,6 +322,7 @@ export function registerGovernance(program: Command, io: CliIo): void {
     )
     .action(async (id: string, opts: CommonOptions & { outcome: 'confirm' | 'revoke'; note?: string }) => {
       const print = outputOf(io, opts, 'nhi-gov review');
+      checkArgs(opts, { 'decision id': id });
       const d = await withGovernance(io, opts, (gov) =>
         gov.review({ id, actor: opts.as, outcome: opts.outcome, ...(opts.note ? { note: opts.note } : {}) }),
       );
@@ -266,6 +344,7 @@ Exit codes: 0 ok, 2 usage or input error (also an unknown id), 3 unexpected erro
     )
     .action(async (id: string, opts: { format?: string; output?: string }) => {
       const print = outputOf(io, opts, 'nhi-gov decision show');
+      checkArgs({}, { 'decision id': id });
       const d = await withGovernance(io, {}, (gov) => gov.get(id));
       if (!d) throw new NotFoundError(`decision ${id} does not exist`);
       printDecision(print, d);
@@ -305,6 +384,12 @@ Exit codes: 0 ok, 2 usage or input error (also an unknown id), 3 unexpected erro
     .action(async (opts: CommonOptions & { file: string }) => {
       const print = outputOf(io, opts, 'nhi-gov exception request');
       const body = readJsonFile(io, opts.file);
+      parseOrThrow(
+        ExceptionRequest,
+        body && typeof body === 'object' && !('kind' in body) ? { kind: 'exception', ...body } : body,
+        'exception request',
+      );
+      checkArgs(opts);
       const d = await withGovernance(io, opts, async (gov, stores) =>
         gov.requestException({
           body: await withDefaultAccount(stores, body, opts.file),
@@ -332,6 +417,7 @@ Exit codes: 0 ok, 2 usage or input error (also an unknown id), 3 unexpected erro
     )
     .action(async (id: string, opts: CommonOptions & { note?: string }) => {
       const print = outputOf(io, opts, 'nhi-gov exception approve');
+      checkArgs(opts, { 'decision id': id });
       const d = await withGovernance(io, opts, (gov) =>
         gov.approve({ id, actor: opts.as, ...(opts.note ? { note: opts.note } : {}) }),
       );
@@ -363,6 +449,7 @@ Exit codes: 0 ok, 2 usage or input error (also an unknown id), 3 unexpected erro
     )
     .action(async (id: string, opts: CommonOptions & { expiresAt: string; justification: string }) => {
       const print = outputOf(io, opts, 'nhi-gov exception renew');
+      checkArgs(opts, { 'decision id': id });
       const d = await withGovernance(io, opts, (gov) =>
         gov.renewException({
           id,
@@ -426,6 +513,7 @@ Exit codes: 0 ok, 2 usage or input error (also an unknown id), 3 unexpected erro
           scope: opts.identities ? { identities: opts.identities.split(',').map((s) => s.trim()) } : {},
           ...(opts.dueDays !== undefined ? { dueDays: opts.dueDays } : {}),
         };
+        checkArgs(opts);
         // The snapshot is read before the store starts: a bad file costs nothing and writes nothing.
         const inventory = await campaignInventory(io, opts);
         const result = await withGovernance(io, opts, (gov) =>
@@ -463,6 +551,7 @@ Exit codes: 0 ok, 2 usage or input error (also an unknown id), 3 unexpected erro
         opts: CommonOptions & { outcome: string; note?: string },
       ) => {
         const print = outputOf(io, opts, 'nhi-gov campaign review');
+        checkArgs(opts, { 'campaign id': campaignId, 'item id': itemId });
         const result = await withGovernance(io, opts, (gov) =>
           gov.reviewCampaignItem({
             campaignId,
@@ -471,13 +560,16 @@ Exit codes: 0 ok, 2 usage or input error (also an unknown id), 3 unexpected erro
             body: { outcome: opts.outcome, ...(opts.note ? { note: opts.note } : {}) },
           }),
         );
+        const revokes = result.revokeDecisions ?? (result.revokeDecision ? [result.revokeDecision] : []);
         print(
           {
             ...result,
             ...(result.revokeDecision ? { revokeDecision: publicDecision(result.revokeDecision) } : {}),
+            ...(result.revokeDecisions
+              ? { revokeDecisions: result.revokeDecisions.map(publicDecision) }
+              : {}),
           },
-          describeCampaign(result.campaign, [result.item]) +
-            (result.revokeDecision ? describeDecision(result.revokeDecision) : ''),
+          describeCampaign(result.campaign, [result.item]) + revokes.map(describeDecision).join(''),
         );
       },
     );
@@ -492,6 +584,7 @@ Exit codes: 0 ok, 2 usage or input error (also an unknown id), 3 unexpected erro
     )
     .action(async (id: string, opts: { format?: string; output?: string }) => {
       const print = outputOf(io, opts, 'nhi-gov campaign show');
+      checkArgs({}, { 'campaign id': id });
       const result = await withGovernance(io, {}, (gov) => gov.getCampaign(id));
       print(result, describeCampaign(result.campaign, result.items));
     });

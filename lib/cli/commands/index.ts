@@ -3,6 +3,7 @@ import type { CliIo } from '../io.js';
 import { registerEvidence } from './evidence.js';
 import { registerGovernance } from './governance.js';
 import { registerPlan } from './plan.js';
+import { registerPolicy } from './policy.js';
 import { registerReport } from './report.js';
 import { registerScan } from './scan.js';
 import { registerStore } from './store.js';
@@ -17,5 +18,6 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerPlan,
   registerReport,
   registerStore,
+  registerPolicy,
   registerEvidence,
 ];

@@ -115,6 +115,10 @@ async function runReport<K extends ReportOptionsKind>(
   deliver(io, report, options as CommonOptions & { failOn?: Severity });
 }
 
+const SCAN_INTERVAL_FLAG = '--scan-interval <hours>';
+const SCAN_INTERVAL_HELP =
+  'how often scans run (default 24, the deployed daily schedule): an older last scan is flagged';
+
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 const examples = (...lines: string[]) =>
@@ -154,6 +158,7 @@ export const registerReport: RegisterCommand = (program, io) => {
     .option('--owner <owner>', 'only this owner’s findings')
     .option('--type <type>', 'only findings of this type (e.g. unrotated-access-key)')
     .option('--min-severity <severity>', `only findings at or above this severity (${SEVERITY_VALUES})`)
+    .option(SCAN_INTERVAL_FLAG, SCAN_INTERVAL_HELP)
     .addHelpText(
       'after',
       examples(
@@ -170,6 +175,7 @@ export const registerReport: RegisterCommand = (program, io) => {
         const query = {
           window: windowOf(o, nowOf(o)),
           status: o.status,
+          scanIntervalHours: o.scanInterval,
           ...(o.owner ? { owner: o.owner } : {}),
           ...(o.type ? { type: o.type } : {}),
           ...(o.minSeverity ? { minSeverity: o.minSeverity } : {}),
@@ -339,10 +345,21 @@ export const registerReport: RegisterCommand = (program, io) => {
     ),
   )
     .option('--expiring-within <days>', 'count active exceptions expiring within this many days (default 14)')
-    .addHelpText('after', examples('nhi-gov report overview --format html -o nhi-gov.html'))
+    .option(SCAN_INTERVAL_FLAG, SCAN_INTERVAL_HELP)
+    .addHelpText(
+      'after',
+      examples(
+        'nhi-gov report overview --format html -o nhi-gov.html',
+        'nhi-gov report overview --as-of 2026-03-01T00:00:00Z --format html -o march.html',
+      ),
+    )
     .action(async (raw: Record<string, unknown>) =>
       runReport(io, 'overview', raw, (o) => {
-        const query = { window: windowOf(o, nowOf(o)), expiringWithinDays: o.expiringWithin };
+        const query = {
+          window: windowOf(o, nowOf(o)),
+          expiringWithinDays: o.expiringWithin,
+          scanIntervalHours: o.scanInterval,
+        };
         return (sources, progress) => overviewReport(sources, query, { now: nowOf(o), progress });
       }),
     );

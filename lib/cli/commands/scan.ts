@@ -4,7 +4,7 @@ import { DynamoCampaignStore } from '../../adapters/dynamodb/campaign-store.js';
 import { DynamoScanLog } from '../../adapters/dynamodb/scan-log.js';
 import { readSnapshot } from '../../adapters/snapshot/read-snapshot.js';
 import { fixedClock } from '../../adapters/system.js';
-import { DEFAULT_POLICY_PATH, loadPolicyFile } from '../../config/policy-file.js';
+import { loadPolicyFile } from '../../config/policy-file.js';
 import { AccountId, accountOfInventory } from '../../domain/account.js';
 import type { Finding } from '../../domain/finding.js';
 import { projectFinding } from '../../domain/finding-projection.js';
@@ -21,6 +21,7 @@ import { withLocalStores } from '../local-store.js';
 import { renderOcsf } from '../ocsf.js';
 import { addFailOnOption, addOutputOptions, deliverOutput, examples, parseCliOptions } from '../options.js';
 import { type Column, OUTPUT_FORMATS, renderCsv, renderJson, renderTable } from '../output.js';
+import { boundPolicy } from '../policy-binding.js';
 import { terminalProgress } from '../report/progress.js';
 import { grid, type View } from '../report/views.js';
 import type { RegisterCommand } from './index.js';
@@ -32,6 +33,8 @@ function parseAsOf(text: string): Date | undefined {
     return Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== text ? undefined : day;
   }
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(text)) return undefined;
+  // Date rolls 2026-02-30 over to March; a day that is not in the calendar is not a timestamp either.
+  if (parseAsOf(text.slice(0, 10)) === undefined) return undefined;
   const at = new Date(text);
   return Number.isNaN(at.getTime()) ? undefined : at;
 }
@@ -240,7 +243,7 @@ async function scanCommand(io: CliIo, raw: Record<string, unknown>): Promise<voi
   const now = io.now();
   const asOf = options.asOf ? (parseAsOf(options.asOf) as Date) : now;
   assertNotInFuture(asOf, now, '--as-of');
-  const policy = loadPolicyFile(options.policy ? at(options.policy) : DEFAULT_POLICY_PATH);
+  const requested = options.policy ? loadPolicyFile(at(options.policy)) : undefined;
   const inventory = await readSnapshot({
     gaadPath: at(options.gaad),
     gaadLabel: '--gaad',
@@ -254,6 +257,12 @@ async function scanCommand(io: CliIo, raw: Record<string, unknown>): Promise<voi
   let result: ScanResult;
   try {
     result = await withLocalStores(io, async (stores) => {
+      // The store's bound policy; a --policy naming other rules is refused (docs/cli.md).
+      const policy = await boundPolicy(stores, {
+        ...(requested ? { requested } : {}),
+        command: 'scan',
+        now: io.now(),
+      });
       const governance = localGovernance(stores, policy, fixedClock(asOf));
       return runScan(
         {
@@ -308,7 +317,7 @@ export const registerScan: RegisterCommand = (program, io) => {
     .option('--gaad <file>', 'output of `aws iam get-account-authorization-details` (JSON); required')
     .option('--credential-report <file>', 'the IAM credential report CSV (without it, key rules are skipped)')
     .option('--as-of <date>', 'scan as of this day or timestamp (default now)')
-    .option('--policy <file>', 'policy file (default policy/default.yaml)')
+    .option('--policy <file>', 'must be the policy the local store is bound to (binds a new store)')
     .option(
       '--account <id>',
       'the 12-digit account the snapshot describes (needed only when it has no identity ARN)',

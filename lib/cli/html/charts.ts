@@ -27,6 +27,8 @@ export interface ChartOptions {
   readonly height?: number;
   /** What to say when there is nothing to draw (every value missing or zero). */
   readonly empty?: string;
+  /** Lines: a missing value breaks the line instead of joining its neighbours (no data, no line). */
+  readonly breakOnGaps?: boolean;
 }
 
 export const PALETTE = {
@@ -250,17 +252,28 @@ export function lineChart(options: ChartOptions): string {
       .map((v, i) => (v === null ? null : ([xOf(i), yOf(v), v, i] as const)))
       .filter((p): p is readonly [number, number, number, number] => p !== null);
     if (points.length === 0) continue;
-    const first = points[0] as readonly [number, number, number, number];
     const last = points.at(-1) as readonly [number, number, number, number];
-    // A light area under the first series makes the trend readable at a glance.
-    if (s === options.series[0] && points.length > 1) {
+    // With breakOnGaps, runs of consecutive values are drawn apart: a missing value is no data, not a line.
+    const runs: (typeof points)[] = [];
+    for (const p of points) {
+      const run = runs.at(-1);
+      const previous = run?.at(-1);
+      if (run && previous && (!options.breakOnGaps || previous[3] === p[3] - 1)) run.push(p);
+      else runs.push([p]);
+    }
+    for (const run of runs.filter((r) => r.length > 1)) {
+      const start = run[0] as (typeof points)[number];
+      const end = run.at(-1) as (typeof points)[number];
+      // A light area under the first series makes the trend readable at a glance.
+      if (s === options.series[0]) {
+        parts.push(
+          `<path d="M${start[0]},${plotTop + plotHeight} ${run.map((p) => `L${p[0]},${p[1]}`).join(' ')} L${end[0]},${plotTop + plotHeight} Z" fill="${s.color}" opacity="0.12"/>`,
+        );
+      }
       parts.push(
-        `<path d="M${first[0]},${plotTop + plotHeight} ${points.map((p) => `L${p[0]},${p[1]}`).join(' ')} L${last[0]},${plotTop + plotHeight} Z" fill="${s.color}" opacity="0.12"/>`,
+        `<polyline points="${run.map((p) => `${p[0]},${p[1]}`).join(' ')}" fill="none" stroke="${s.color}" stroke-width="2.5" stroke-linejoin="round"/>`,
       );
     }
-    parts.push(
-      `<polyline points="${points.map((p) => `${p[0]},${p[1]}`).join(' ')}" fill="none" stroke="${s.color}" stroke-width="2.5" stroke-linejoin="round"/>`,
-    );
     for (const [x, y, v, i] of points) {
       parts.push(
         `<circle cx="${x}" cy="${y}" r="${n > 60 ? 1.5 : 3}" fill="${s.color}"><title>${escapeHtml(`${options.categories[i]} · ${s.name}: ${format(v)}`)}</title></circle>`,

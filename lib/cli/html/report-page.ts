@@ -1,12 +1,13 @@
 import type { AuditReport } from '../../domain/reports/audit.js';
 import type { DriftReport } from '../../domain/reports/drift.js';
 import type { ExceptionsReport } from '../../domain/reports/exceptions.js';
-import type { FindingsReport } from '../../domain/reports/findings.js';
+import type { FindingsOverTimePoint, FindingsReport } from '../../domain/reports/findings.js';
 import type { ProvisioningReport } from '../../domain/reports/provisioning.js';
 import type { ReviewsReport } from '../../domain/reports/reviews.js';
+import { daysInRange } from '../../domain/reports/stats.js';
 import type { ViolationsReport } from '../../domain/reports/violations.js';
 import { formatDuration } from '../report/format.js';
-import { type AnyReport, viewOf } from '../report/views.js';
+import { type AnyReport, lastScanText, staleScanWarning, viewOf } from '../report/views.js';
 import { barChart, lineChart, PALETTE } from './charts.js';
 import { type PageChart, type PageInput, renderPage } from './page.js';
 
@@ -15,26 +16,28 @@ type Card = PageInput['cards'][number];
 const percent = (pct: number | null) => (pct === null ? '-' : `${pct}%`);
 
 function findingsOverTime(r: FindingsReport): PageChart {
-  const days = r.overTime.map((p) => p.day);
+  // Every day of the window on the axis, a point only on the days a scan ran: no line across days
+  // nobody looked at.
+  const days = daysInRange(new Date(r.window.since), new Date(r.window.until));
+  const byDay = new Map(r.overTime.map((p) => [p.day, p]));
+  const value = (f: (p: FindingsOverTimePoint) => number) =>
+    days.map((d) => {
+      const p = byDay.get(d);
+      return p ? f(p) : null;
+    });
   return {
     title: 'Findings over time',
     svg: lineChart({
-      label: 'Open findings per day',
-      empty: 'No findings history yet',
+      label: 'Open findings on the days a scan ran',
+      empty: 'No scan in the window',
       categories: days,
+      breakOnGaps: true,
       series: [
-        { name: 'all open', color: PALETTE.primary, values: r.overTime.map((p) => p.total) },
-        {
-          name: 'critical + high',
-          color: PALETTE.critical,
-          values: r.overTime.map((p) => p.critical + p.high),
-        },
+        { name: 'all open', color: PALETTE.primary, values: value((p) => p.total) },
+        { name: 'critical + high', color: PALETTE.critical, values: value((p) => p.critical + p.high) },
       ],
     }),
-    caption:
-      r.overTimeSource === 'metrics'
-        ? 'Open findings at the end of each day, from the scanners’ daily metrics snapshots.'
-        : 'Open findings at the end of each day, derived from when each finding was first seen and resolved.',
+    caption: `Open findings as each scan saw them: one point per day a scan ran (${r.overTime.length} in the window), none where no scan ran. Last scan: ${lastScanText(r)}.`,
   };
 }
 
@@ -317,10 +320,8 @@ function parts(report: AnyReport): { charts: PageChart[]; cards: Card[] } {
           count('active exceptions', report.exceptions.summary.active),
           count('exceptions past expiry', report.exceptions.summary.overdue, 'bad'),
           { label: 'median time to grant', value: formatDuration(grant?.medianMs) },
-          count(
-            'violations',
-            report.violations.summary.deniedAttempts + report.violations.summary.forgedEvents,
-          ),
+          // The same number as the headline and the sum of the violations chart's bars.
+          count('violations', report.violations.summary.total, 'bad'),
           ...(report.reviews
             ? [{ label: 'review completion', value: percent(report.reviews.summary.completionPct) }]
             : []),
@@ -328,6 +329,14 @@ function parts(report: AnyReport): { charts: PageChart[]; cards: Card[] } {
       };
     }
   }
+}
+
+/** Warnings at the top of a page whose findings may be out of date. */
+function warningsOf(report: AnyReport): string[] {
+  const findings =
+    report.report === 'findings' ? report : report.report === 'overview' ? report.findings : undefined;
+  const warning = findings ? staleScanWarning(findings) : undefined;
+  return warning ? [warning] : [];
 }
 
 /**
@@ -339,6 +348,7 @@ export function renderHtmlReport(report: AnyReport, generatedAt: Date = new Date
     view: viewOf(report),
     generatedAt: generatedAt.toISOString(),
     asOf: report.generatedAt,
+    warnings: warningsOf(report),
     ...parts(report),
   });
 }

@@ -69,6 +69,14 @@ export const CommonOptions = z.strictObject({
 export type CommonOptions = z.infer<typeof CommonOptions>;
 
 const FailOn = { failOn: Severity.optional() };
+/** How often scans are meant to run: the page warns when the last scan is older. */
+const ScanInterval = {
+  scanInterval: z.coerce
+    .number({ message: 'must be a number of hours' })
+    .positive('must be a number of hours above 0')
+    .max(8760, 'must be at most 8760 hours (a year)')
+    .default(24),
+};
 const Window = { since: When.optional(), until: When.optional() };
 
 /** The options of each report, validated together so every bad one is named at once. */
@@ -80,6 +88,7 @@ export const REPORT_OPTIONS = {
     owner: z.string().min(1).optional(),
     type: FindingType.optional(),
     minSeverity: Severity.optional(),
+    ...ScanInterval,
   }),
   drift: CommonOptions.extend({ ...FailOn, ...Window, identity: z.array(z.string().min(1)).optional() }),
   exceptions: CommonOptions.extend({
@@ -92,6 +101,7 @@ export const REPORT_OPTIONS = {
   overview: CommonOptions.extend({
     ...FailOn,
     ...Window,
+    ...ScanInterval,
     expiringWithin: z.coerce.number().int().min(0).max(3650).default(14),
   }),
 } as const;

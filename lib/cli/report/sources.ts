@@ -1,19 +1,20 @@
 import { DynamoCampaignStore } from '../../adapters/dynamodb/campaign-store.js';
-import type { MetricsSnapshot } from '../../domain/metrics.js';
+import { DynamoScanLog } from '../../adapters/dynamodb/scan-log.js';
 import type { ReportSources } from '../../domain/reports/queries.js';
 import type { Stores } from '../local-store.js';
 
-type MetricsReader = { listMetrics(from: string, to: string): Promise<readonly MetricsSnapshot[]> };
+type MetricsReader = NonNullable<ReportSources['metrics']>;
 
 /** What the reports read, over the stores of the embedded or the deployed tables. */
 export function reportSources(stores: Stores): ReportSources {
-  // The daily snapshots sit in the findings table; a store without them draws the trend from findings.
+  // The daily snapshots and the scan log sit in the findings table; a store without snapshots has no trend.
   const metrics = stores.findings as Partial<MetricsReader>;
   return {
     decisions: stores.decisions,
     executions: stores.executions,
     findings: stores.findings,
     campaigns: new DynamoCampaignStore(stores.doc, stores.names.decisions),
+    scans: new DynamoScanLog(stores.doc, stores.names.findings),
     ...(typeof metrics.listMetrics === 'function' ? { metrics: metrics as MetricsReader } : {}),
   };
 }

@@ -74,6 +74,27 @@ const FINDING_COLUMNS: readonly Column<FindingRow>[] = [
   { header: 'account', value: (r) => r.accountId ?? '-' },
 ];
 
+/** When the last scan ran, and whether that is older than the scan interval. */
+export function lastScanText(r: FindingsReport): string {
+  if (!r.lastScan) return 'never: no scan has stored its results yet (run nhi-gov scan)';
+  const age = formatDuration(r.lastScan.ageHours * 3_600_000);
+  const ago = age === '0s' ? 'less than an hour' : age;
+  const ran = r.lastScan.ranAt === r.lastScan.at ? '' : `, ran ${formatTime(r.lastScan.ranAt)}`;
+  return `as of ${formatTime(r.lastScan.at)} (${ago} ago; account ${r.lastScan.accountId}${ran})`;
+}
+
+/** The warning a findings page carries when its data may be out of date. */
+export function staleScanWarning(r: FindingsReport): string | undefined {
+  if (!r.lastScan) return 'No scan has stored its results yet: these findings may not reflect IAM.';
+  if (!r.lastScan.overdue) return undefined;
+  return `The last scan ran ${formatTime(r.lastScan.at)}, more than the scan interval (${r.scanIntervalHours}h) ago: these findings may be out of date.`;
+}
+
+const warningFact = (r: FindingsReport): (readonly [string, string])[] => {
+  const warning = staleScanWarning(r);
+  return warning ? [['WARNING', warning]] : [];
+};
+
 function findingsView(r: FindingsReport): View {
   const scope = [
     r.scope.owner ? `owner ${r.scope.owner}` : undefined,
@@ -94,11 +115,13 @@ function findingsView(r: FindingsReport): View {
     facts: [
       ['scope', scope.length ? scope.join(', ') : 'all'],
       ['oldest', r.findings.length ? `${Math.max(...r.findings.map((f) => f.ageDays))} days` : '-'],
+      ['last scan', lastScanText(r)],
+      ...warningFact(r),
       [
         'trend',
         first && latest
-          ? `${first.total} on ${first.day} → ${latest.total} on ${latest.day} (${r.overTimeSource})`
-          : 'no history',
+          ? `${first.total} on ${first.day} → ${latest.total} on ${latest.day} (${plural(r.overTime.length, 'day')} with a scan)`
+          : 'no scan in the window',
       ],
     ],
     sections: [
@@ -147,15 +170,16 @@ function driftView(r: DriftReport): View {
   return {
     title: 'Drift: IAM changes and the decisions behind them',
     headline:
-      s.changes === 0 && s.unapprovedAccess === 0
+      s.changes === 0 && s.unapprovedAccess === 0 && s.changedDocuments === 0
         ? 'No IAM changes in the window and no access without a decision.'
-        : `${plural(s.changes, 'IAM change')}, ${s.approved} backed by an approved decision; ${plural(bad, 'change')} with none.`,
+        : `${plural(s.changes, 'IAM change')}, ${s.approved} backed by an approved decision; ${plural(bad, 'change')} with none${s.changedDocuments > 0 ? `; ${plural(s.changedDocuments, 'document')} changed since approval` : ''}.`,
     facts: [
       ['window', `${formatTime(r.window.since)} → ${formatTime(r.window.until)}`],
       ['identities', r.identities ? r.identities.join(', ') : 'every identity changed in the window'],
       ['no decision', String(s.noDecision)],
       ['decision never approved', String(s.notApproved)],
       ['unapproved access (scanner)', String(s.unapprovedAccess)],
+      ['documents changed since approval', String(s.changedDocuments)],
     ],
     sections: [
       section(
@@ -185,6 +209,18 @@ function driftView(r: DriftReport): View {
           { header: 'owner', value: (f) => f.owner ?? '-' },
         ],
         'None: every access the scanners saw has an approved decision.',
+      ),
+      section(
+        'Documents changed since approval',
+        r.changedDocuments,
+        [
+          { header: 'severity', value: (f) => f.severity },
+          { header: 'identity', value: (f) => f.identityKey },
+          { header: 'title', value: (f) => f.title },
+          { header: 'first seen', value: (f) => formatTime(f.firstSeen) },
+          { header: 'owner', value: (f) => f.owner ?? '-' },
+        ],
+        'None: every pinned document is still the approved one.',
       ),
     ],
   };
@@ -360,9 +396,9 @@ function violationsView(r: ViolationsReport): View {
   return {
     title: 'Violations',
     headline:
-      s.deniedAttempts + s.forgedEvents + s.unapprovedAccess === 0
-        ? 'No violations in the window.'
-        : `${plural(s.separationOfDuties, 'separation-of-duties refusal')}, ${plural(s.policyDenials, 'policy denial')}, ${plural(s.forgedEvents, 'forged event')}, ${s.unapprovedAccess} unapproved access.`,
+      s.total === 0
+        ? 'No violations: none in the window, and none open.'
+        : `${plural(s.total, 'violation')}: ${plural(s.separationOfDuties, 'separation-of-duties refusal')}, ${plural(s.policyDenials, 'policy denial')}, ${plural(s.forgedEvents, 'forged event')}, ${s.unapprovedAccess} unapproved access.`,
     facts: [['window', `${formatTime(r.window.since)} → ${formatTime(r.window.until)}`]],
     sections: [
       section(
@@ -412,6 +448,18 @@ function auditView(r: AuditReport): View {
           { header: 'decision', value: (d) => d.id },
           { header: 'kind', value: (d) => d.kind },
           { header: 'status', value: (d) => `${d.status} (v${d.version})` },
+          { header: 'tier', value: (d) => (d.tierRule ? `${d.tier} (${d.tierRule})` : d.tier) },
+          {
+            header: 'escalation',
+            value: (d) =>
+              d.escalation
+                ? d.escalation.completes.length > 0
+                  ? joinList(d.escalation.completes.map((p) => `${p.id} [${p.certainty}]`))
+                  : d.escalation.analysed
+                    ? 'none'
+                    : 'unanalysable'
+                : '-',
+          },
           { header: 'requester', value: (d) => shortArn(d.requester) },
           { header: 'approvers', value: (d) => joinList(d.approvals.map((a) => shortArn(a.approver))) },
           { header: 'policy', value: (d) => d.policyVersion },
@@ -436,6 +484,9 @@ function auditView(r: AuditReport): View {
   };
 }
 
+/** How many findings the overview lists one by one; the rest are a `report findings` away. */
+const TOP_FINDINGS = 10;
+
 function overviewView(r: OverviewReport): View {
   const parts = [
     findingsView(r.findings),
@@ -447,14 +498,24 @@ function overviewView(r: OverviewReport): View {
   return {
     title: 'nhi-gov overview',
     headline: parts.map((p) => p.headline).join(' '),
-    facts: parts.map((p) => [p.title, p.headline] as const),
+    facts: [
+      ['last scan', lastScanText(r.findings)] as const,
+      ...warningFact(r.findings),
+      ...parts.map((p) => [p.title, p.headline] as const),
+    ],
     sections: [
+      section(
+        `Top findings (worst, then oldest, first; ${Math.min(TOP_FINDINGS, r.findings.findings.length)} of ${r.findings.total}: all with nhi-gov report findings)`,
+        r.findings.findings.slice(0, TOP_FINDINGS),
+        FINDING_COLUMNS,
+        'No open findings.',
+      ),
       findingsView(r.findings).sections.find((s) => s.title === 'By type') as Section,
       exceptionsView(r.exceptions).sections.find((s) => s.title === 'By owner') as Section,
       provisioningView(r.provisioning).sections.find((s) => s.title === 'By kind') as Section,
       violationsView(r.violations).sections.find((s) => s.title === 'Refused attempts by code') as Section,
       ...(r.reviews ? [reviewsView(r.reviews).sections[0] as Section] : []),
-    ].map((s, i) => ({ ...s, title: `${parts[i]?.title}: ${s.title.toLowerCase()}` })),
+    ].map((s, i) => (i === 0 ? s : { ...s, title: `${parts[i - 1]?.title}: ${s.title.toLowerCase()}` })),
   };
 }
 
@@ -509,8 +570,8 @@ export function csvGridOf(report: AnyReport): Grid | undefined {
           findingId: null,
           severity: null,
         })),
-        ...report.unapproved.map((f) => ({
-          verdict: 'unapproved-access',
+        ...[...report.unapproved, ...report.changedDocuments].map((f) => ({
+          verdict: f.type,
           at: f.firstSeen,
           identityKey: f.identityKey,
           change: f.title,

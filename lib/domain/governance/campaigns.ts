@@ -1,30 +1,37 @@
 import * as z from 'zod';
 import type { CampaignStore } from '../../ports/campaign-store.js';
+import { BOUNDS, boundedText } from '../bounds.js';
 import { type Campaign, CampaignScope, type ReviewItem } from '../certification.js';
 import { type Decision, isInForce } from '../decision.js';
 import { ConflictError, NotFoundError, SeparationOfDutiesError, ValidationError } from '../errors.js';
 import { parseIdentity } from '../identity.js';
 import type { IamInventory } from '../inventory.js';
 import { matchesAny } from '../patterns.js';
+import { isPrincipalArn } from '../principal.js';
 import { type DecisionRequest, type Entitlement, entitlementKey } from '../request.js';
 import { parseOrThrow } from '../validation.js';
-import { denied, derivedId, type GovernanceDeps } from './deps.js';
+import { denied, derivedId, type GovernanceDeps, parseId } from './deps.js';
 import { isApproverAnywhere, isOperator, PolicyDeniedError, planSubmission } from './policy-evaluation.js';
-import { samePrincipal } from './principals.js';
-import { approveByPolicy, parseCaller } from './submit.js';
+import { parseCaller, samePrincipal } from './principals.js';
+import { revokeAuthority } from './revoke-authority.js';
+import { approveByPolicy, revokeNote, withoutAutoApproval } from './submit.js';
 
 const DAY_MS = 86_400_000;
 
 export const StartCampaignBody = z.strictObject({
-  name: z.string().trim().min(1).max(200),
+  name: boundedText(BOUNDS.campaignNameLength, { trim: true, min: 1 }),
   scope: CampaignScope.default({}),
-  /** Days until items are overdue; default the policy's certification.dueDays. */
-  dueDays: z.number().positive().max(365).optional(),
+  /** Days until items are overdue (at least an hour); default the policy's certification.dueDays. */
+  dueDays: z
+    .number()
+    .min(1 / 24, 'must be at least one hour (1/24 day)')
+    .max(365)
+    .optional(),
 });
 
 export const ReviewItemBody = z.strictObject({
   outcome: z.enum(['keep', 'revoke']),
-  note: z.string().trim().max(2000).optional(),
+  note: boundedText(BOUNDS.reviewNoteLength, { trim: true }).optional(),
 });
 
 function campaignsOf(deps: GovernanceDeps): CampaignStore {
@@ -118,12 +125,15 @@ export async function startCampaign(
       ? fromInventory(input.inventory, body.scope.pathPrefix ?? deps.policy.document.managedPath)
       : []),
   ].filter((c) => body.scope.identities === undefined || matchesAny(body.scope.identities, c.identityKey));
-  // One item per (identity, entitlement); the one backed by a decision wins.
+  // One item per (identity, entitlement); the one backed by a decision wins, and the item records
+  // every decision it covers, so the reviewer can be checked against each.
   const byKey = new Map<string, Candidate>();
+  const covered = new Map<string, string[]>();
   for (const c of candidates) {
     const key = `${c.identityKey} ${c.entitlementKey}`;
     const seen = byKey.get(key);
     if (!seen || (!seen.grantDecisionId && c.grantDecisionId)) byKey.set(key, c);
+    if (c.grantDecisionId) covered.set(key, [...(covered.get(key) ?? []), c.grantDecisionId]);
   }
   if (byKey.size === 0)
     throw new ValidationError('nothing to certify: no identity in the campaign scope', [
@@ -139,6 +149,9 @@ export async function startCampaign(
       identityKey: c.identityKey,
       entitlementKey: c.entitlementKey,
       ...(c.grantDecisionId ? { grantDecisionId: c.grantDecisionId } : {}),
+      ...((covered.get(`${c.identityKey} ${c.entitlementKey}`)?.length ?? 0) > 1
+        ? { coveredDecisionIds: covered.get(`${c.identityKey} ${c.entitlementKey}`)?.slice(0, 100) }
+        : {}),
       ...(c.owner ? { owner: c.owner } : {}),
       outcome: 'pending',
       version: 1,
@@ -168,7 +181,7 @@ export async function getCampaign(
   id: string,
 ): Promise<{ campaign: Campaign; items: ReviewItem[] }> {
   const store = campaignsOf(deps);
-  const campaign = await store.get(id, { consistent: true });
+  const campaign = await store.get(parseId(id, 'campaign id'), { consistent: true });
   if (!campaign) throw new NotFoundError(`campaign ${id} does not exist`);
   return { campaign, items: await store.listItems(id) };
 }
@@ -177,6 +190,39 @@ function entitlementFromKey(key: string): Entitlement {
   if (key.startsWith('managed-policy:'))
     return { type: 'managed-policy', policyArn: key.slice('managed-policy:'.length) };
   return { type: 'inline-policy', policyName: key.slice('inline-policy:'.length) };
+}
+
+/**
+ * Every in-force decision a review item covers: the ones recorded on it, and any in-force grant (or,
+ * for the identity itself, creation) of the same entitlement on the identity now.
+ */
+async function decisionsCovered(
+  deps: GovernanceDeps,
+  item: ReviewItem,
+  grant: Decision | undefined,
+): Promise<Decision[]> {
+  const now = deps.clock.now();
+  const out = new Map<string, Decision>();
+  if (grant) out.set(grant.id, grant);
+  for (const d of await deps.decisions.listByIdentity(item.identityKey)) {
+    const key =
+      d.request.kind === 'grant' || d.request.kind === 'break-glass'
+        ? entitlementKey(d.request.entitlement)
+        : d.request.kind === 'create-identity'
+          ? 'identity'
+          : undefined;
+    const recorded = d.id === item.grantDecisionId || (item.coveredDecisionIds ?? []).includes(d.id);
+    if (recorded || (key === item.entitlementKey && isInForce(d, now))) out.set(d.id, d);
+  }
+  return [...out.values()];
+}
+
+/** How the reviewer took part in a decision (requester, owner, approver), or undefined when they did not. */
+function involvement(d: Decision, reviewer: string): string | undefined {
+  if (samePrincipal(d.requester, reviewer)) return 'requester';
+  if (isPrincipalArn(d.owner) && samePrincipal(d.owner, reviewer)) return 'owner';
+  if (d.approvals.some((a) => samePrincipal(a.approver, reviewer))) return 'approver';
+  return undefined;
 }
 
 export interface ReviewItemInput {
@@ -199,14 +245,19 @@ export interface ReviewItemInput {
 export async function reviewCampaignItem(
   deps: GovernanceDeps,
   input: ReviewItemInput,
-): Promise<{ campaign: Campaign; item: ReviewItem; revokeDecision?: Decision }> {
+): Promise<{
+  campaign: Campaign;
+  item: ReviewItem;
+  revokeDecision?: Decision;
+  revokeDecisions?: Decision[];
+}> {
   const reviewer = parseCaller(input.reviewer, 'reviewer');
   const body = parseOrThrow(ReviewItemBody, input.body, 'review');
   const store = campaignsOf(deps);
-  const campaign = await store.get(input.campaignId, { consistent: true });
+  const campaign = await store.get(parseId(input.campaignId, 'campaign id'), { consistent: true });
   if (!campaign) throw new NotFoundError(`campaign ${input.campaignId} does not exist`);
   if (campaign.status !== 'open') throw new ConflictError(`campaign ${campaign.id} is ${campaign.status}`);
-  const item = await store.getItem(campaign.id, input.itemId, { consistent: true });
+  const item = await store.getItem(campaign.id, parseId(input.itemId, 'item id'), { consistent: true });
   if (!item) throw new NotFoundError(`campaign ${campaign.id} has no item ${input.itemId}`);
   if (item.outcome !== 'pending')
     throw new ConflictError(`item ${item.itemId} was already reviewed (${item.outcome}) by ${item.reviewer}`);
@@ -223,14 +274,21 @@ export async function reviewCampaignItem(
       'certify',
       new SeparationOfDutiesError(`${reviewer} is an operator or executor and cannot certify access`),
     );
-  if (grant && samePrincipal(grant.requester, reviewer))
-    throw await denied(
-      deps,
-      evidenceId,
-      reviewer,
-      'certify',
-      new SeparationOfDutiesError(`${reviewer} requested decision ${grant.id} and cannot certify it`),
-    );
+  // Independence from every decision the item covers: the merged grants of one entitlement included.
+  const coveredDecisions = await decisionsCovered(deps, item, grant);
+  for (const d of coveredDecisions) {
+    const role = involvement(d, reviewer);
+    if (role)
+      throw await denied(
+        deps,
+        evidenceId,
+        reviewer,
+        'certify',
+        new SeparationOfDutiesError(
+          `${reviewer} is the ${role} of decision ${d.id}, which review item ${item.itemId} covers, and cannot certify it`,
+        ),
+      );
+  }
   if (!isApproverAnywhere(deps.policy, reviewer))
     throw await denied(
       deps,
@@ -242,66 +300,101 @@ export async function reviewCampaignItem(
 
   const now = deps.clock.now();
   const at = now.toISOString();
-  let revokeDecision: Decision | undefined;
+  let revokeDecisions: Decision[] = [];
   let approvedBy: string | undefined;
   if (body.outcome === 'revoke') {
     const identity = parseIdentity(item.identityKey);
     const justification = `certification campaign "${campaign.name}" (${campaign.id}): reviewer chose revoke${body.note ? `: ${body.note}` : ''}`;
-    const revokes = grant && (grant.kind === 'grant' || grant.kind === 'break-glass') ? grant.id : undefined;
-    const request: DecisionRequest =
+    const owner = item.owner ? { owner: item.owner } : {};
+    // A merged item ends every in-force grant it covers: one revoke each, so no other grant keeps
+    // the access the reviewer chose to revoke (the executor detaches once none backs it).
+    const grants = coveredDecisions.filter(
+      (d) => (d.kind === 'grant' || d.kind === 'break-glass') && isInForce(d, now),
+    );
+    const requests: DecisionRequest[] =
       item.entitlementKey === 'identity'
-        ? { kind: 'delete-identity', identity, justification, ...(item.owner ? { owner: item.owner } : {}) }
-        : {
-            kind: 'revoke',
-            identity,
-            entitlement:
-              grant && (grant.request.kind === 'grant' || grant.request.kind === 'break-glass')
-                ? grant.request.entitlement
-                : entitlementFromKey(item.entitlementKey),
-            justification,
-            ...(revokes ? { revokes } : {}),
-            ...(item.owner ? { owner: item.owner } : {}),
-          };
-    const plan = planSubmission(deps.policy, request, reviewer, item.identityKey, now);
+        ? [{ kind: 'delete-identity', identity, justification, ...owner }]
+        : grants.length > 0
+          ? grants.map((g) => ({
+              kind: 'revoke' as const,
+              identity,
+              entitlement:
+                g.request.kind === 'grant' || g.request.kind === 'break-glass'
+                  ? g.request.entitlement
+                  : entitlementFromKey(item.entitlementKey),
+              justification,
+              revokes: g.id,
+              ...owner,
+            }))
+          : [
+              {
+                kind: 'revoke',
+                identity,
+                entitlement: entitlementFromKey(item.entitlementKey),
+                justification,
+                ...owner,
+              },
+            ];
+    const first = requests[0] as DecisionRequest;
+    let plan = planSubmission(deps.policy, first, reviewer, item.identityKey, now);
+    let note = `certification campaign ${campaign.id}`;
+    if (first.kind === 'revoke') {
+      // The same rule as every revoke path: a reviewer who may not end each grant needs approval.
+      const authority = revokeAuthority(deps.policy, reviewer, grants, plan.tier);
+      if (authority.kind === 'needs-approval') plan = withoutAutoApproval(deps.policy, plan);
+      note = `${note}; ${revokeNote(authority)}`;
+    }
     approvedBy = plan.approvedBy?.basis;
-    revokeDecision = {
-      id: deps.ids.next(),
-      version: 1,
-      status: 'pending',
-      kind: request.kind,
-      request,
-      identityKey: item.identityKey,
-      requester: reviewer,
-      owner: item.owner ?? reviewer,
-      source: 'certification',
-      tier: plan.tier,
-      requiredApprovals: plan.requiredApprovals,
-      approvals: [],
-      policyVersion: deps.policy.version,
-      createdAt: at,
-      updatedAt: at,
-      ...(revokes ? { revokes } : {}),
-      history: [
-        {
-          at,
-          actor: reviewer,
-          action: 'submitted',
-          version: 1,
-          note: `certification campaign ${campaign.id}`,
-        },
-      ],
-    };
+    revokeDecisions = requests.map((request) => {
+      const revokes = request.kind === 'revoke' ? request.revokes : undefined;
+      return {
+        id: deps.ids.next(),
+        version: 1,
+        status: 'pending' as const,
+        kind: request.kind,
+        request,
+        identityKey: item.identityKey,
+        requester: reviewer,
+        owner: item.owner ?? reviewer,
+        source: 'certification' as const,
+        tier: plan.tier,
+        requiredApprovals: plan.requiredApprovals,
+        approvals: [],
+        policyVersion: deps.policy.version,
+        createdAt: at,
+        updatedAt: at,
+        ...(revokes ? { revokes } : {}),
+        history: [{ at, actor: reviewer, action: 'submitted' as const, version: 1, note }],
+      };
+    });
   }
+  const [firstRevoke] = revokeDecisions;
   const reviewed: ReviewItem = {
     ...item,
     outcome: body.outcome,
     reviewer,
     reviewedAt: at,
     ...(body.note ? { note: body.note } : {}),
-    ...(revokeDecision ? { revokeDecisionId: revokeDecision.id } : {}),
+    ...(firstRevoke ? { revokeDecisionId: firstRevoke.id } : {}),
+    ...(revokeDecisions.length > 1 ? { revokeDecisionIds: revokeDecisions.map((d) => d.id) } : {}),
     version: item.version + 1,
   };
-  const after = await store.recordReview(reviewed, item.version, revokeDecision ? { revokeDecision } : {});
-  if (revokeDecision && approvedBy) revokeDecision = await approveByPolicy(deps, revokeDecision, approvedBy);
-  return { campaign: after, item: reviewed, ...(revokeDecision ? { revokeDecision } : {}) };
+  const after = await store.recordReview(
+    reviewed,
+    item.version,
+    revokeDecisions.length > 0 ? { revokeDecisions } : {},
+  );
+  if (approvedBy) {
+    const basis = approvedBy;
+    const approved: Decision[] = [];
+    for (const d of revokeDecisions) approved.push(await approveByPolicy(deps, d, basis));
+    revokeDecisions = approved;
+  }
+  const [revokeDecision] = revokeDecisions;
+  return {
+    campaign: after,
+    item: reviewed,
+    ...(revokeDecision ? { revokeDecision } : {}),
+    ...(revokeDecisions.length > 1 ? { revokeDecisions } : {}),
+  };
 }

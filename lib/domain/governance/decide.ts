@@ -1,10 +1,11 @@
+import { parseNote } from '../bounds.js';
 import { type Decision, transition } from '../decision.js';
 import { ConflictError, ForbiddenError, SeparationOfDutiesError } from '../errors.js';
 import { denied, type GovernanceDeps, mustGet } from './deps.js';
 import { approverBasis, grantExpiry, isOperator, PolicyDeniedError } from './policy-evaluation.js';
-import { canonicalPrincipal, samePrincipal } from './principals.js';
+import { canonicalPrincipal, parseCaller, samePrincipal } from './principals.js';
+import { revokeAuthority } from './revoke-authority.js';
 import { endReferencedGrant } from './revoke-effects.js';
-import { parseCaller } from './submit.js';
 
 export interface ActInput {
   readonly id: string;
@@ -67,6 +68,7 @@ async function authorizeDecider(
  */
 export async function approveDecision(deps: GovernanceDeps, input: ActInput): Promise<Decision> {
   const actor = parseCaller(input.actor, 'approver');
+  const note = parseNote(input.note);
   const decision = await mustGet(deps, input.id);
   requireStatus(decision, 'pending');
   if (decision.approvals.some((a) => samePrincipal(a.approver, actor)))
@@ -100,7 +102,7 @@ export async function approveDecision(deps: GovernanceDeps, input: ActInput): Pr
         actor,
         at,
         action: 'approved',
-        note: input.note ?? `${approvals.length} of ${decision.requiredApprovals} approvals`,
+        note: note ?? `${approvals.length} of ${decision.requiredApprovals} approvals`,
       },
     );
   } else {
@@ -116,7 +118,7 @@ export async function approveDecision(deps: GovernanceDeps, input: ActInput): Pr
           actor,
           action: 'approval-recorded',
           version,
-          note: input.note ?? `${approvals.length} of ${decision.requiredApprovals} approvals`,
+          note: note ?? `${approvals.length} of ${decision.requiredApprovals} approvals`,
         },
       ],
     };
@@ -132,6 +134,7 @@ export async function approveDecision(deps: GovernanceDeps, input: ActInput): Pr
  */
 export async function rejectDecision(deps: GovernanceDeps, input: ActInput): Promise<Decision> {
   const actor = parseCaller(input.actor, 'caller');
+  const note = parseNote(input.note);
   const decision = await mustGet(deps, input.id);
   requireStatus(decision, 'pending');
   await authorizeDecider(deps, decision, actor, 'reject');
@@ -140,7 +143,7 @@ export async function rejectDecision(deps: GovernanceDeps, input: ActInput): Pro
     actor,
     at: deps.clock.now().toISOString(),
     action: 'rejected',
-    ...(input.note ? { note: input.note } : {}),
+    ...(note ? { note: note } : {}),
   });
   await deps.decisions.update(next, decision.version);
   return next;
@@ -149,6 +152,7 @@ export async function rejectDecision(deps: GovernanceDeps, input: ActInput): Pro
 /** Cancels a pending decision; only its requester may. */
 export async function cancelDecision(deps: GovernanceDeps, input: ActInput): Promise<Decision> {
   const actor = parseCaller(input.actor, 'caller');
+  const note = parseNote(input.note);
   const decision = await mustGet(deps, input.id);
   requireStatus(decision, 'pending');
   if (!samePrincipal(actor, decision.requester))
@@ -164,7 +168,7 @@ export async function cancelDecision(deps: GovernanceDeps, input: ActInput): Pro
     actor,
     at: deps.clock.now().toISOString(),
     action: 'cancelled',
-    ...(input.note ? { note: input.note } : {}),
+    ...(note ? { note: note } : {}),
   });
   await deps.decisions.update(next, decision.version);
   return next;
@@ -173,37 +177,39 @@ export async function cancelDecision(deps: GovernanceDeps, input: ActInput): Pro
 const REVOCABLE: readonly Decision['kind'][] = ['grant', 'break-glass', 'exception'];
 
 /**
- * Revokes an approved grant, break-glass activation or exception before its end. Its requester or an
- * approver of its tier may; operators may not (revoking is a decision too).
+ * Revokes an approved grant, break-glass activation or exception before its end. Its requester, its
+ * owner or an approver of its tier may; operators never (revoking is a decision too). See
+ * revoke-authority.ts: the same rule holds for revoke requests, campaigns and events.
  */
 export async function revokeDecision(deps: GovernanceDeps, input: ActInput): Promise<Decision> {
   const actor = parseCaller(input.actor, 'caller');
+  const note = parseNote(input.note);
   const decision = await mustGet(deps, input.id);
   if (!REVOCABLE.includes(decision.kind))
     throw new ConflictError(
       `decision ${decision.id} is a ${decision.kind}; only grants, break-glass and exceptions can be revoked (file a revoke or delete-identity request instead)`,
     );
   requireStatus(decision, 'approved');
-  const mayRevoke =
-    !isOperator(deps.policy, actor) &&
-    (samePrincipal(actor, decision.requester) ||
-      approverBasis(deps.policy, decision.tier, actor) !== undefined);
-  if (!mayRevoke)
+  // The same rule as a revoke request (revoke-authority.ts): requester, owner or tier approver.
+  const authority = revokeAuthority(deps.policy, actor, [decision], decision.tier);
+  if (authority.kind !== 'may-end')
     throw await denied(
       deps,
       decision.id,
       actor,
       'revoke',
-      new PolicyDeniedError(
-        `${actor} may not revoke decision ${decision.id}: only its requester or an approver of tier "${decision.tier}" (never an operator)`,
-      ),
+      authority.kind === 'operator'
+        ? new SeparationOfDutiesError(authority.reason)
+        : new PolicyDeniedError(
+            `${actor} may not revoke decision ${decision.id}: only its requester, its owner or an approver of tier "${decision.tier}" may (never an operator); file a revoke request for approval instead`,
+          ),
     );
   const next = transition(decision, {
     to: 'revoked',
     actor,
     at: deps.clock.now().toISOString(),
     action: 'revoked',
-    ...(input.note ? { note: input.note } : {}),
+    ...(note ? { note: note } : {}),
   });
   await deps.decisions.update(next, decision.version);
   return next;
@@ -220,6 +226,7 @@ export interface ReviewInput extends ActInput {
  */
 export async function reviewBreakGlass(deps: GovernanceDeps, input: ReviewInput): Promise<Decision> {
   const actor = parseCaller(input.actor, 'reviewer');
+  const note = parseNote(input.note);
   const decision = await mustGet(deps, input.id);
   if (decision.kind !== 'break-glass')
     throw new ConflictError(
@@ -233,10 +240,10 @@ export async function reviewBreakGlass(deps: GovernanceDeps, input: ReviewInput)
   const at = now.toISOString();
   const late = decision.reviewDueAt !== undefined && Date.parse(decision.reviewDueAt) < now.getTime();
   const version = decision.version + 1;
-  const note = [
+  const entry = [
     `outcome ${input.outcome}`,
     late ? `late: review was due by ${decision.reviewDueAt}` : undefined,
-    input.note,
+    note,
   ]
     .filter(Boolean)
     .join('; ');
@@ -246,7 +253,7 @@ export async function reviewBreakGlass(deps: GovernanceDeps, input: ReviewInput)
     updatedAt: at,
     reviewedBy: canonicalPrincipal(actor),
     reviewedAt: at,
-    history: [...decision.history, { at, actor, action: 'reviewed', version, note }],
+    history: [...decision.history, { at, actor, action: 'reviewed', version, note: entry }],
   };
   if (input.outcome === 'revoke' && next.status === 'approved')
     next = transition(next, {

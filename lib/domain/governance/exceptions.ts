@@ -1,7 +1,6 @@
 import * as z from 'zod';
 import type { Decision, DecisionSource } from '../decision.js';
 import { ValidationError } from '../errors.js';
-import { FindingType } from '../finding.js';
 import { ExceptionRequest, RiskAcceptance } from '../request.js';
 import { parseOrThrow } from '../validation.js';
 import { type GovernanceDeps, mustGet } from './deps.js';
@@ -12,7 +11,7 @@ export const RenewExceptionBody = z.strictObject({
   expiresAt: ExceptionRequest.shape.expiresAt,
   justification: ExceptionRequest.shape.justification,
   riskAcceptance: RiskAcceptance.optional(),
-  findingTypes: z.array(FindingType).min(1).optional(),
+  findingTypes: ExceptionRequest.shape.findingTypes.optional(),
   ticket: ExceptionRequest.shape.ticket,
 });
 export type RenewExceptionBody = z.infer<typeof RenewExceptionBody>;

@@ -17,7 +17,7 @@ import {
   reviewBreakGlass,
   revokeDecision,
 } from './decide.js';
-import type { GovernanceDeps } from './deps.js';
+import { type GovernanceDeps, parseId } from './deps.js';
 import { type ExceptionInput, renewException, requestException } from './exceptions.js';
 import { type SubmitInput, submitRequest } from './submit.js';
 import { fileSystemRevoke } from './system-revoke.js';
@@ -48,9 +48,13 @@ export interface Governance {
   renewException(input: ExceptionInput & { readonly id: string }): Promise<Decision>;
   startCampaign(input: StartCampaignInput): Promise<{ campaign: Campaign; items: ReviewItem[] }>;
   getCampaign(id: string): Promise<{ campaign: Campaign; items: ReviewItem[] }>;
-  reviewCampaignItem(
-    input: ReviewItemInput,
-  ): Promise<{ campaign: Campaign; item: ReviewItem; revokeDecision?: Decision }>;
+  reviewCampaignItem(input: ReviewItemInput): Promise<{
+    campaign: Campaign;
+    item: ReviewItem;
+    revokeDecision?: Decision;
+    /** A merged item's revoke: one decision per grant it covers. */
+    revokeDecisions?: Decision[];
+  }>;
   /** A decision by id, or undefined. */
   get(id: string): Promise<Decision | undefined>;
 }
@@ -71,6 +75,6 @@ export function createGovernance(deps: GovernanceDeps): Governance {
     startCampaign: (input) => startCampaign(deps, input),
     getCampaign: (id) => getCampaign(deps, id),
     reviewCampaignItem: (input) => reviewCampaignItem(deps, input),
-    get: (id) => deps.decisions.get(id, { consistent: true }),
+    get: async (id) => deps.decisions.get(parseId(id, 'decision id'), { consistent: true }),
   };
 }

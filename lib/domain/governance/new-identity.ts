@@ -34,22 +34,6 @@ function powerPatterns(policy: Policy): { where: string; pattern: string }[] {
 }
 
 /**
- * True when `pattern` matches the role's sessions: `…:assumed-role/<name>/<session>` for a session
- * name the pattern allows (the assumer chooses the session name, so any allowed one counts).
- */
-function matchesSessionOf(pattern: string, roleSessionPrefix: string): boolean {
-  if (principalMatchesDenyList([pattern], `${roleSessionPrefix}/session`)) return true;
-  const cut = pattern.lastIndexOf('/');
-  if (cut < 0) return false;
-  const session = pattern.slice(cut + 1);
-  return (
-    session.length > 0 &&
-    !session.includes(':') &&
-    principalMatchesDenyList([pattern.slice(0, cut)], roleSessionPrefix)
-  );
-}
-
-/**
  * Refuses a new role or user that would match a principal pattern the policy gives power to
  * (approvers of any tier, break-glass requesters, operators, ticketing principals, auto-approve
  * requesters): once assumed it would approve, self-activate or be auto-approved. Patterns use `*` for
@@ -67,12 +51,9 @@ function refuseGovernancePower(policy: Policy, request: CreateIdentityRequest, r
   const { type, name } = request.identity;
   const path = policy.document.managedPath;
   for (const acct of accounts) {
+    // Identity-level matching (principal.ts): a session pattern is its role, any name case, any path.
     const arn = `arn:${partition}:iam::${acct}:${type}${path}${name}`;
-    const session = `arn:${partition}:sts::${acct}:assumed-role/${name}`;
-    const hit = patterns.find(
-      ({ pattern }) =>
-        principalMatchesDenyList([pattern], arn) || (type === 'role' && matchesSessionOf(pattern, session)),
-    );
+    const hit = patterns.find(({ pattern }) => principalMatchesDenyList([pattern], arn));
     if (hit)
       throw new PolicyDeniedError(
         `create-identity ${type}/${name} refused: the name matches the policy's ${hit.where} pattern "${hit.pattern}", so the new identity would hold governance power; choose another name`,
@@ -92,12 +73,43 @@ function values(v: unknown): unknown[] {
   return Array.isArray(v) ? v : [v];
 }
 
-/** True when an AWS principal (ARN or account id) is one of the suite's own roles. */
+/**
+ * True when an AWS principal resource is one of the suite's own roles (path `/nhi-gov/` or a name
+ * starting `nhi-gov-`), in any letter case: IAM role names are unique regardless of case.
+ */
 function isSuiteRole(resource: string): boolean {
-  const role = /^role\/(.*\/)?([^/]+)$/.exec(resource);
+  const lower = resource.toLowerCase();
+  const role = /^role\/(.*\/)?([^/]+)$/.exec(lower);
   if (role) return (role[1] ?? '').startsWith('nhi-gov/') || (role[2] ?? '').startsWith('nhi-gov-');
-  const session = /^assumed-role\/([^/]+)\//.exec(resource);
+  const session = /^assumed-role\/([^/]+)\//.exec(lower);
   return session !== null && (session[1] ?? '').startsWith('nhi-gov-');
+}
+
+/** Principal kinds a trust policy may name. */
+const PRINCIPAL_KINDS = ['AWS', 'Service', 'Federated'] as const;
+
+/**
+ * True when a statement narrows a federated principal to a bounded population: a condition on the
+ * provider's subject (`<provider>:sub`), or for Cognito identity pools on the pool (`…:aud`), with
+ * a value that is not a bare wildcard. SAML providers are objects of one account (`saml-provider/`),
+ * so their population is that account's identity provider: accepted (cross-account raises the tier).
+ */
+function federatedIsBounded(provider: string, condition: unknown): boolean {
+  if (/^arn:aws[a-z-]*:iam::\d{12}:saml-provider\/[\w.-]+$/.test(provider)) return true;
+  if (condition === null || typeof condition !== 'object') return false;
+  // An OIDC provider is named by its issuer host, or by its IAM ARN `…:oidc-provider/<host>`.
+  const host = (/:oidc-provider\/(.+)$/.exec(provider)?.[1] ?? provider).toLowerCase();
+  const wanted = host === 'cognito-identity.amazonaws.com' ? [`${host}:aud`, `${host}:sub`] : [`${host}:sub`];
+  for (const [operator, block] of Object.entries(condition as Record<string, unknown>)) {
+    if (!/^(ForAnyValue:|ForAllValues:)?String(Equals|Like)(IgnoreCase)?$/.test(operator)) continue;
+    if (block === null || typeof block !== 'object') continue;
+    for (const [key, value] of Object.entries(block as Record<string, unknown>)) {
+      if (!wanted.includes(key.toLowerCase())) continue;
+      const vals = values(value).map(String);
+      if (vals.length > 0 && vals.every((v) => v.replace(/[*?]/g, '').length > 0 && v !== '*')) return true;
+    }
+  }
+  return false;
 }
 
 /**
@@ -124,10 +136,23 @@ function reviewTrustPolicy(request: CreateIdentityRequest, requester: string): s
     }
     if (principal === null || typeof principal !== 'object') return;
     for (const [kind, raw] of Object.entries(principal as Record<string, unknown>)) {
+      if (!(PRINCIPAL_KINDS as readonly string[]).includes(kind)) {
+        problems.push(
+          `${where}: Principal key "${kind}" is not one of ${PRINCIPAL_KINDS.join(', ')} (keys are case-sensitive)`,
+        );
+        continue;
+      }
       for (const value of values(raw)) {
         const text = String(value);
         if (text.includes('*')) {
           problems.push(`${where}: Principal ${kind} "${text}" is a wildcard and trusts everyone`);
+          continue;
+        }
+        if (kind === 'Federated') {
+          if (!federatedIsBounded(text, st.Condition))
+            problems.push(
+              `${where}: Principal Federated "${text}" without a condition on "${text}:sub" trusts every identity of that provider`,
+            );
           continue;
         }
         if (kind !== 'AWS') continue;

@@ -1,13 +1,15 @@
-import { matchesAny, matchesGlob } from '../patterns.js';
+import type { EscalationRecord } from '../escalation/record.js';
+import { matchesAny, matchesGlobIgnoringCase } from '../patterns.js';
 import type { Policy, PolicyFile } from '../policy/schema.js';
 import type { DecisionRequest, Entitlement } from '../request.js';
 import { reviewNewIdentity } from './new-identity.js';
 import { PolicyDeniedError } from './policy-errors.js';
 import {
-  canonicalPrincipal,
+  firstMatchingPattern,
   principalMatches,
   principalMatchesDenyList,
   SYSTEM_PRINCIPAL,
+  samePrincipal,
 } from './principals.js';
 
 const HOUR_MS = 3_600_000;
@@ -18,6 +20,8 @@ export { PolicyDeniedError };
 /** How the policy treats a new request: its tier, its quorum, and whether it is approved on submission. */
 export interface SubmissionPlan {
   readonly tier: string;
+  /** The policy rule that set the tier, e.g. `kinds.grant`, `entitlements[3]`, `escalation.completesPath`. */
+  readonly tierRule: string;
   readonly requiredApprovals: number;
   /** Set when the request is approved on submission: the basis recorded on its approval. */
   readonly approvedBy?: { readonly basis: string; readonly action: 'auto-approved' };
@@ -49,15 +53,47 @@ export function highestTier(policy: Policy): string {
 
 /** The tier an entitlement may be granted at (first matching rule), or undefined when the policy does not allow it. */
 export function entitlementTier(policy: Policy, entitlement: Entitlement): string | undefined {
-  for (const rule of policy.document.entitlements) {
-    if (
-      entitlement.type === 'inline-policy'
-        ? rule.match === 'inline-policy'
-        : matchesGlob(rule.match, entitlement.policyArn)
-    )
-      return rule.tier;
-  }
-  return undefined;
+  return entitlementRule(policy, entitlement)?.tier;
+}
+
+function entitlementRule(policy: Policy, entitlement: Entitlement) {
+  const index = policy.document.entitlements.findIndex((rule) =>
+    entitlement.type === 'inline-policy'
+      ? rule.match === 'inline-policy'
+      : matchesGlobIgnoringCase(rule.match, entitlement.policyArn),
+  );
+  const rule = policy.document.entitlements[index];
+  return rule ? { tier: rule.tier, name: `entitlements[${index}] ${rule.match}` } : undefined;
+}
+
+/** A tier with the rule that asked for it. */
+interface RuledTier {
+  readonly tier: string;
+  readonly rule: string;
+}
+
+/** The strictest of the candidates; on a tie the earlier one keeps the credit. */
+function strictest(policy: Policy, candidates: readonly RuledTier[]): RuledTier {
+  return candidates.reduce((best, next) =>
+    stricterTier(policy, best.tier, next.tier) === best.tier ? best : next,
+  );
+}
+
+/**
+ * The escalation rules that apply to a grant's analysis: `escalation.completesPath` when it completes
+ * a path, `escalation.unanalysable` when its document could not be analysed.
+ */
+function escalationTiers(policy: Policy, escalation: EscalationRecord | undefined): RuledTier[] {
+  const rules = policy.document.escalation;
+  if (!rules || !escalation) return [];
+  const out: RuledTier[] = [];
+  if (escalation.completes.length > 0)
+    out.push({
+      tier: rules.completesPath,
+      rule: `escalation.completesPath (${escalation.completes.map((p) => p.id).join(', ')})`,
+    });
+  if (!escalation.analysed) out.push({ tier: rules.unanalysable, rule: 'escalation.unanalysable' });
+  return out;
 }
 
 function describeEntitlement(e: Entitlement): string {
@@ -67,7 +103,7 @@ function describeEntitlement(e: Entitlement): string {
 /** True when the policy lists the principal as an operator (or it is governance's own system principal). */
 export function isOperator(policy: Policy, principal: string): boolean {
   return (
-    canonicalPrincipal(principal) === SYSTEM_PRINCIPAL ||
+    samePrincipal(principal, SYSTEM_PRINCIPAL) ||
     principalMatchesDenyList(policy.document.operators, principal)
   );
 }
@@ -79,31 +115,35 @@ export function isOperator(policy: Policy, principal: string): boolean {
 export function approverBasis(policy: Policy, tierName: string, principal: string): string | undefined {
   const tier = policy.document.tiers[tierName];
   if (!tier) return undefined;
-  const pattern = tier.approvers.find((p) => principalMatches([p], principal));
+  const pattern = firstMatchingPattern(tier.approvers, principal, policy.document.accounts);
   return pattern ? `tier ${tierName}: ${pattern}` : undefined;
 }
 
 /** True when the principal may approve at some tier that needs approvals (reviewers, campaign owners). */
 export function isApproverAnywhere(policy: Policy, principal: string): boolean {
   return Object.values(policy.document.tiers).some(
-    (t) => t.approvals > 0 && principalMatches(t.approvers, principal),
+    (t) => t.approvals > 0 && principalMatches(t.approvers, principal, policy.document.accounts),
   );
 }
 
-function requestTier(policy: Policy, request: DecisionRequest): string {
+function requestTier(policy: Policy, request: DecisionRequest, escalation?: EscalationRecord): RuledTier {
   const doc = policy.document;
-  const kindTier = doc.kinds[request.kind].tier;
+  const kindTier = { tier: doc.kinds[request.kind].tier, rule: `kinds.${request.kind}` };
   switch (request.kind) {
     case 'grant': {
-      const tier = entitlementTier(policy, request.entitlement);
-      if (tier === undefined)
+      const rule = entitlementRule(policy, request.entitlement);
+      if (rule === undefined)
         throw new PolicyDeniedError(
           `the policy does not allow granting ${describeEntitlement(request.entitlement)} (no entitlements rule matches)`,
         );
-      return stricterTier(policy, kindTier, tier);
+      return strictest(policy, [
+        kindTier,
+        { tier: rule.tier, rule: rule.name },
+        ...escalationTiers(policy, escalation),
+      ]);
     }
     case 'exception':
-      return stricterTier(policy, kindTier, doc.exceptions.tier);
+      return strictest(policy, [kindTier, { tier: doc.exceptions.tier, rule: 'exceptions.tier' }]);
     default:
       return kindTier;
   }
@@ -113,7 +153,8 @@ function autoApproveRule(policy: Policy, request: DecisionRequest, requester: st
   return policy.document.autoApprove.find(
     (rule) =>
       rule.kinds.includes(request.kind) &&
-      (rule.requesters === undefined || principalMatches(rule.requesters, requester)) &&
+      (rule.requesters === undefined ||
+        principalMatches(rule.requesters, requester, policy.document.accounts)) &&
       (rule.identities === undefined || matchesAny(rule.identities, identityKey)),
   );
 }
@@ -129,6 +170,7 @@ export function planSubmission(
   requester: string,
   identityKey: string,
   now: Date,
+  escalation?: EscalationRecord,
 ): SubmissionPlan {
   const doc = policy.document;
   if (request.kind === 'break-glass') return planBreakGlass(policy, request, requester, now);
@@ -160,9 +202,10 @@ export function planSubmission(
     request.kind === 'create-identity'
       ? reviewNewIdentity(policy, request, requester).crossAccountPrincipals.length > 0
       : false;
-  const tier = crossAccount
-    ? stricterTier(policy, requestTier(policy, request), highestTier(policy))
-    : requestTier(policy, request);
+  const ruled = requestTier(policy, request, escalation);
+  const { tier, rule: tierRule } = crossAccount
+    ? strictest(policy, [ruled, { tier: highestTier(policy), rule: 'cross-account trust: highest tier' }])
+    : ruled;
   const requiredApprovals = tierOrThrow(doc.tiers, tier).approvals;
   const rule = crossAccount ? undefined : autoApproveRule(policy, request, requester, identityKey);
   const approvedBy = rule
@@ -172,6 +215,7 @@ export function planSubmission(
       : undefined;
   return {
     tier,
+    tierRule,
     requiredApprovals: approvedBy ? 0 : requiredApprovals,
     ...(approvedBy ? { approvedBy } : {}),
     ...(expiresAt ? { expiresAt } : {}),
@@ -186,7 +230,7 @@ function planBreakGlass(
 ): SubmissionPlan {
   const bg = policy.document.breakGlass;
   if (!bg.enabled) throw new PolicyDeniedError('break-glass is disabled by the policy');
-  if (!principalMatches(bg.requesters, requester))
+  if (!principalMatches(bg.requesters, requester, policy.document.accounts))
     throw new PolicyDeniedError(`${requester} may not activate break-glass (not in breakGlass.requesters)`);
   const allowed =
     request.entitlement.type === 'inline-policy'
@@ -202,6 +246,7 @@ function planBreakGlass(
     );
   return {
     tier: policy.document.kinds['break-glass'].tier,
+    tierRule: 'kinds.break-glass',
     requiredApprovals: 0,
     approvedBy: { basis: 'break-glass:self-activation', action: 'auto-approved' },
     breakGlass: {

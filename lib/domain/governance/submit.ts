@@ -1,11 +1,27 @@
+import { assertStorableForLife, BOUNDS } from '../bounds.js';
 import { type Decision, type DecisionSource, requestIdentityKey, transition } from '../decision.js';
-import { ConflictError, ValidationError } from '../errors.js';
-import { Id, PrincipalArn } from '../primitives.js';
+import { ConflictError, SeparationOfDutiesError, ValidationError } from '../errors.js';
+import { analyseGrantRequest, type GrantAnalysis } from '../escalation/grant-analysis.js';
+import type { Policy } from '../policy/schema.js';
+import { Id } from '../primitives.js';
 import { DecisionRequest, entitlementKey } from '../request.js';
 import { parseOrThrow } from '../validation.js';
 import { denied, derivedId, type GovernanceDeps, mustGet } from './deps.js';
-import { grantExpiry, PolicyDeniedError, planSubmission, type SubmissionPlan } from './policy-evaluation.js';
-import { canonicalPrincipal, SYSTEM_PRINCIPAL, samePrincipal } from './principals.js';
+import {
+  grantExpiry,
+  highestTier,
+  PolicyDeniedError,
+  planSubmission,
+  type SubmissionPlan,
+} from './policy-evaluation.js';
+import {
+  canonicalPrincipal,
+  parseCaller,
+  principalKey,
+  SYSTEM_PRINCIPAL,
+  samePrincipal,
+} from './principals.js';
+import { grantsEndedBy, type RevokeAuthority, revokeAuthority } from './revoke-authority.js';
 import { endReferencedGrant } from './revoke-effects.js';
 
 export interface SubmitInput {
@@ -20,19 +36,6 @@ export interface SubmitInput {
   readonly idempotencyKey?: string;
   /** A ticket reference from the entry point (EventBridge ticketing), kept when the request has none. */
   readonly ticket?: string;
-}
-
-/**
- * Parses the caller ARN.
- * @throws ValidationError when it is not a principal ARN.
- */
-export function parseCaller(arn: string, what = 'caller'): string {
-  const parsed = PrincipalArn.safeParse(arn);
-  if (!parsed.success)
-    throw new ValidationError(`${what} is not an IAM principal ARN: ${arn}`, [
-      { path: what, message: parsed.error.issues[0]?.message ?? 'invalid' },
-    ]);
-  return parsed.data;
 }
 
 /** Checks what a request references in the store (`revokes`, `renewalOf`). */
@@ -114,13 +117,17 @@ export async function approveByPolicy(
  */
 export async function submitRequest(deps: GovernanceDeps, input: SubmitInput): Promise<Decision> {
   const requester = parseCaller(input.requester, 'requester');
+  if (input.idempotencyKey !== undefined && input.idempotencyKey.length > BOUNDS.idempotencyKeyLength)
+    throw new ValidationError(`idempotency key: must be at most ${BOUNDS.idempotencyKeyLength} characters`, [
+      { path: 'idempotencyKey', message: `must be at most ${BOUNDS.idempotencyKeyLength} characters` },
+    ]);
   const parsed = parseOrThrow(DecisionRequest, input.request, 'request');
-  const request: DecisionRequest =
+  let request: DecisionRequest =
     input.ticket && !parsed.ticket ? { ...parsed, ticket: input.ticket } : parsed;
   const identityKey = requestIdentityKey(request);
 
   const id = input.idempotencyKey
-    ? derivedId('request', input.source, canonicalPrincipal(requester), input.idempotencyKey)
+    ? derivedId('request', input.source, principalKey(requester), input.idempotencyKey)
     : deps.ids.next();
   Id.parse(id);
   if (input.idempotencyKey) {
@@ -129,15 +136,30 @@ export async function submitRequest(deps: GovernanceDeps, input: SubmitInput): P
   }
 
   await checkReferences(deps, request, identityKey);
+  // Who may end a grant is the same on every path (revoke-authority.ts).
+  let authority: RevokeAuthority | undefined;
+  if (request.kind === 'revoke') {
+    const named = request.revokes ? await mustGet(deps, request.revokes) : undefined;
+    const ended = await grantsEndedBy(deps, request, identityKey, named);
+    if (ended.revokes && !request.revokes) request = { ...request, revokes: ended.revokes };
+    authority = revokeAuthority(deps.policy, requester, ended.grants, deps.policy.document.kinds.revoke.tier);
+    if (authority.kind === 'operator')
+      throw await denied(deps, id, requester, 'submit revoke', new SeparationOfDutiesError(authority.reason));
+  }
+  const analysis: GrantAnalysis | undefined =
+    request.kind === 'grant' || request.kind === 'break-glass'
+      ? await analyseGrantRequest(deps.documents, request)
+      : undefined;
   const now = deps.clock.now();
   let plan: SubmissionPlan;
   try {
-    plan = planSubmission(deps.policy, request, requester, identityKey, now);
+    plan = planSubmission(deps.policy, request, requester, identityKey, now, analysis?.escalation);
   } catch (error) {
     if (error instanceof PolicyDeniedError)
       throw await denied(deps, id, requester, `submit ${request.kind}`, error);
     throw error;
   }
+  if (authority?.kind === 'needs-approval') plan = withoutAutoApproval(deps.policy, plan);
 
   const at = now.toISOString();
   const renewalOf = request.kind === 'exception' ? request.renewalOf : undefined;
@@ -154,7 +176,10 @@ export async function submitRequest(deps: GovernanceDeps, input: SubmitInput): P
     owner: ownerOf(request, requester),
     source: input.source,
     tier: plan.tier,
+    tierRule: plan.tierRule,
     requiredApprovals: plan.requiredApprovals,
+    ...(analysis ? { escalation: analysis.escalation } : {}),
+    ...(analysis?.pinned ? { pinned: analysis.pinned } : {}),
     approvals: [],
     policyVersion: deps.policy.version,
     createdAt: at,
@@ -170,9 +195,11 @@ export async function submitRequest(deps: GovernanceDeps, input: SubmitInput): P
         action: 'submitted',
         version: 1,
         ...(request.kind === 'break-glass' ? { note: 'break-glass activation requested' } : {}),
+        ...(authority ? { note: revokeNote(authority) } : {}),
       },
     ],
   };
+  assertStorableForLife(decision);
   try {
     await deps.decisions.create(decision);
   } catch (error) {
@@ -185,6 +212,27 @@ export async function submitRequest(deps: GovernanceDeps, input: SubmitInput): P
   }
   if (!plan.approvedBy) return decision;
   return approveByPolicy(deps, decision, plan.approvedBy.basis, plan.breakGlass ?? {});
+}
+
+/** The history note of a revoke request: why its requester may end the grant, or why it needs approval. */
+export function revokeNote(authority: RevokeAuthority): string {
+  return authority.kind === 'may-end'
+    ? `may end the grant: ${authority.basis}`
+    : `needs approval: ${authority.reason}`;
+}
+
+/**
+ * The plan of a revoke request whose requester may not end the grant alone: no auto-approve rule,
+ * the approvals of its tier (the policy's highest tier when its own needs none).
+ */
+export function withoutAutoApproval(policy: Policy, plan: SubmissionPlan): SubmissionPlan {
+  const own = policy.document.tiers[plan.tier];
+  const tier = own && own.approvals > 0 ? plan.tier : highestTier(policy);
+  return {
+    tier,
+    tierRule: tier === plan.tier ? plan.tierRule : 'revoke without authority: highest tier',
+    requiredApprovals: policy.document.tiers[tier]?.approvals ?? 1,
+  };
 }
 
 function sameSubmission(existing: Decision, requester: string): Decision {

@@ -3,10 +3,13 @@ import { ConflictError, ValidationError } from '../errors.js';
 import { RevokeRequestedDetail } from '../events.js';
 import { entitlementKey, type RevokeRequest } from '../request.js';
 import { parseOrThrow } from '../validation.js';
-import { derivedId, type GovernanceDeps, mustGet } from './deps.js';
+import { type GovernanceDeps, mustGet } from './deps.js';
 import { planSubmission } from './policy-evaluation.js';
 import { SYSTEM_PRINCIPAL } from './principals.js';
 import { approveByPolicy } from './submit.js';
+
+/** The claim a grant's system revoke holds on the grant: one per grant, ever. */
+export const SYSTEM_REVOKE_CLAIM = 'system-revoke';
 
 /** Expiry reasons are honoured only once the decision has actually expired, give or take this much clock skew. */
 const EXPIRY_SKEW_MS = 60_000;
@@ -15,7 +18,7 @@ const EXPIRY_SKEW_MS = 60_000;
  * Files a system revoke through governance for an expired decision; it never touches IAM.
  *
  * - An approved grant or break-glass decision gets a `revoke` decision (source `system`, requester
- *   SYSTEM_PRINCIPAL, id derived from the target's id), approved at once when the policy auto-approves
+ *   SYSTEM_PRINCIPAL, a random id, filed at most once per target by a claim keyed on the target), approved at once when the policy auto-approves
  *   revokes; approving it moves the grant to `revoked` in the same transaction.
  * - An approved exception moves to `expired`.
  *
@@ -51,9 +54,10 @@ export async function fileSystemRevoke(deps: GovernanceDeps, input: unknown): Pr
     return next;
   }
 
-  const revokeId = derivedId('system-revoke', target.id);
-  const existing = await deps.decisions.get(revokeId, { consistent: true });
-  if (existing) return existing;
+  // The revoke's id is random, so nobody can know it before it exists (and forge its events); that
+  // it is filed at most once is kept by a claim keyed on the grant, written with it.
+  const holder = await deps.decisions.claimHolder(target.id, SYSTEM_REVOKE_CLAIM);
+  if (holder) return mustGet(deps, holder);
   // A revoke already filed by someone else (an owner, a reviewer) covers it too.
   const filed = (await deps.decisions.listByIdentity(target.identityKey)).find(
     (d) =>
@@ -74,7 +78,7 @@ export async function fileSystemRevoke(deps: GovernanceDeps, input: unknown): Pr
   const plan = planSubmission(deps.policy, request, SYSTEM_PRINCIPAL, target.identityKey, now);
   const at = now.toISOString();
   const decision: Decision = {
-    id: revokeId,
+    id: deps.ids.next(),
     version: 1,
     status: 'pending',
     kind: 'revoke',
@@ -94,10 +98,13 @@ export async function fileSystemRevoke(deps: GovernanceDeps, input: unknown): Pr
     history: [{ at, actor, action: 'submitted', version: 1, note }],
   };
   try {
-    await deps.decisions.create(decision);
+    await deps.decisions.createWithClaim(decision, target.id, SYSTEM_REVOKE_CLAIM);
   } catch (error) {
     // A concurrent call for the same target created it first: theirs is the one.
-    if (error instanceof ConflictError) return mustGet(deps, revokeId);
+    if (error instanceof ConflictError) {
+      const first = await deps.decisions.claimHolder(target.id, SYSTEM_REVOKE_CLAIM);
+      if (first) return mustGet(deps, first);
+    }
     throw error;
   }
   if (!plan.approvedBy) return decision;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
+import { structureIssues } from '../bounds.js';
 import { ValidationError } from '../errors.js';
-import { formatIssues, toIssues } from '../validation.js';
+import { dottedPath, formatIssues, toIssues } from '../validation.js';
 import { type Policy, PolicyFile } from './schema.js';
 
 /** Canonical JSON (sorted keys) so the hash does not change with formatting or key order. */
@@ -23,9 +24,13 @@ function canonical(value: unknown): string {
  * @throws ValidationError listing every problem in the document, each with its path.
  */
 export function policyFromDocument(data: unknown, source: string): Policy {
+  const hostile = structureIssues(data);
   const result = PolicyFile.safeParse(data);
-  if (!result.success) {
-    const issues = toIssues(result.error);
+  if (hostile.length > 0 || !result.success) {
+    const issues = [
+      ...hostile.map((i) => ({ path: dottedPath(i.path), message: i.message })),
+      ...(result.success ? [] : toIssues(result.error)),
+    ];
     throw new ValidationError(
       `policy file ${source} has ${issues.length} problem(s): ${formatIssues(issues)}`,
       issues,

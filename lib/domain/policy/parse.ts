@@ -21,7 +21,19 @@ export function readPolicyText(text: string, source: string): unknown {
       issues,
     );
   }
-  return doc.toJS();
+  try {
+    // yaml refuses alias bombs (and other resource exhaustion) by throwing here: still invalid input.
+    return doc.toJS();
+  } catch (cause) {
+    const message = (cause as Error).message ?? String(cause);
+    throw new ValidationError(
+      `policy file ${source} cannot be read: ${message}`,
+      [{ path: '(root)', message }],
+      {
+        cause,
+      },
+    );
+  }
 }
 
 /**

@@ -6,7 +6,7 @@ import type { PlannedChange } from './changes.js';
 import { effectiveAt } from './execution-run.js';
 import type { Guardrails } from './guardrails.js';
 import { type IdentityState, identityStateFromInventory } from './identity-state.js';
-import { applyToState, intentOf, planChanges } from './plan.js';
+import { applyToState, intentOf, needsStillGranted, planChanges } from './plan.js';
 
 /** What the provision function would do for one decision. */
 export interface DecisionPlan {
@@ -59,9 +59,10 @@ export function planDecisions(
   for (const decision of decisionsToExecute(decisions, now)) {
     const ref = decision.request.identity;
     const stillGranted = new Set<string>();
-    if (intentOf(decision) === 'remove') {
+    if (needsStillGranted(decision)) {
       for (const d of decisions) {
-        if (d.id === decision.id || d.identityKey !== decision.identityKey || !isInForce(d, now)) continue;
+        if (d.id === decision.id || d.id === decision.revokes) continue;
+        if (d.identityKey !== decision.identityKey || !isInForce(d, now)) continue;
         if (GRANTS.has(d.request.kind) && 'entitlement' in d.request)
           stillGranted.add(entitlementKey(d.request.entitlement));
       }

@@ -22,6 +22,14 @@ export const PROVISIONED_KINDS = [
 ] as const;
 const GRANT_KINDS: readonly string[] = ['grant', 'break-glass'];
 
+/**
+ * True when planning this decision needs the entitlements other in-force decisions still grant: a
+ * grant being removed, or a revoke that ends one named grant.
+ */
+export function needsStillGranted(decision: Pick<Decision, 'kind' | 'status' | 'revokes'>): boolean {
+  return intentOf(decision) === 'remove' || (decision.kind === 'revoke' && decision.revokes !== undefined);
+}
+
 /** What a decision in its current status asks of the executor: apply it, remove it, or nothing. */
 export type Intent = 'apply' | 'remove';
 
@@ -50,7 +58,8 @@ export interface PlanInput {
   readonly guardrails: Guardrails;
   /**
    * Entitlement keys other in-force decisions still grant to this identity. Removing an expired or
-   * revoked grant leaves those in place; an explicit revoke decision removes regardless.
+   * revoked grant, or approving a revoke that names the grant it ends (`revokes`), leaves those in
+   * place; a revoke that names no grant removes regardless.
    */
   readonly stillGranted?: ReadonlySet<string>;
   /** For a revoke decision that names the grant it ends: that grant, to cancel its revoke schedule. */
@@ -221,8 +230,12 @@ export function planChanges(input: PlanInput): Plan {
     case 'revoke': {
       const list: PlannedChange[] = [];
       const notes: string[] = [];
-      if (state) list.push(removeChange(ref, request.entitlement, state));
-      else notes.push(`${key} no longer exists`);
+      const ek = entitlementKey(request.entitlement);
+      if (!state) notes.push(`${key} no longer exists`);
+      // A revoke that ends one named grant leaves access another in-force grant still backs.
+      else if (decision.revokes && input.stillGranted?.has(ek))
+        notes.push(`${ek} stays on ${key}: another in-force decision still grants it`);
+      else list.push(removeChange(ref, request.entitlement, state));
       const grant = input.revokedGrant;
       if (grant?.expiresAt && GRANT_KINDS.includes(grant.kind)) list.push(cancelSchedule(ref, grant));
       return changes(list, notes);

@@ -3,6 +3,7 @@ import type { DecisionStore } from '../../ports/decision-store.js';
 import type { ExecutionTrail } from '../../ports/execution-trail.js';
 import type { FindingStore } from '../../ports/finding-store.js';
 import type { CallOutcome, IamAdmin } from '../../ports/iam-admin.js';
+import type { PolicyDocumentReader } from '../../ports/policy-documents.js';
 import type { RevokeScheduler } from '../../ports/revoke-scheduler.js';
 import type { SecretVault } from '../../ports/secret-vault.js';
 import { type Decision, isInForce } from '../decision.js';
@@ -14,9 +15,11 @@ import { isVirtualMfaSerial, mfaDeviceTargetPrefix, type PlannedChange } from '.
 import { ExternalCallError, ProvisioningFailedError } from './errors.js';
 import { ExecutionRun } from './execution-run.js';
 import { failAttempt, refuseExecution, replayCompleted } from './failure.js';
+import { openFinding } from './findings.js';
 import { type Guardrails, isUnderManagedPath, keySecretName, TAG_DECISION_ID } from './guardrails.js';
 import type { IdentityState } from './identity-state.js';
-import { intentOf, planChanges } from './plan.js';
+import { pinnedPolicyRefusal, policyChangedFinding } from './pinned-policy.js';
+import { intentOf, needsStillGranted, planChanges } from './plan.js';
 import type { DecisionEvent } from './verify.js';
 
 export interface ProvisionConfig {
@@ -47,6 +50,8 @@ export interface ProvisionDeps {
   readonly clock: Clock;
   readonly sleep: (ms: number) => Promise<void>;
   readonly config: ProvisionConfig;
+  /** Reads a managed policy's default version: an attach is refused when it is not the approved one. */
+  readonly policies?: Pick<PolicyDocumentReader, 'managedPolicy'>;
 }
 
 export interface ChangeResult {
@@ -192,6 +197,28 @@ export class ProvisionDecision {
       });
     }
 
+    // What is attached must be what was approved (docs/escalation.md, pinning).
+    let pinRefusal: Awaited<ReturnType<typeof pinnedPolicyRefusal>>;
+    try {
+      pinRefusal = await inspect.read(() => pinnedPolicyRefusal(decision, plan.changes, this.deps.policies));
+    } catch (error) {
+      return this.fail(run, decision, 'inspect', error, inspect, startedAt, state?.arn);
+    }
+    if (pinRefusal) {
+      await openFinding(
+        this.deps.findings,
+        policyChangedFinding(decision, pinRefusal, clock.now().toISOString()),
+      );
+      return refuseExecution({
+        run,
+        decision,
+        reason: pinRefusal.reason,
+        startedAt,
+        ...(state?.arn ? { identityArn: state.arn } : {}),
+        ...this.failureDeps(),
+      });
+    }
+
     const results: ChangeResult[] = [];
     for (const c of plan.changes) {
       if (run.recorded(c.action, c.target)) {
@@ -272,12 +299,13 @@ export class ProvisionDecision {
 
   /** Entitlements other in-force grants keep on the identity, when a grant is being removed. */
   private async stillGranted(decision: Decision): Promise<Set<string>> {
-    if (intentOf(decision) !== 'remove') return new Set();
+    if (!needsStillGranted(decision)) return new Set();
     const now = this.deps.clock.now();
     const others = await this.deps.decisions.listByIdentity(decision.identityKey);
     const keys = new Set<string>();
     for (const d of others) {
-      if (d.id === decision.id || !isInForce(d, now)) continue;
+      // The grant a revoke names is the one ending: it never keeps its own entitlement.
+      if (d.id === decision.id || d.id === decision.revokes || !isInForce(d, now)) continue;
       if (d.request.kind === 'grant' || d.request.kind === 'break-glass')
         keys.add(entitlementKey(d.request.entitlement));
     }

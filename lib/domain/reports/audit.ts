@@ -79,7 +79,13 @@ export function timelineOf(input: Omit<AuditReportInput, 'now' | 'subject'>): Ti
         actor: h.actor,
         event: `${d.kind} ${h.action}`,
         detail: `version ${h.version}${h.note ? `: ${h.note}` : ''}${
-          h.action === 'submitted' ? ` (policy ${d.policyVersion}, tier ${d.tier})` : ''
+          h.action === 'submitted'
+            ? ` (policy ${d.policyVersion}, tier ${d.tier}${d.tierRule ? ` set by ${d.tierRule}` : ''}${
+                d.escalation?.completes.length
+                  ? `; completes ${d.escalation.completes.map((p) => p.id).join(', ')}`
+                  : ''
+              })`
+            : ''
         }`,
       });
     }

@@ -46,9 +46,13 @@ export interface DriftReport {
     /** Access found in IAM with no decision behind it (the scanners' unapproved-access findings). */
     readonly unapprovedAccess: number;
     readonly identitiesWithDrift: number;
+    /** Attached documents that are no longer the approved ones (policy-changed-since-approval). */
+    readonly changedDocuments: number;
   };
   readonly changes: readonly DriftChangeRow[];
   readonly unapproved: readonly FindingRow[];
+  /** Drift at the document level: a managed policy's new default version, an inline policy rewritten. */
+  readonly changedDocuments: readonly FindingRow[];
 }
 
 export interface DriftReportInput {
@@ -57,7 +61,7 @@ export interface DriftReportInput {
   readonly identities: readonly string[] | null;
   readonly records: readonly ExecutionRecord[];
   readonly decisions: ReadonlyMap<string, Decision>;
-  /** Open unapproved-access findings in scope. */
+  /** Open unapproved-access and policy-changed-since-approval findings in scope. */
   readonly unapprovedFindings: readonly Finding[];
 }
 
@@ -131,9 +135,17 @@ export function buildDriftReport(input: DriftReportInput): DriftReport {
     .map((f) => findingRow(f, input.now))
     .sort(compareFindings);
 
+  const changedDocuments = input.unapprovedFindings
+    .filter(
+      (f) => f.type === 'policy-changed-since-approval' && f.status === 'open' && inScope(f.identityKey),
+    )
+    .map((f) => findingRow(f, input.now))
+    .sort(compareFindings);
+
   const drifting = new Set([
     ...changes.filter((c) => c.verdict !== 'approved').map((c) => c.identityKey),
     ...unapproved.map((f) => f.identityKey),
+    ...changedDocuments.map((f) => f.identityKey),
   ]);
   return {
     report: 'drift',
@@ -147,8 +159,10 @@ export function buildDriftReport(input: DriftReportInput): DriftReport {
       noDecision: changes.filter((c) => c.verdict === 'no-decision').length,
       unapprovedAccess: unapproved.length,
       identitiesWithDrift: drifting.size,
+      changedDocuments: changedDocuments.length,
     },
     changes,
     unapproved,
+    changedDocuments,
   };
 }

@@ -24,6 +24,7 @@ export function gateSeverities(report: GateableReport): Severity[] {
     case 'drift':
       return [
         ...open(report.unapproved),
+        ...open(report.changedDocuments),
         ...report.changes.filter((c) => c.verdict !== 'approved').map((): Severity => 'critical'),
       ];
     case 'overview':

@@ -1,5 +1,6 @@
 import type { Finding, FindingStatus, FindingType } from '../finding.js';
 import type { Severity } from '../primitives.js';
+import type { ScanRecord } from '../scanning/scan-time.js';
 import {
   compareFindings,
   type FindingRow,
@@ -7,7 +8,7 @@ import {
   type ReportWindow,
   SEVERITIES_WORST_FIRST,
 } from './common.js';
-import { bucketOf, countBy, daysInRange, FINDING_AGE_BUCKETS } from './stats.js';
+import { bucketOf, countBy, FINDING_AGE_BUCKETS } from './stats.js';
 
 /** Open findings on one day: a point of the "findings over time" chart. */
 export interface FindingsOverTimePoint {
@@ -21,11 +22,23 @@ export interface FindingsOverTimePoint {
 }
 
 /**
- * Where the series came from: the scanners' daily metrics snapshots when there are any in the window,
- * otherwise derived from the findings' `firstSeen` / `resolvedAt` (an estimate: it cannot see a
- * finding that was suppressed for a while and opened again).
+ * Where the series came from: the scans' daily metrics snapshots (`metrics`), one point per day a scan
+ * ran, or `none`. Nothing is derived or filled in: a day without a scan has no point.
  */
-export type OverTimeSource = 'metrics' | 'derived' | 'none';
+export type OverTimeSource = 'metrics' | 'none';
+
+/** The last scan the store knows of, at or before the report's "now" (of the account scanned longest ago). */
+export interface LastScan {
+  readonly accountId: string;
+  /** What the scan described: its `--as-of` (or the time it ran, for the scheduled scan). */
+  readonly at: string;
+  /** When the scan ran (the wall clock). */
+  readonly ranAt: string;
+  /** Whole hours from the scan to the report's "now". */
+  readonly ageHours: number;
+  /** True when the scan is older than the scan interval: the findings may be out of date. */
+  readonly overdue: boolean;
+}
 
 export interface FindingsReport {
   readonly report: 'findings';
@@ -57,6 +70,10 @@ export interface FindingsReport {
   readonly byAge: readonly { readonly bucket: string; readonly count: number }[];
   readonly overTimeSource: OverTimeSource;
   readonly overTime: readonly FindingsOverTimePoint[];
+  /** How often scans are meant to run, in hours (the deployed schedule is daily). */
+  readonly scanIntervalHours: number;
+  /** The newest scan at or before "now", or null when the store has none. */
+  readonly lastScan: LastScan | null;
   readonly findings: readonly FindingRow[];
 }
 
@@ -68,40 +85,14 @@ export interface FindingsReportInput {
   readonly findings: readonly Finding[];
   /** Daily points from metrics snapshots, if the scanners stored any in the window. */
   readonly snapshots?: readonly FindingsOverTimePoint[];
-  /** Findings of every status in scope, to derive the series when there are no snapshots. */
-  readonly history?: readonly Finding[];
+  /** The scan log's record of the last scan (the stalest account's), if any. */
+  readonly lastScan?: ScanRecord;
+  /** How often scans are meant to run; default 24 hours. */
+  readonly scanIntervalHours?: number;
 }
 
-const emptyPoint = (day: string): FindingsOverTimePoint => ({
-  day,
-  total: 0,
-  critical: 0,
-  high: 0,
-  medium: 0,
-  low: 0,
-  info: 0,
-});
-
-/**
- * Derives open findings per day from first-seen and resolved-at: a finding counts on day D when it was
- * first seen by the end of D and not resolved by then. Suppressed findings are not open.
- */
-export function deriveOverTime(history: readonly Finding[], window: ReportWindow): FindingsOverTimePoint[] {
-  return daysInRange(new Date(window.since), new Date(window.until)).map((day) => {
-    const endOfDay = `${day}T23:59:59.999Z`;
-    const point: Record<string, number | string> = { ...emptyPoint(day) };
-    for (const f of history) {
-      if (f.status === 'suppressed') continue;
-      if (f.firstSeen > endOfDay) continue;
-      // A resolved finding without a resolvedAt was last open when it was last seen.
-      const closedAt = f.resolvedAt ?? (f.status === 'resolved' ? f.lastSeen : undefined);
-      if (closedAt !== undefined && closedAt <= endOfDay) continue;
-      point.total = (point.total as number) + 1;
-      point[f.severity] = (point[f.severity] as number) + 1;
-    }
-    return point as unknown as FindingsOverTimePoint;
-  });
-}
+/** The default scan interval: the deployed scanner runs daily (lib/config DEFAULT_SCAN_SCHEDULE). */
+export const DEFAULT_SCAN_INTERVAL_HOURS = 24;
 
 /** Open findings by type, severity, owner and age, with the series for "findings over time". */
 export function buildFindingsReport(input: FindingsReportInput): FindingsReport {
@@ -145,15 +136,23 @@ export function buildFindingsReport(input: FindingsReportInput): FindingsReport 
     FINDING_AGE_BUCKETS.map((b) => b.label),
   );
 
-  let overTimeSource: OverTimeSource = 'none';
-  let overTime: FindingsOverTimePoint[] = [];
-  if (input.snapshots && input.snapshots.length > 0) {
-    overTimeSource = 'metrics';
-    overTime = [...input.snapshots].sort((a, b) => a.day.localeCompare(b.day));
-  } else if (input.history && input.history.length > 0) {
-    overTimeSource = 'derived';
-    overTime = deriveOverTime(input.history, input.window);
-  }
+  // Only days a scan saw: the trend never shows a state nobody observed.
+  const overTime = [...(input.snapshots ?? [])].sort((a, b) => a.day.localeCompare(b.day));
+  const overTimeSource: OverTimeSource = overTime.length > 0 ? 'metrics' : 'none';
+  const scanIntervalHours = input.scanIntervalHours ?? DEFAULT_SCAN_INTERVAL_HOURS;
+  const record = input.lastScan;
+  const lastScan: LastScan | null = record
+    ? (() => {
+        const ageMs = Math.max(0, input.now.getTime() - Date.parse(record.asOf));
+        return {
+          accountId: record.accountId,
+          at: record.asOf,
+          ranAt: record.ranAt,
+          ageHours: Math.floor(ageMs / 3_600_000),
+          overdue: ageMs > scanIntervalHours * 3_600_000,
+        };
+      })()
+    : null;
 
   return {
     report: 'findings',
@@ -170,6 +169,8 @@ export function buildFindingsReport(input: FindingsReportInput): FindingsReport 
     byAge: [...ages.entries()].map(([bucket, count]) => ({ bucket, count })),
     overTimeSource,
     overTime,
+    scanIntervalHours,
+    lastScan,
     findings: rows,
   };
 }

@@ -2,6 +2,7 @@ import type { CampaignStore } from '../../ports/campaign-store.js';
 import type { DecisionStore } from '../../ports/decision-store.js';
 import type { ExecutionTrail } from '../../ports/execution-trail.js';
 import type { FindingStore } from '../../ports/finding-store.js';
+import type { ScanLog } from '../../ports/scan-log.js';
 import type { Campaign, ReviewItem } from '../certification.js';
 import type { Decision, DeniedAttempt } from '../decision.js';
 import { NotFoundError } from '../errors.js';
@@ -32,8 +33,10 @@ export interface ReportSources {
   >;
   readonly executions: Pick<ExecutionTrail, 'listForDecision' | 'listForIdentity' | 'listForDay'>;
   readonly findings: Pick<FindingStore, 'listByStatus' | 'listByOwner' | 'listByIdentity'>;
-  /** Daily metrics snapshots (findings table, `pk = METRICS`), when the store offers them. */
+  /** Daily metrics snapshots (findings table, `pk = METRICS`), one per day a scan ran, when the store offers them. */
   readonly metrics?: { listMetrics(from: string, to: string): Promise<readonly MetricsSnapshot[]> };
+  /** Each account's latest scan (the scan log), for "when did the last scan run", when the store offers it. */
+  readonly scans?: Pick<ScanLog, 'listLatestScans'>;
   /** Certification campaigns, when the store offers them. */
   readonly campaigns?: Pick<CampaignStore, 'listByStatus' | 'listItems'>;
 }
@@ -103,6 +106,8 @@ export async function executionsInWindow(
 
 export interface FindingsQuery {
   readonly window: ReportWindow;
+  /** How often scans are meant to run (hours): an older last scan is flagged. Default 24. */
+  readonly scanIntervalHours?: number;
   readonly status: FindingStatus;
   readonly owner?: string;
   readonly type?: FindingType;
@@ -142,18 +147,22 @@ export async function findingsReport(
   const findings = (await list(query.status)).filter(atLeast);
 
   // The daily snapshots count every open finding, so they only draw the trend of an unfiltered report.
+  // Each is a day a scan ran; days without a scan have no point (nothing is derived or filled in).
+  options.progress?.(1, 2, 'reading scan history');
   const unfiltered = !query.owner && !query.type && !query.minSeverity;
   let snapshots: FindingsOverTimePoint[] = [];
-  if (unfiltered && sources.metrics) {
+  if (sources.metrics && unfiltered) {
     const from = query.window.since.slice(0, 10);
     const to = query.window.until.slice(0, 10);
-    snapshots = (await sources.metrics.listMetrics(from, to)).map(snapshotPoint);
+    snapshots = (await sources.metrics.listMetrics(from, to))
+      .filter((m) => m.takenAt <= query.window.until)
+      .map(snapshotPoint);
   }
-  let history: Finding[] | undefined;
-  if (snapshots.length === 0) {
-    options.progress?.(1, 2, 'reading finding history');
-    history = (await Promise.all(FINDING_STATUSES.map(list))).flat().filter(atLeast);
-  }
+  // The scan log's latest scan of each account at or before "now"; with several accounts, the one
+  // whose last scan is oldest is the one a reader must hear about.
+  const now = options.now.toISOString();
+  const lastScans = sources.scans ? (await sources.scans.listLatestScans()).filter((r) => r.asOf <= now) : [];
+  const stalest = lastScans.sort((a, b) => a.asOf.localeCompare(b.asOf))[0];
   options.progress?.(2, 2, 'done');
   return buildFindingsReport({
     now: options.now,
@@ -166,7 +175,8 @@ export async function findingsReport(
     },
     findings,
     snapshots,
-    ...(history ? { history } : {}),
+    ...(stalest ? { lastScan: stalest } : {}),
+    ...(query.scanIntervalHours ? { scanIntervalHours: query.scanIntervalHours } : {}),
   });
 }
 
@@ -253,7 +263,12 @@ export async function driftReport(
     unapproved = perIdentity.flatMap((p) => p.findings);
   } else {
     records = await executionsInWindow(sources, query.window, options.progress);
-    unapproved = await sources.findings.listByStatus('open', 'unapproved-access');
+    unapproved = (
+      await Promise.all([
+        sources.findings.listByStatus('open', 'unapproved-access'),
+        sources.findings.listByStatus('open', 'policy-changed-since-approval'),
+      ])
+    ).flat();
   }
   const decisions = await decisionsById(
     sources,
@@ -371,12 +386,24 @@ export async function reviewsReport(
 /** Findings, exceptions, provisioning, violations and reviews over one window, for one page. */
 export async function overviewReport(
   sources: ReportSources,
-  query: { readonly window: ReportWindow; readonly expiringWithinDays: number },
+  query: {
+    readonly window: ReportWindow;
+    readonly expiringWithinDays: number;
+    readonly scanIntervalHours?: number;
+  },
   options: QueryOptions,
 ): Promise<OverviewReport> {
   const quiet = { now: options.now };
   options.progress?.(0, 5, 'reading findings');
-  const findings = await findingsReport(sources, { window: query.window, status: 'open' }, quiet);
+  const findings = await findingsReport(
+    sources,
+    {
+      window: query.window,
+      status: 'open',
+      ...(query.scanIntervalHours ? { scanIntervalHours: query.scanIntervalHours } : {}),
+    },
+    quiet,
+  );
   options.progress?.(1, 5, 'reading exceptions');
   const exceptions = await exceptionsReport(sources, query, quiet);
   options.progress?.(2, 5, 'reading executions');

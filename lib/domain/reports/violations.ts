@@ -24,6 +24,8 @@ export interface ViolationsReport {
   readonly generatedAt: string;
   readonly window: ReportWindow;
   readonly summary: {
+    /** Every violation on the page: denied attempts + forged events + unapproved access. */
+    readonly total: number;
     readonly deniedAttempts: number;
     readonly separationOfDuties: number;
     readonly policyDenials: number;
@@ -44,7 +46,7 @@ export interface ViolationsReportInput {
   readonly now: Date;
   readonly window: ReportWindow;
   readonly deniedAttempts: readonly DeniedAttempt[];
-  /** Forged-event and unapproved-access findings; those not seen in the window are left out. */
+  /** Forged-event and unapproved-access findings; open ones always count, others when seen in the window. */
   readonly findings: readonly Finding[];
 }
 
@@ -76,11 +78,14 @@ export function buildViolationsReport(input: ViolationsReportInput): ViolationsR
   const unique = new Map(input.findings.map((f) => [f.id, f]));
   const findings = [...unique.values()]
     .filter((f) => (VIOLATION_FINDING_TYPES as readonly string[]).includes(f.type))
-    // A finding belongs to the window when it was seen in it: still open, or seen at least once since.
-    .filter((f) => f.lastSeen >= since && f.firstSeen <= until)
+    // Open findings are open whatever the window (once they exist at the report's end); resolved and
+    // suppressed ones belong to the window when they were seen in it.
+    .filter((f) => f.firstSeen <= until && (f.status === 'open' || f.lastSeen >= since))
     .map((f) => findingRow(f, input.now))
     .sort(compareFindings);
 
+  const forgedEvents = findings.filter((f) => f.type === 'forged-event').length;
+  const unapprovedAccess = findings.filter((f) => f.type === 'unapproved-access').length;
   const codes = countBy(attempts, (a) => a.code);
   const actors = countBy(attempts, (a) => a.actor);
   return {
@@ -88,11 +93,12 @@ export function buildViolationsReport(input: ViolationsReportInput): ViolationsR
     generatedAt: input.now.toISOString(),
     window: input.window,
     summary: {
+      total: attempts.length + forgedEvents + unapprovedAccess,
       deniedAttempts: attempts.length,
       separationOfDuties: attempts.filter((a) => a.category === 'separation-of-duties').length,
       policyDenials: attempts.filter((a) => a.category === 'policy-denial').length,
-      forgedEvents: findings.filter((f) => f.type === 'forged-event').length,
-      unapprovedAccess: findings.filter((f) => f.type === 'unapproved-access').length,
+      forgedEvents,
+      unapprovedAccess,
     },
     byCode: [...codes.entries()]
       .map(([code, count]) => ({ code, category: categoryOf(code), count }))

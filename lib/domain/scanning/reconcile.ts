@@ -18,6 +18,12 @@ export interface ScanAccount {
   readonly adopted: ReadonlyMap<string, Finding>;
 }
 
+/** Finding types judged from policy documents, which only exports with managed policies carry. */
+export const DOCUMENT_TYPES = new Set<Finding['type']>([
+  'privilege-escalation',
+  'policy-changed-since-approval',
+]);
+
 /**
  * Turns drafts into findings of the scanned account: stable id, severity from the policy, framework
  * mapping, `firstSeen` kept from the stored finding (also when it had been resolved and came back),

@@ -1,9 +1,12 @@
 import type { Decision } from '../decision.js';
 import type { FindingType } from '../finding.js';
+import type { IamInventory } from '../inventory.js';
 import type { PolicyFile } from '../policy/schema.js';
 import { entitlementKey } from '../request.js';
 import { type ApprovedIdentityState, expiryOf, isExpired } from './approved-state.js';
 import { type ClassifiedIdentity, hasActiveKey } from './classify.js';
+import { policyChangedSinceApproval } from './policy-changed-rule.js';
+import { privilegeEscalation } from './privilege-escalation-rule.js';
 
 export const DAY_MS = 86_400_000;
 
@@ -35,6 +38,8 @@ export interface RuleInput {
   readonly breakGlass: readonly Decision[];
   /** Latest certification-campaign review (keep or revoke) of each identity, when campaigns are read. */
   readonly lastCertifiedAt?: ReadonlyMap<string, string>;
+  /** The scanned inventory itself: managed policy documents and groups for the document-level rules. */
+  readonly inventory?: IamInventory;
 }
 
 const indexes = new WeakMap<readonly ClassifiedIdentity[], Map<string, ClassifiedIdentity>>();
@@ -56,7 +61,7 @@ const daysSince = (iso: string, asOf: Date) => Math.floor((asOf.getTime() - Date
 export const olderThan = (iso: string, asOf: Date, days: number) =>
   asOf.getTime() - Date.parse(iso) > days * DAY_MS;
 
-const who = (i: ClassifiedIdentity) => ({
+export const who = (i: ClassifiedIdentity) => ({
   identityKey: i.key,
   identityArn: i.arn,
   ...(i.owner ? { owner: i.owner } : {}),
@@ -395,7 +400,7 @@ export function breakGlassReviewOverdue(input: RuleInput): FindingDraft[] {
 }
 
 /** Every scanner rule, in report order. */
-export const RULES = [
+export const RULES: readonly ((input: RuleInput) => FindingDraft[])[] = [
   staleRoles,
   accessKeyFindings,
   humanUseOfNhi,
@@ -404,4 +409,6 @@ export const RULES = [
   expiredDecisions,
   certificationOverdue,
   breakGlassReviewOverdue,
-] as const;
+  privilegeEscalation,
+  policyChangedSinceApproval,
+];

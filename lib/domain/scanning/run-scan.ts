@@ -14,7 +14,13 @@ import type { Policy } from '../policy/schema.js';
 import { activeExceptions, approvedState, isExpired } from './approved-state.js';
 import { type ClassifiedIdentity, classifyInventory } from './classify.js';
 import { computeMetrics } from './metrics.js';
-import { CREDENTIAL_REPORT_TYPES, compareFindings, resolveGone, toFindings } from './reconcile.js';
+import {
+  CREDENTIAL_REPORT_TYPES,
+  compareFindings,
+  DOCUMENT_TYPES,
+  resolveGone,
+  toFindings,
+} from './reconcile.js';
 import { RULES, type RuleInput } from './rules.js';
 import { assertNotInFuture, historyMode, type ScanMode } from './scan-time.js';
 
@@ -131,6 +137,7 @@ export async function runScan(deps: ScanDeps, input: ScanInput): Promise<ScanRes
     approved,
     breakGlass,
     ...(lastCertifiedAt ? { lastCertifiedAt } : {}),
+    inventory,
   };
   const drafts = RULES.flatMap((rule) => rule(ruleInput));
 
@@ -154,6 +161,8 @@ export async function runScan(deps: ScanDeps, input: ScanInput): Promise<ScanRes
 
   const users = new Map(inventory.users.map((u) => [`user/${u.name}`, u]));
   const canJudge = (f: Finding) => {
+    // Without managed policy documents this scan could not see document-level conditions again.
+    if (DOCUMENT_TYPES.has(f.type) && inventory.managedPolicies === undefined) return false;
     if (!CREDENTIAL_REPORT_TYPES.has(f.type)) return true;
     const user = users.get(f.identityKey);
     return user === undefined || user.credentialReportSeen;

@@ -1,12 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ALICE, BOB, CAROL } from '../../support/builders.js';
 import { localCliEnv, runCli } from '../../support/cli.js';
+import { tempDir } from '../../support/temp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'nhi-gov-cli-'));
+const dir = tempDir('nhi-gov-cli-');
 const EXAMPLES = fileURLToPath(new URL('../../../examples/', import.meta.url));
 const env = localCliEnv('cli');
 
@@ -137,12 +137,13 @@ describe('nhi-gov governance commands (local mode)', () => {
       campaign.id,
       items[0].itemId,
       '--as',
-      BOB,
+      CAROL,
       '--outcome',
       'keep',
     );
+    // CAROL, not BOB: BOB approved the grant, so he is not independent of it (issue #10 class 3)
     expect(review.code).toBe(0);
-    expect(review.stdout).toContain(`keep by ${BOB}`);
+    expect(review.stdout).toContain(`keep by ${CAROL}`);
   });
 
   it('starts a campaign with --gaad over every identity under the managed path, even without decisions', async () => {

@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { documentClient, localDynamoClient } from '../../../lib/adapters/dynamodb/client.js';
@@ -10,6 +7,7 @@ import { localTableNames } from '../../../lib/config/tables.js';
 import type { Decision } from '../../../lib/domain/decision.js';
 import { aDecision } from '../../support/builders.js';
 import { localCliEnv, runCli } from '../../support/cli.js';
+import { tempDir } from '../../support/temp.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../../examples/', import.meta.url));
 const SNAPSHOT = [
@@ -39,7 +37,7 @@ async function seed(env: ReturnType<typeof freshEnv>, decisions: readonly Decisi
 }
 
 function cli(env: ReturnType<typeof freshEnv>) {
-  const dir = mkdtempSync(join(tmpdir(), 'nhi-gov-plan-'));
+  const dir = tempDir('nhi-gov-plan-');
   return (...argv: string[]) => runCli(argv, { env, cwd: dir, now: NOW });
 }
 

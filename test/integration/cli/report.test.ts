@@ -60,6 +60,8 @@ describe('nhi-gov report (embedded store)', () => {
       'byAge',
       'overTimeSource',
       'overTime',
+      'scanIntervalHours',
+      'lastScan',
       'findings',
     ]);
     expect(json).toMatchObject({ report: 'findings', generatedAt: NOW.toISOString(), total: 4 });
@@ -208,7 +210,7 @@ describe('nhi-gov report (embedded store)', () => {
     expect((await report(['findings'], empty)).out).toContain('No open findings.');
     const page = (await report(['overview', '--format', 'html'], empty)).out;
     for (const text of [
-      'No findings history yet',
+      'No scan in the window',
       'No exceptions',
       'No executions in the window',
       'No violations in the window',

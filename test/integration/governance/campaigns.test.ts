@@ -144,14 +144,15 @@ describe('certification campaigns (DynamoDB Local)', () => {
     await h.gov.reviewCampaignItem({
       campaignId: campaign.id,
       itemId,
-      reviewer: BOB,
+      // CAROL, not BOB: BOB approved the grant, so he is not independent of it (issue #10 class 3)
+      reviewer: CAROL,
       body: { outcome: 'keep' },
     });
     await expect(
       h.gov.reviewCampaignItem({
         campaignId: campaign.id,
         itemId,
-        reviewer: CAROL,
+        reviewer: BOB,
         body: { outcome: 'revoke' },
       }),
     ).rejects.toBeInstanceOf(ConflictError);

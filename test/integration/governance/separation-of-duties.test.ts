@@ -139,12 +139,12 @@ describe('separation of duties (DynamoDB Local)', () => {
     // Act
     const first = await refused(() => h.gov.approve({ id: pending.id, actor: MALLORY }));
     const second = await refused(() => h.gov.approve({ id: pending.id, actor: MALLORY_2 }));
-    // Assert: both refused as non-approvers; the decision is untouched
+    // Assert: both refused as invalid input (IAM paths hold no ':', principal.ts), nothing written
     for (const { error, added, removedOrChanged } of [first, second]) {
-      expect(error).toBeInstanceOf(PolicyDeniedError);
-      expect((error as Error).message).toMatch(/is not an approver for tier "high"/);
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as Error).message).toMatch(/approver ".*" is not an IAM principal ARN/);
       expect(removedOrChanged).toEqual([]);
-      expect(added.map((i) => i.entity)).toEqual(['denied-attempt']);
+      expect(added).toEqual([]);
     }
     expect(await h.decisions.get(pending.id, { consistent: true })).toMatchObject({
       status: 'pending',

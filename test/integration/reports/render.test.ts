@@ -17,8 +17,19 @@ function findingsWith(title: string, owner?: string) {
     window,
     scope: { status: 'open', owner: null, type: null, minSeverity: null },
     findings: [aFinding({ title, owner, firstSeen: '2026-02-28T00:00:00.000Z' })],
-    history: [aFinding({ title, owner, firstSeen: '2026-02-28T00:00:00.000Z' })],
+    // Scans ran on the first and the last day of the window, not on the day between.
+    snapshots: [scanDay('2026-02-27'), scanDay('2026-03-01')],
+    lastScan: {
+      accountId: '111122223333',
+      asOf: '2026-03-01T06:00:00.000Z',
+      ranAt: '2026-03-01T06:01:00.000Z',
+      source: 'snapshot',
+    },
   });
+}
+
+function scanDay(day: string) {
+  return { day, total: 1, critical: 0, high: 0, medium: 1, low: 0, info: 0 };
 }
 
 describe('HTML report', () => {
@@ -39,10 +50,12 @@ describe('HTML report', () => {
     expect(html.match(/https?:\/\/[^"]+/g)?.every((u) => u === 'http://www.w3.org/2000/svg')).toBe(true);
   });
 
-  it('draws a point per day on the trend and a bar per severity with a value', () => {
+  it('draws a point only on the days a scan ran, no line across a day without one, and a bar per severity', () => {
     const html = renderHtmlReport(findingsWith('role not used in 90 days'));
 
-    expect(html.match(/<circle /g)).toHaveLength(3 * 2); // 3 days, 2 series
+    expect(html.match(/<circle /g)).toHaveLength(2 * 2); // 2 days with a scan, 2 series
+    expect(html).not.toContain('<title>2026-02-28 ·');
+    expect(html).not.toContain('<polyline'); // the two scans are not neighbours: nothing joins them
     expect(html).toContain('<title>2026-03-01 · all open: 1</title>');
     expect(html).toContain('<title>medium · findings: 1</title>');
   });

@@ -47,7 +47,7 @@ describe('reports on seeded DynamoDB Local tables', () => {
     empty = await recordedStores();
   });
 
-  it('findings: counts open findings by severity, type, owner and age, and derives the trend', async () => {
+  it('findings: counts open findings by severity, type, owner and age, and draws no trend without a scan', async () => {
     const r = await findingsReport(seeded.sources, { window, status: 'open' }, options);
 
     expect(r.total).toBe(4);
@@ -76,12 +76,10 @@ describe('reports on seeded DynamoDB Local tables', () => {
       '91-180d': 0,
       '>180d': 0,
     });
-    // No metrics snapshots were stored: the trend comes from first-seen / resolved-at.
-    expect(r.overTimeSource).toBe('derived');
-    const day = (d: string) => r.overTime.find((p) => p.day === d)?.total;
-    expect(day('2026-02-09')).toBe(2); // old-etl, and role/gone before it was resolved
-    expect(day('2026-02-10')).toBe(1);
-    expect(day('2026-03-01')).toBe(4);
+    // No scan stored its metrics: no trend is made up from first-seen / resolved-at, and no last scan.
+    expect(r.overTimeSource).toBe('none');
+    expect(r.overTime).toEqual([]);
+    expect(r.lastScan).toBeNull();
   });
 
   it('findings: filters by owner, type and minimum severity through the indexes', async () => {
@@ -116,6 +114,8 @@ describe('reports on seeded DynamoDB Local tables', () => {
       ['2026-02-28', 3, 2],
       ['2026-03-01', 4, 3],
     ]);
+    // When the last scan ran comes from the scan log (none recorded in this seed), not from snapshots.
+    expect(r.lastScan).toBeNull();
   });
 
   it('exceptions: tells active, past-expiry and expired apart, by owner and age', async () => {
@@ -161,6 +161,7 @@ describe('reports on seeded DynamoDB Local tables', () => {
     const r = await violationsReport(seeded.sources, { window }, options);
 
     expect(r.summary).toEqual({
+      total: 4,
       deniedAttempts: 2,
       separationOfDuties: 1,
       policyDenials: 1,
@@ -212,6 +213,7 @@ describe('reports on seeded DynamoDB Local tables', () => {
       noDecision: 1,
       unapprovedAccess: 1,
       identitiesWithDrift: 1,
+      changedDocuments: 0,
     });
   });
 
@@ -322,6 +324,7 @@ describe('reports on seeded DynamoDB Local tables', () => {
     });
     expect(provisioning).toMatchObject({ executions: [], byDirection: [], byKind: [] });
     expect(violations.summary).toEqual({
+      total: 0,
       deniedAttempts: 0,
       separationOfDuties: 0,
       policyDenials: 0,

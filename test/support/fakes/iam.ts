@@ -21,6 +21,8 @@ import {
   DetachUserPolicyCommand,
   EntityAlreadyExistsException,
   GetLoginProfileCommand,
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
   GetRoleCommand,
   GetRolePolicyCommand,
   GetUserCommand,
@@ -187,6 +189,11 @@ export class FakeIam {
   readonly users = new Map<string, FakeUser>();
   /** Virtual MFA devices by serial (ARN), and the user each is assigned to (none once deactivated). */
   readonly virtualMfaDevices = new Map<string, { assignedTo?: string }>();
+  /** Managed policies by ARN: their default version and every version's document (GetPolicy/GetPolicyVersion). */
+  readonly managedPolicies = new Map<
+    string,
+    { defaultVersionId: string; versions: Record<string, unknown> }
+  >();
   readonly faults = new Faults();
   /** Mutations that took effect, in order (failed calls are not here). */
   readonly applied: { command: string; input: Record<string, unknown> }[] = [];
@@ -228,6 +235,25 @@ export class FakeIam {
     };
 
     on(GetRoleCommand, 'GetRole', (i) => ({ Role: this.roleOut(this.role(i.RoleName)), ...meta }));
+    const managed = (arn: string) => {
+      const p = this.managedPolicies.get(arn);
+      if (!p) throw new NoSuchEntityException({ message: `Policy ${arn} was not found.`, ...meta });
+      return p;
+    };
+    on(GetPolicyCommand, 'GetPolicy', (i) => ({
+      Policy: { Arn: i.PolicyArn, DefaultVersionId: managed(i.PolicyArn).defaultVersionId },
+      ...meta,
+    }));
+    on(GetPolicyVersionCommand, 'GetPolicyVersion', (i) => {
+      const document = managed(i.PolicyArn).versions[i.VersionId];
+      if (document === undefined)
+        throw new NoSuchEntityException({ message: `Version ${i.VersionId} was not found.`, ...meta });
+      // IAM returns documents URL-encoded.
+      return {
+        PolicyVersion: { VersionId: i.VersionId, Document: encodeURIComponent(JSON.stringify(document)) },
+        ...meta,
+      };
+    });
     on(GetUserCommand, 'GetUser', (i) => ({ User: this.userOut(this.user(i.UserName)), ...meta }));
     on(CreateRoleCommand, 'CreateRole', (i) => {
       this.assertFree(i.RoleName, this.roles);

@@ -16,6 +16,7 @@ import {
   daysAgo,
   installFakeIamAccount,
 } from '../../../support/fakes/iam-read.js';
+import { tempDir } from '../../../support/temp.js';
 
 const iam = mockClient(IAMClient);
 const client = new IAMClient({ region: 'us-east-1' });
@@ -48,7 +49,10 @@ describe('LiveIamDirectory', () => {
       const gaadCalls = iam.commandCalls(GetAccountAuthorizationDetailsCommand);
       expect(gaadCalls.length).toBeLessThanOrEqual(Math.ceil(n / GAAD_PAGE_SIZE));
       for (const call of gaadCalls) {
-        expect(call.args[0].input).toMatchObject({ MaxItems: 1000, Filter: ['Role', 'User'] });
+        expect(call.args[0].input).toMatchObject({
+          MaxItems: 1000,
+          Filter: ['Role', 'User', 'Group', 'LocalManagedPolicy', 'AWSManagedPolicy'],
+        });
       }
       // 3 GenerateCredentialReport polls + 1 GetCredentialReport, whatever N is.
       expect(iam.calls().length - gaadCalls.length).toBe(4);
@@ -133,15 +137,14 @@ describe('LiveIamDirectory', () => {
   });
 
   it('reads the same inventory as the snapshot files of the same account', async () => {
-    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const { writeFile } = await import('node:fs/promises');
     const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
     const { toCredentialReportCsv, toGaadJson } = await import(
       '../../../../lib/adapters/snapshot/write-snapshot.js'
     );
     const source = account(6);
     installFakeIamAccount(iam, source);
-    const dir = await mkdtemp(join(tmpdir(), 'nhi-gov-live-'));
+    const dir = tempDir('nhi-gov-live-');
     await writeFile(join(dir, 'g.json'), toGaadJson(source));
     await writeFile(join(dir, 'r.csv'), toCredentialReportCsv(source));
 

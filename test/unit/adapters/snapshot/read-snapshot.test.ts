@@ -1,23 +1,21 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseCredentialReport } from '../../../../lib/adapters/snapshot/credential-report.js';
 import { readIamDate } from '../../../../lib/adapters/snapshot/iam-dates.js';
 import { readSnapshot } from '../../../../lib/adapters/snapshot/read-snapshot.js';
 import { toCredentialReportCsv, toGaadJson } from '../../../../lib/adapters/snapshot/write-snapshot.js';
 import { ValidationError } from '../../../../lib/domain/errors.js';
 import { IamInventory } from '../../../../lib/domain/inventory.js';
+import { tempDir } from '../../../support/temp.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const GAAD = fixture('gaad-quirks.json');
 const REPORT = fixture('credential-report-quirks.csv');
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'nhi-gov-snapshot-'));
-});
+// Made while the file is collected, removed after its tests (test/support/temp.ts).
+const dir = tempDir('nhi-gov-snapshot-');
 
 async function file(name: string, text: string): Promise<string> {
   const path = join(dir, name);

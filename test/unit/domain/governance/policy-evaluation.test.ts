@@ -28,8 +28,8 @@ describe('principals', () => {
   it('reduces an assumed-role session and a pathed ARN to the role, so sessions of one role are one principal', () => {
     expect(canonicalPrincipal('arn:aws:sts::111122223333:assumed-role/team-lead-alice/laptop')).toBe(ALICE);
     expect(canonicalPrincipal('arn:aws:iam::111122223333:role/teams/payments/team-lead-alice')).toBe(ALICE);
-    expect(samePrincipal('arn:aws:sts::111122223333:assumed-role/team-lead-alice/a', ALICE)).toBe(true);
-    expect(samePrincipal('arn:aws:sts::444455556666:assumed-role/team-lead-alice/a', ALICE)).toBe(false);
+    expect(samePrincipal('arn:aws:sts::111122223333:assumed-role/team-lead-alice/s1', ALICE)).toBe(true);
+    expect(samePrincipal('arn:aws:sts::444455556666:assumed-role/team-lead-alice/s1', ALICE)).toBe(false);
   });
 
   it('treats policy operators and the system principal as operators, and approvers by tier', () => {
@@ -52,11 +52,16 @@ describe('planSubmission', () => {
       planSubmission(policy, grant('arn:aws:iam::aws:policy/ReadOnlyAccess'), ALICE, 'role/x', NOW),
     ).toEqual({
       tier: 'low',
+      tierRule: 'kinds.grant',
       requiredApprovals: 1,
     });
     expect(
       planSubmission(policy, grant('arn:aws:iam::aws:policy/AdministratorAccess', 1), ALICE, 'role/x', NOW),
-    ).toEqual({ tier: 'high', requiredApprovals: 2 });
+    ).toEqual({
+      tier: 'high',
+      tierRule: 'entitlements[0] arn:aws:iam::aws:policy/AdministratorAccess',
+      requiredApprovals: 2,
+    });
   });
 
   it('denies unlisted entitlements, over-long grants and standing grants when the policy forbids them', () => {

@@ -5,7 +5,7 @@ import { buildAuditReport } from '../../../../lib/domain/reports/audit.js';
 import { buildDriftReport, changeRecords } from '../../../../lib/domain/reports/drift.js';
 import { buildExceptionsReport } from '../../../../lib/domain/reports/exceptions.js';
 import { gateSeverities } from '../../../../lib/domain/reports/fail-on.js';
-import { buildFindingsReport, deriveOverTime } from '../../../../lib/domain/reports/findings.js';
+import { buildFindingsReport } from '../../../../lib/domain/reports/findings.js';
 import { buildProvisioningReport, directionOf } from '../../../../lib/domain/reports/provisioning.js';
 import { buildReviewsReport } from '../../../../lib/domain/reports/reviews.js';
 import { buildViolationsReport, categoryOf } from '../../../../lib/domain/reports/violations.js';
@@ -38,26 +38,35 @@ function exception(overrides: Partial<Decision> & { expiresAt: string }): Decisi
 }
 
 describe('findings report', () => {
-  it('derives open findings per day, leaving out suppressed ones and closing resolved ones at lastSeen when resolvedAt is missing', () => {
-    const series = deriveOverTime(
-      [
-        aFinding({ identityKey: 'role/a', firstSeen: '2026-02-02T10:00:00.000Z' }),
-        aFinding({ identityKey: 'role/b', status: 'suppressed', firstSeen: '2026-02-01T00:00:00.000Z' }),
-        aFinding({
-          identityKey: 'role/c',
-          status: 'resolved',
-          firstSeen: '2026-02-01T00:00:00.000Z',
-          lastSeen: '2026-02-02T00:00:00.000Z',
-        }),
-      ],
-      { since: '2026-02-01T00:00:00.000Z', until: '2026-02-03T00:00:00.000Z' },
-    );
+  it('draws the trend only from scans, and flags a last scan older than the scan interval', () => {
+    const scan = (asOf: string) => ({
+      accountId: '111122223333',
+      asOf,
+      ranAt: asOf,
+      source: 'snapshot' as const,
+    });
+    const report = (lastScanAt: string | undefined) =>
+      buildFindingsReport({
+        now,
+        window,
+        scope: { status: 'open', owner: null, type: null, minSeverity: null },
+        findings: [aFinding({ identityKey: 'role/a', firstSeen: '2026-01-02T10:00:00.000Z' })],
+        snapshots: [],
+        ...(lastScanAt ? { lastScan: scan(lastScanAt) } : {}),
+        scanIntervalHours: 24,
+      });
 
-    expect(series.map((p) => [p.day, p.total, p.medium])).toEqual([
-      ['2026-02-01', 1, 1],
-      ['2026-02-02', 1, 1],
-      ['2026-02-03', 1, 1],
-    ]);
+    const never = report(undefined);
+    const fresh = report('2026-03-01T00:00:00.000Z');
+    const stale = report('2026-02-27T11:00:00.000Z');
+
+    // An open finding first seen two months ago draws no line: no scan saw those days.
+    expect(never.overTime).toEqual([]);
+    expect(never.overTimeSource).toBe('none');
+    expect(never.lastScan).toBeNull();
+    expect(fresh.lastScan).toMatchObject({ at: '2026-03-01T00:00:00.000Z', ageHours: 12, overdue: false });
+    expect(stale.lastScan).toMatchObject({ at: '2026-02-27T11:00:00.000Z', ageHours: 49, overdue: true });
+    expect(stale.lastScan?.accountId).toBe('111122223333');
   });
 
   it('groups by type with the worst severity and oldest age, most frequent first', () => {
@@ -229,6 +238,35 @@ describe('drift report', () => {
     expect(r.changes.map((c) => [c.decisionId, c.verdict])).toEqual([['d-never-approved', 'not-approved']]);
     expect(r.unapproved).toEqual([]);
     expect(gateSeverities(r)).toEqual(['critical']);
+  });
+
+  it('shows documents changed since approval as drift at the document level, and gates on them', () => {
+    // Arrange
+    const changed = aFinding({
+      type: 'policy-changed-since-approval',
+      identityKey: 'role/deployer',
+      severity: 'high',
+      title:
+        'managed-policy:arn:aws:iam::111122223333:policy/nhi/app-deploy on deployer is no longer the document approved',
+    });
+
+    // Act
+    const r = buildDriftReport({
+      now,
+      window,
+      identities: null,
+      records: [],
+      decisions: new Map(),
+      unapprovedFindings: [
+        changed,
+        aFinding({ type: 'policy-changed-since-approval', identityKey: 'role/x', status: 'resolved' }),
+      ],
+    });
+
+    // Assert
+    expect(r.changedDocuments.map((f) => f.identityKey)).toEqual(['role/deployer']);
+    expect(r.summary).toMatchObject({ changedDocuments: 1, identitiesWithDrift: 1, unapprovedAccess: 0 });
+    expect(gateSeverities(r)).toEqual(['high']);
   });
 });
 

@@ -184,10 +184,11 @@ describe('governance-api handler', () => {
     const reviewed = await call(
       'POST',
       `/campaigns/${campaign.body.campaign.id}/items/${itemId}/review`,
-      BOB,
+      CAROL,
       { outcome: 'keep' },
     );
-    expect(reviewed).toMatchObject({ status: 200, body: { item: { outcome: 'keep', reviewer: BOB } } });
+    // CAROL: BOB approved the grant, so he is not independent of it (issue #10 class 3).
+    expect(reviewed).toMatchObject({ status: 200, body: { item: { outcome: 'keep', reviewer: CAROL } } });
     const read = await call('GET', `/campaigns/${campaign.body.campaign.id}`, BOB);
     expect(read.body.campaign.status).toBe('closed');
 
