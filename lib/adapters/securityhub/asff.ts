@@ -59,6 +59,9 @@ const TYPES: Record<FindingType, string> = {
   'forged-event': 'TTPs/Defense Evasion/Forged Provisioning Event',
   'provisioning-failed':
     'Software and Configuration Checks/Industry and Regulatory Standards/Provisioning Failed',
+  'privilege-escalation': 'TTPs/Privilege Escalation/IAM Privilege Escalation Path',
+  'policy-changed-since-approval':
+    'Software and Configuration Checks/Industry and Regulatory Standards/Policy Changed Since Approval',
 };
 
 const clip = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
