@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Clock } from '../../ports/clock.js';
 import type { FindingStore } from '../../ports/finding-store.js';
 import type { IamAdmin } from '../../ports/iam-admin.js';
