@@ -13,7 +13,9 @@ export const BUNDLE_BUDGET_BYTES: Readonly<Record<FunctionId, number>> = {
   // 525–530 KiB today: over 500 by Powertools Idempotency's JMESPath (22.7 KiB, for
   // eventKeyJmesPath) and the executors' admission code; see docs/performance.md.
   provision: 540 * 1024,
-  rotate: 540 * 1024,
+  // 563.6 KiB: + EventBridge Scheduler's client (restJson protocol, ~29 KiB) for the replaced keys'
+  // grace-period schedules (#18 point 4); the JMESPath cut above would bring it to about 541 KiB.
+  rotate: 570 * 1024,
   // 640.7 KiB with the Security Hub client (171.5 KiB of ASFF shapes), bundled even when the context
   // flag is off; moving the export to its own function would bring it back under 500 (follow-up).
   scan: 660 * 1024,

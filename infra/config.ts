@@ -3,6 +3,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as z from 'zod';
 import {
   DEFAULT_EVIDENCE_SCHEDULE,
+  DEFAULT_KEY_SCHEDULE_GROUP,
   DEFAULT_ROTATION_DAYS,
   DEFAULT_SCAN_SCHEDULE,
   DEFAULT_SCHEDULE_GROUP,
@@ -13,6 +14,7 @@ import { ValidationError } from '../lib/domain/errors.js';
 import { EVIDENCE_PERIODS, type EvidencePeriodUnit } from '../lib/domain/evidence/period.js';
 import { normalizeIamPath } from '../lib/domain/identity.js';
 import type { Policy } from '../lib/domain/policy/schema.js';
+import { DEFAULT_KEY_RETIREMENT, KEY_RETIREMENT_LIMITS } from '../lib/domain/rotation/key-retirement.js';
 import { formatIssues, toIssues } from '../lib/domain/validation.js';
 
 /** Repository root: infra refers to handlers and the policy file relative to it. */
@@ -49,6 +51,10 @@ export const CONTEXT_DEFAULTS = {
   'nhi-gov:alarmEmail': '',
   /** Days between automatic rotations of the managed access-key secrets. */
   'nhi-gov:rotationDays': DEFAULT_ROTATION_DAYS,
+  /** Hours the access key a rotation replaced stays Active (a grace for cached credentials); 0 = none. */
+  'nhi-gov:keyDeactivateDelayHours': DEFAULT_KEY_RETIREMENT.deactivateDelayHours,
+  /** Days the replaced key then stays Inactive before it is deleted; 0 = until the next rotation. */
+  'nhi-gov:keyDeleteGraceDays': DEFAULT_KEY_RETIREMENT.deleteGraceDays,
   /** Name of the suite's EventBridge bus. */
   'nhi-gov:busName': 'nhi-gov',
   /** Deployment mode: `single` (everything in one account), or `multi-account` (see nhi-gov:organization). */
@@ -111,6 +117,12 @@ const ContextSchema = z
       .regex(/^(arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:.+)?$/, 'must be an SNS topic ARN'),
     alarmEmail: z.union([z.literal(''), z.email()]),
     rotationDays: Positive.max(1000),
+    keyDeactivateDelayHours: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(KEY_RETIREMENT_LIMITS.maxDeactivateDelayHours),
+    keyDeleteGraceDays: z.coerce.number().int().min(0).max(KEY_RETIREMENT_LIMITS.maxDeleteGraceDays),
     busName: z.string().regex(/^[\w.-]{1,256}$/, 'must be an EventBridge bus name'),
     mode: z.enum(['single', 'multi-account']),
     organization: Organization.optional(),
@@ -126,6 +138,10 @@ const ContextSchema = z
   .refine((c) => !c.managedPath.startsWith(SUITE_ROLE_PATH), {
     path: ['managedPath'],
     message: `must not be under ${SUITE_ROLE_PATH}, the path of the suite's own roles`,
+  })
+  .refine((c) => c.keyDeactivateDelayHours < c.rotationDays * 24, {
+    path: ['keyDeactivateDelayHours'],
+    message: 'must be shorter than nhi-gov:rotationDays (the next rotation needs the key slot)',
   })
   .refine((c) => c.mode === 'single' || c.organization !== undefined, {
     path: ['organization'],
@@ -146,9 +162,13 @@ export interface NhiGovConfig {
   readonly alarmTopicArn?: string;
   readonly alarmEmail?: string;
   readonly rotationDays: number;
+  readonly keyDeactivateDelayHours: number;
+  readonly keyDeleteGraceDays: number;
   readonly busName: string;
   readonly secretPrefix: string;
   readonly scheduleGroupName: string;
+  /** Schedule group of the replaced keys' deactivate/delete schedules. */
+  readonly keyScheduleGroupName: string;
   readonly mode: 'single' | 'multi-account';
   readonly organization?: Organization;
   readonly evidence: {
@@ -205,9 +225,12 @@ export function readConfig(tryGetContext: (key: string) => unknown): NhiGovConfi
     ...(c.alarmTopicArn ? { alarmTopicArn: c.alarmTopicArn } : {}),
     ...(c.alarmEmail ? { alarmEmail: c.alarmEmail } : {}),
     rotationDays: c.rotationDays,
+    keyDeactivateDelayHours: c.keyDeactivateDelayHours,
+    keyDeleteGraceDays: c.keyDeleteGraceDays,
     busName: c.busName,
     secretPrefix: DEFAULT_SECRET_PREFIX,
     scheduleGroupName: DEFAULT_SCHEDULE_GROUP,
+    keyScheduleGroupName: DEFAULT_KEY_SCHEDULE_GROUP,
     mode: c.mode,
     ...(c.organization ? { organization: c.organization } : {}),
     evidence: {

@@ -147,6 +147,7 @@ export class NhiGovStack extends Stack {
         managedPath: cfg.managedPath,
         secretPrefix: cfg.secretPrefix,
         scheduleGroupName: cfg.scheduleGroupName,
+        keyScheduleGroupName: cfg.keyScheduleGroupName,
         bus: this.bus.bus,
       });
       this.provisioning = new Provisioning(this, 'Provisioning', {
@@ -165,6 +166,9 @@ export class NhiGovStack extends Stack {
         managedPath: cfg.managedPath,
         secretPrefix: cfg.secretPrefix,
         rotationDays: cfg.rotationDays,
+        keyDeactivateDelayHours: cfg.keyDeactivateDelayHours,
+        keyDeleteGraceDays: cfg.keyDeleteGraceDays,
+        keyScheduleGroupName: cfg.keyScheduleGroupName,
         decisions,
         executions: this.data.executions,
         findings: this.data.findings,

@@ -5,7 +5,9 @@
  *
  * Triggers: Secrets Manager (rotation of secrets named <SECRET_PREFIX>*; lambda:InvokeFunction for
  * secretsmanager.amazonaws.com), and an EventBridge rule on the suite's bus, `source: nhi-gov`,
- * detail-type DecisionApproved, detail.kind rotate (asynchronous: errors are retried, then the DLQ).
+ * detail-type DecisionApproved, detail.kind rotate (asynchronous: errors are retried, then the DLQ); and
+ * EventBridge Scheduler one-time schedules (`KeyRetirementDue`) when a replaced key is due to be
+ * deactivated or deleted (the state is re-checked: the event proves nothing).
  *
  * AWS actions and resources it needs (everything else should be denied):
  * - secretsmanager:DescribeSecret, GetSecretValue, PutSecretValue, UpdateSecretVersionStage,
@@ -18,6 +20,9 @@
  *   user<MANAGED_PATH>*.
  * - sts:GetCallerIdentity needs no permission; it is signed with the NEW key under test.
  * - events:PutEvents on the suite's bus (SecretRotated).
+ * - scheduler:CreateSchedule on schedule/<KEY_SCHEDULE_GROUP_NAME>/* (a replaced key's deactivation and
+ *   deletion after its grace period); iam:PassRole on KEY_SCHEDULER_ROLE_ARN (iam:PassedToService
+ *   scheduler.amazonaws.com), a role that can only invoke this function.
  * - dynamodb:GetItem on the decisions table (consistent re-read; never a write).
  * - dynamodb:PutItem, dynamodb:Query on the executions table (append-only).
  * - dynamodb:GetItem, dynamodb:PutItem on the findings table (forged-event, provisioning-failed,
@@ -31,6 +36,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
@@ -41,6 +47,7 @@ import { DynamoFindingStore } from '../../lib/adapters/dynamodb/finding-store.js
 import { EventBridgePublisher } from '../../lib/adapters/eventbridge/event-publisher.js';
 import { StsCredentialChecker } from '../../lib/adapters/iam/credential-checker.js';
 import { SdkIamAdmin } from '../../lib/adapters/iam/iam-admin.js';
+import { EventBridgeKeyRetirementScheduler } from '../../lib/adapters/scheduler/key-retirement-scheduler.js';
 import { SecretsManagerVault } from '../../lib/adapters/secrets-manager/secret-vault.js';
 import { systemClock } from '../../lib/adapters/system.js';
 import { loadEnv } from '../../lib/config/env.js';
@@ -48,6 +55,11 @@ import { FUNCTION_ENV } from '../../lib/config/functions.js';
 import { ENV } from '../../lib/config/tables.js';
 import { DEFAULT_PROVISION_LIMITS } from '../../lib/domain/provisioning/provision.js';
 import type { DecisionEvent } from '../../lib/domain/provisioning/verify.js';
+import {
+  KeyRetirementEvent,
+  type KeyRetirementOutcome,
+  RetireKey,
+} from '../../lib/domain/rotation/key-retirement.js';
 import {
   DEFAULT_IN_PROGRESS_WAIT,
   type OnDemandRotationOutcome,
@@ -73,6 +85,8 @@ const REMEMBERED: ReadonlySet<OnDemandRotationOutcome['status']> = new Set([
 export interface RotateHandlerDeps {
   readonly rotation: Pick<RotateAccessKeySecret, 'handle'>;
   readonly onDemand: Pick<RotateOnDecision, 'admit' | 'execute'>;
+  /** A replaced key's deactivation and deletion when its schedule fires. */
+  readonly retireKey: Pick<RetireKey, 'handle'>;
   readonly persistenceStore: BasePersistenceLayer;
   readonly observability?: Observability;
 }
@@ -85,7 +99,7 @@ export function buildHandler(deps: RotateHandlerDeps) {
   const handle = async (
     event: unknown,
     context: Context,
-  ): Promise<RotationStepResult | OnDemandRotationOutcome> => {
+  ): Promise<RotationStepResult | OnDemandRotationOutcome | KeyRetirementOutcome> => {
     // Secrets Manager's rotation events carry `Step`; everything else must be a decision event.
     if (typeof event === 'object' && event !== null && 'Step' in event) {
       const step = parseOrThrow(SecretsManagerRotationEvent, event, 'rotation event');
@@ -98,6 +112,15 @@ export function buildHandler(deps: RotateHandlerDeps) {
       obs.logger.info('rotation step done', { done: result.done });
       if (step.Step === 'finishSecret') obs.metrics.addMetric('SecretsRotated', MetricUnit.Count, 1);
       return result;
+    }
+    if (typeof event === 'object' && event !== null && 'kind' in event && event.kind === 'KeyRetirementDue') {
+      const due = parseOrThrow(KeyRetirementEvent, event, 'key retirement event');
+      obs.logger.appendKeys({ secretId: due.secretId, accessKeyId: due.accessKeyId, action: due.action });
+      const outcome = await deps.retireKey.handle(due);
+      obs.logger.info(`key retirement: ${outcome.status}`, {
+        reason: 'reason' in outcome ? outcome.reason : undefined,
+      });
+      return outcome;
     }
     const parsed = parseOrThrow(RotateDecisionEvent, event, 'rotate decision event');
     const input: DecisionEvent = { detailType: parsed['detail-type'], ...parsed.detail };
@@ -130,9 +153,28 @@ export function defaultDeps(
   const findings = new DynamoFindingStore(doc, e[ENV.findingsTable]);
   const clock = systemClock;
   const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+  const iam = new SdkIamAdmin(new IAMClient({}));
+  const retireKey = new RetireKey({
+    iam,
+    vault,
+    scheduler: new EventBridgeKeyRetirementScheduler(new SchedulerClient({}), {
+      groupName: e[FUNCTION_ENV.keyScheduleGroupName],
+      functionArn: e[FUNCTION_ENV.rotateFunctionArn],
+      roleArn: e[FUNCTION_ENV.keySchedulerRoleArn],
+    }),
+    findings,
+    clock,
+    sleep,
+    config: {
+      callRetry: DEFAULT_ROTATION_LIMITS.callRetry,
+      deactivateDelayHours: e[FUNCTION_ENV.keyDeactivateDelayHours],
+      deleteGraceDays: e[FUNCTION_ENV.keyDeleteGraceDays],
+    },
+  });
   return {
+    retireKey,
     rotation: new RotateAccessKeySecret({
-      iam: new SdkIamAdmin(new IAMClient({})),
+      iam,
       vault,
       sts: new StsCredentialChecker(),
       events: new EventBridgePublisher(new EventBridgeClient({}), e[FUNCTION_ENV.eventBusName]),
@@ -140,6 +182,7 @@ export function defaultDeps(
       clock,
       sleep,
       config: DEFAULT_ROTATION_LIMITS,
+      retirement: retireKey,
     }),
     onDemand: new RotateOnDecision({
       decisions: new DynamoDecisionStore(doc, e[ENV.decisionsTable]),

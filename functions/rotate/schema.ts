@@ -1,9 +1,14 @@
 import * as z from 'zod';
 import { required } from '../../lib/config/env.js';
-import { DEFAULT_SECRET_PREFIX, FUNCTION_ENV } from '../../lib/config/functions.js';
+import {
+  DEFAULT_KEY_SCHEDULE_GROUP,
+  DEFAULT_SECRET_PREFIX,
+  FUNCTION_ENV,
+} from '../../lib/config/functions.js';
 import { ENV } from '../../lib/config/tables.js';
 import { BOUNDS } from '../../lib/domain/bounds.js';
 import { DecisionEventDetail, EVENT_SOURCE } from '../../lib/domain/events.js';
+import { DEFAULT_KEY_RETIREMENT, KEY_RETIREMENT_LIMITS } from '../../lib/domain/rotation/key-retirement.js';
 import { ROTATION_STEPS } from '../../lib/domain/rotation/rotate-secret.js';
 import { EventBridgeSchema } from '../shared/eventbridge-schema.js';
 
@@ -33,5 +38,20 @@ export const RotateEnv = z.object({
   [FUNCTION_ENV.eventBusName]: required(),
   [FUNCTION_ENV.secretPrefix]: z.string().min(1).default(DEFAULT_SECRET_PREFIX),
   [FUNCTION_ENV.executorPrincipal]: required(),
+  [FUNCTION_ENV.keyScheduleGroupName]: z.string().min(1).default(DEFAULT_KEY_SCHEDULE_GROUP),
+  [FUNCTION_ENV.keySchedulerRoleArn]: required(),
+  [FUNCTION_ENV.rotateFunctionArn]: required(),
+  [FUNCTION_ENV.keyDeactivateDelayHours]: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(KEY_RETIREMENT_LIMITS.maxDeactivateDelayHours)
+    .default(DEFAULT_KEY_RETIREMENT.deactivateDelayHours),
+  [FUNCTION_ENV.keyDeleteGraceDays]: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(KEY_RETIREMENT_LIMITS.maxDeleteGraceDays)
+    .default(DEFAULT_KEY_RETIREMENT.deleteGraceDays),
 });
 export type RotateEnv = z.infer<typeof RotateEnv>;

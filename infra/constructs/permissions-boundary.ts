@@ -22,6 +22,8 @@ export interface PermissionsBoundaryProps {
   readonly secretPrefix: string;
   /** Schedule group of the JIT revoke schedules. */
   readonly scheduleGroupName: string;
+  /** Schedule group of the replaced access keys' deactivate/delete schedules. */
+  readonly keyScheduleGroupName: string;
   /** The suite's bus: its ARN and name (rules on it are `rule/<bus name>/<rule>`). */
   readonly bus: { readonly eventBusArn: string; readonly eventBusName: string };
 }
@@ -185,6 +187,8 @@ export class PermissionsBoundary extends Construct {
           resources: [
             arn('scheduler', `schedule-group/${props.scheduleGroupName}`),
             arn('scheduler', `schedule/${props.scheduleGroupName}/*`),
+            arn('scheduler', `schedule-group/${props.keyScheduleGroupName}`),
+            arn('scheduler', `schedule/${props.keyScheduleGroupName}/*`),
           ],
         }),
         new PolicyStatement({
@@ -212,7 +216,7 @@ export class PermissionsBoundary extends Construct {
 
   /**
    * Denies the suite's resources that have generated names, found in the stack once it is complete:
-   * rules outside the suite bus, the bus archive, schedules outside the JIT group, state machines and
+   * rules outside the suite bus, the bus archive, schedules outside the JIT and key groups, state machines and
    * their executions, dead-letter queues, pipes, the alarm key and topic, and any function the stack
    * did not name under the suite prefix. Call at the end of the stack's constructor.
    */

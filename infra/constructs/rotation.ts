@@ -4,6 +4,7 @@ import { Rule } from 'aws-cdk-lib/aws-events';
 import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { CallAwsService } from 'aws-cdk-lib/aws-stepfunctions-tasks';
@@ -25,6 +26,12 @@ export interface RotationProps {
   readonly managedPath: string;
   readonly secretPrefix: string;
   readonly rotationDays: number;
+  /** Hours a replaced key stays Active after finishSecret (0: deactivated at finishSecret). */
+  readonly keyDeactivateDelayHours: number;
+  /** Days a replaced key then stays Inactive before it is deleted (0: until the next rotation). */
+  readonly keyDeleteGraceDays: number;
+  /** Schedule group of the replaced keys' deactivate/delete schedules. */
+  readonly keyScheduleGroupName: string;
   readonly decisions: NamedTable;
   readonly executions: TableV2;
   readonly findings: TableV2;
@@ -46,6 +53,9 @@ export interface RotationProps {
 export class Rotation extends Construct {
   readonly rotate: NhiFunction;
   readonly enableRotation: StateMachine;
+  readonly keyScheduleGroup: ScheduleGroup;
+  /** The role EventBridge Scheduler assumes to invoke rotate when a replaced key is due; nothing else. */
+  readonly keySchedulerRole: Role;
   readonly deadLetterQueues: { readonly label: string; readonly queue: Queue }[] = [];
 
   constructor(scope: Construct, id: string, props: RotationProps) {
@@ -56,6 +66,28 @@ export class Rotation extends Construct {
 
     // Named, so its own policy can allow invoking itself without a reference cycle.
     const functionName = `nhi-gov-rotate-${region}`;
+    const functionArn = `arn:${partition}:lambda:${region}:${account}:function:${functionName}`;
+
+    // A replaced key's grace: one-time schedules that invoke rotate when the key is due to go.
+    this.keyScheduleGroup = new ScheduleGroup(this, 'KeyRetirements', {
+      scheduleGroupName: props.keyScheduleGroupName,
+    });
+    this.keySchedulerRole = new Role(this, 'KeySchedulerRole', {
+      description: 'nhi-gov: EventBridge Scheduler invokes the rotation function when a replaced key is due',
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': account },
+          ArnLike: { 'aws:SourceArn': this.keyScheduleGroup.scheduleGroupArn },
+        },
+      }),
+    });
+    this.keySchedulerRole.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'InvokeRotate',
+        actions: ['lambda:InvokeFunction'],
+        resources: [functionArn],
+      }),
+    );
     this.rotate = new NhiFunction(this, 'Rotate', {
       id: 'rotate',
       functionName,
@@ -68,6 +100,11 @@ export class Rotation extends Construct {
         [FUNCTION_ENV.eventBusName]: props.bus.bus.eventBusName,
         [FUNCTION_ENV.managedPath]: props.managedPath,
         [FUNCTION_ENV.secretPrefix]: props.secretPrefix,
+        [FUNCTION_ENV.keyScheduleGroupName]: props.keyScheduleGroupName,
+        [FUNCTION_ENV.keySchedulerRoleArn]: this.keySchedulerRole.roleArn,
+        [FUNCTION_ENV.rotateFunctionArn]: functionArn,
+        [FUNCTION_ENV.keyDeactivateDelayHours]: String(props.keyDeactivateDelayHours),
+        [FUNCTION_ENV.keyDeleteGraceDays]: String(props.keyDeleteGraceDays),
       },
     });
     const r = this.rotate;
@@ -92,7 +129,24 @@ export class Rotation extends Construct {
       new PolicyStatement({
         sid: 'InvokeSelfForOnDemandRotation',
         actions: ['lambda:InvokeFunction'],
-        resources: [`arn:${partition}:lambda:${region}:${account}:function:${functionName}`],
+        resources: [functionArn],
+      }),
+    );
+    r.allow(
+      new PolicyStatement({
+        sid: 'KeyRetirementSchedules',
+        actions: ['scheduler:CreateSchedule'],
+        resources: [
+          `arn:${partition}:scheduler:${region}:${account}:schedule/${props.keyScheduleGroupName}/*`,
+        ],
+      }),
+    );
+    r.allow(
+      new PolicyStatement({
+        sid: 'PassTheKeySchedulerRoleToSchedulerOnly',
+        actions: ['iam:PassRole'],
+        resources: [this.keySchedulerRole.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
       }),
     );
     r.allow(
@@ -124,6 +178,12 @@ export class Rotation extends Construct {
       r.role,
       `arn:${nag.partition}:iam::${nag.account}:user${props.managedPath}*`,
       `Access keys of users under the managed path ${props.managedPath} only: rotation creates, deactivates and deletes keys, nothing else in IAM.`,
+    );
+
+    acknowledgeWildcard(
+      r.role,
+      `arn:${nag.partition}:scheduler:${nag.region}:${nag.account}:schedule/${props.keyScheduleGroupName}/*`,
+      `One-time schedules that retire a replaced access key are created at runtime, two per rotation, in the ${props.keyScheduleGroupName} group only.`,
     );
 
     // Secrets Manager invokes the rotation function; only for secrets of this account.

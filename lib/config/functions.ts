@@ -38,6 +38,16 @@ export const FUNCTION_ENV = {
   schedulerRoleArn: 'SCHEDULER_ROLE_ARN',
   /** Dead-letter queue for JIT revoke schedules (their DeadLetterConfig); the scheduler role may send to it. */
   scheduleDeadLetterArn: 'SCHEDULE_DLQ_ARN',
+  /** rotate: EventBridge Scheduler group of the replaced-key retirement schedules. */
+  keyScheduleGroupName: 'KEY_SCHEDULE_GROUP_NAME',
+  /** rotate: role EventBridge Scheduler assumes to invoke the rotation function when a key is due. */
+  keySchedulerRoleArn: 'KEY_SCHEDULER_ROLE_ARN',
+  /** rotate: its own ARN, the target of the key-retirement schedules. */
+  rotateFunctionArn: 'ROTATE_FUNCTION_ARN',
+  /** rotate: hours a replaced key stays Active after finishSecret (0 = deactivated at finishSecret). */
+  keyDeactivateDelayHours: 'KEY_DEACTIVATE_DELAY_HOURS',
+  /** rotate: days a replaced key stays Inactive before it is deleted (0 = until the next rotation). */
+  keyDeleteGraceDays: 'KEY_DELETE_GRACE_DAYS',
   /**
    * governance-task: comma-separated role ARNs the Step Functions entry accepts as `requester` (the
    * workflow roles infra creates). Any other requester in the payload is refused: a direct Lambda
@@ -62,6 +72,8 @@ export const FUNCTION_ENV = {
 /** Secrets that hold provisioned access keys are named `<prefix><user name>`. */
 export const DEFAULT_SECRET_PREFIX = 'nhi-gov/';
 export const DEFAULT_SCHEDULE_GROUP = 'nhi-gov-jit';
+/** Schedule group of the replaced-key retirement schedules (deactivate, delete). */
+export const DEFAULT_KEY_SCHEDULE_GROUP = 'nhi-gov-keys';
 export const METRICS_NAMESPACE = 'NhiGov';
 
 /** Default EventBridge Scheduler expression of the scan (daily, 05:00 in the schedule's time zone). */

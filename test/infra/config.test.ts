@@ -55,4 +55,31 @@ describe('infra config (cdk.json context)', () => {
   it("refuses a managed path that differs from the policy file's", () => {
     expect(() => read({ 'nhi-gov:managedPath': '/other/' })).toThrow(/differs from the policy file/);
   });
+
+  it('defaults the grace of a replaced key to 24 hours active, then 7 days inactive', () => {
+    const config = read({});
+    expect(config.keyDeactivateDelayHours).toBe(24);
+    expect(config.keyDeleteGraceDays).toBe(7);
+    expect(read({ 'nhi-gov:keyDeactivateDelayHours': '0', 'nhi-gov:keyDeleteGraceDays': 0 })).toMatchObject({
+      keyDeactivateDelayHours: 0,
+      keyDeleteGraceDays: 0,
+    });
+  });
+
+  it.each([
+    ['nhi-gov:keyDeactivateDelayHours', -1],
+    ['nhi-gov:keyDeactivateDelayHours', 1.5],
+    ['nhi-gov:keyDeactivateDelayHours', 169],
+    ['nhi-gov:keyDeactivateDelayHours', 'a day'],
+    ['nhi-gov:keyDeleteGraceDays', 91],
+    ['nhi-gov:keyDeleteGraceDays', -3],
+  ])('refuses %s = %s, naming the key', (key, value) => {
+    expect(() => read({ [key]: value })).toThrow(new RegExp(key));
+  });
+
+  it('refuses a grace that outlasts the rotation interval (the next rotation needs the key slot)', () => {
+    expect(() => read({ 'nhi-gov:rotationDays': 2, 'nhi-gov:keyDeactivateDelayHours': 48 })).toThrow(
+      /nhi-gov:keyDeactivateDelayHours.*shorter than nhi-gov:rotationDays/,
+    );
+  });
 });

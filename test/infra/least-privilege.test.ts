@@ -326,4 +326,46 @@ describe('least privilege: the synthesized roles prove the invariants', () => {
         .sort(),
     ).toEqual(['events:PutEvents', 'sqs:SendMessage']);
   });
+
+  it('lets the key scheduler role invoke the rotation function, nothing else, and only from its group', () => {
+    const role = stack.rotation?.keySchedulerRole;
+    if (!role) throw new Error('missing key scheduler role');
+    const statements = roleStatements(template, id(role));
+    const allows = statements.filter((s) => s.Effect === 'Allow');
+    expect(allows.flatMap((s) => s.Action)).toEqual(['lambda:InvokeFunction']);
+    expect(allows.flatMap((s) => s.Resource).map(renderResource)).toEqual([
+      expect.stringMatching(/:lambda:.*:function:nhi-gov-rotate-/),
+    ]);
+    const trust = template.findResources('AWS::IAM::Role')[id(role)]?.Properties.AssumeRolePolicyDocument;
+    const [assume] = trust.Statement;
+    expect(assume.Principal).toEqual({ Service: 'scheduler.amazonaws.com' });
+    expect(JSON.stringify(assume.Condition.ArnLike['aws:SourceArn'])).toContain(
+      stack.getLogicalId(stack.rotation?.keyScheduleGroup.node.defaultChild as CfnElement),
+    );
+  });
+
+  it('lets rotate create key schedules in its group only, and pass the key scheduler role to Scheduler only', () => {
+    const rotate = stack.rotation?.rotate;
+    if (!rotate) throw new Error('missing rotate');
+    const statements = statementsOf(rotate).filter((s) => s.Effect === 'Allow');
+    expect(allowedActionsOf(statements, 'scheduler')).toEqual(['scheduler:CreateSchedule']);
+    const schedules = statements.filter((s) => s.Action.some((a) => a.startsWith('scheduler:')));
+    expect(schedules.flatMap((s) => s.Resource).map(renderResource)).toEqual([
+      expect.stringMatching(/:schedule\/nhi-gov-keys\/\*$/),
+    ]);
+    const pass = statements.filter((s) => s.Action.includes('iam:PassRole'));
+    expect(pass).toHaveLength(1);
+    expect(pass[0]?.Resource).toEqual([
+      { 'Fn::GetAtt': [id(stack.rotation?.keySchedulerRole ?? { node: {} }), 'Arn'] },
+    ]);
+    expect(pass[0]?.Condition).toEqual({
+      StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' },
+    });
+    // The provision role cannot pass it, nor touch the key schedules.
+    const provision = stack.provisioning?.provision;
+    if (!provision) throw new Error('missing provision');
+    for (const s of statementsOf(provision).filter((x) => x.Effect === 'Allow')) {
+      for (const r of s.Resource) expect(renderResource(r)).not.toMatch(/nhi-gov-keys/);
+    }
+  });
 });

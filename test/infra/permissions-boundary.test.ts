@@ -103,23 +103,27 @@ describe('the permissions boundary keeps every provisioned identity off the suit
         (r) => r === `${ARN}:secretsmanager:${HERE}:secret:nhi-gov/*`,
       ),
     ).toBe(true);
-    for (const action of [
-      'scheduler:CreateSchedule',
-      'scheduler:DeleteSchedule',
-      'scheduler:UpdateSchedule',
-    ]) {
+    // The JIT revokes, and the replaced access keys' deactivate/delete schedules (which invoke rotate).
+    for (const group of ['nhi-gov-jit', 'nhi-gov-keys']) {
+      for (const action of [
+        'scheduler:CreateSchedule',
+        'scheduler:DeleteSchedule',
+        'scheduler:UpdateSchedule',
+      ]) {
+        expect(
+          denies(template, action, (r) => r === `${ARN}:scheduler:${HERE}:schedule/${group}/*`),
+          `${action} ${group}`,
+        ).toBe(true);
+      }
       expect(
-        denies(template, action, (r) => r === `${ARN}:scheduler:${HERE}:schedule/nhi-gov-jit/*`),
-        action,
+        denies(
+          template,
+          'scheduler:DeleteScheduleGroup',
+          (r) => r === `${ARN}:scheduler:${HERE}:schedule-group/${group}`,
+        ),
+        group,
       ).toBe(true);
     }
-    expect(
-      denies(
-        template,
-        'scheduler:DeleteScheduleGroup',
-        (r) => r === `${ARN}:scheduler:${HERE}:schedule-group/nhi-gov-jit`,
-      ),
-    ).toBe(true);
     const [scan] = logicalIds(template, 'AWS::Scheduler::Schedule');
     expect(denies(template, 'scheduler:UpdateSchedule', (r) => r === `<${scan}.Arn>`)).toBe(true);
   });

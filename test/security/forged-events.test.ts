@@ -472,6 +472,11 @@ describe('rotate: a refused rotate event is never remembered as an outcome', () 
     const clock = { now: () => new Date('2026-03-01T10:00:00.000Z') };
     return rotateModule.buildHandler({
       rotation: { handle: async () => ({ step: 'createSecret', secretId: 'unused', done: [] }) },
+      retireKey: {
+        handle: async () => {
+          throw new Error('no key-retirement event is sent in this file');
+        },
+      },
       onDemand: new RotateOnDecision({
         decisions: h.decisions,
         trail: new DynamoExecutionTrail(h.tables.doc, h.tables.names.executions),

@@ -215,6 +215,12 @@ describe("fuzz: the executors' events (functions/provision, functions/rotate)", 
             return { done: true } as never;
           },
         },
+        retireKey: {
+          handle: async () => {
+            reached.push('key retirement');
+            return { status: 'gone' } as never;
+          },
+        },
         onDemand: {
           admit: async () => {
             reached.push('on-demand admit');

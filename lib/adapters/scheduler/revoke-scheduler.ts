@@ -3,6 +3,7 @@ import {
   CreateScheduleCommand,
   DeleteScheduleCommand,
   type SchedulerClient,
+  type Target,
 } from '@aws-sdk/client-scheduler';
 import { EVENT_SOURCE } from '../../domain/events.js';
 import type { CallOutcome } from '../../ports/iam-admin.js';
@@ -32,6 +33,44 @@ export function eventBusArn(nameOrArn: string, region: string, schedulerRoleArn:
 }
 
 /**
+ * Creates a one-time `at()` schedule in UTC, deleted after it runs. Schedules are named
+ * deterministically by their callers, so an existing one (ConflictException) is the same schedule
+ * made earlier: `already-done`.
+ * @throws ExternalCallError for every other failure.
+ */
+export async function createOneTimeSchedule(
+  client: SchedulerClient,
+  schedule: {
+    readonly name: string;
+    readonly groupName: string;
+    readonly expression: string;
+    readonly description: string;
+    readonly target: Target;
+  },
+): Promise<CallOutcome> {
+  try {
+    await client.send(
+      new CreateScheduleCommand({
+        Name: schedule.name,
+        GroupName: schedule.groupName,
+        ScheduleExpression: schedule.expression,
+        ScheduleExpressionTimezone: 'UTC',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        ActionAfterCompletion: 'DELETE',
+        Description: schedule.description,
+        ClientToken: schedule.name,
+        Target: schedule.target,
+      }),
+    );
+    return 'ok';
+  } catch (error) {
+    if (error instanceof ConflictException || (error as Error)?.name === 'ConflictException')
+      return 'already-done';
+    throw toExternalCallError('scheduler:CreateSchedule', schedule.name, error);
+  }
+}
+
+/**
  * RevokeScheduler on EventBridge Scheduler: a one-time `at()` schedule, deleted after it runs, whose
  * target is the suite's bus with a `RevokeRequested` event. It never targets IAM.
  */
@@ -41,34 +80,20 @@ export class EventBridgeRevokeScheduler implements RevokeScheduler {
     private readonly target: SchedulerTarget,
   ) {}
 
-  async create(schedule: RevokeSchedule): Promise<CallOutcome> {
-    try {
-      await this.client.send(
-        new CreateScheduleCommand({
-          Name: schedule.name,
-          GroupName: this.target.groupName,
-          ScheduleExpression: schedule.expression,
-          ScheduleExpressionTimezone: 'UTC',
-          FlexibleTimeWindow: { Mode: 'OFF' },
-          ActionAfterCompletion: 'DELETE',
-          Description: `nhi-gov: revoke just-in-time grant ${schedule.detail.decisionId} at its expiry`,
-          ClientToken: schedule.name,
-          Target: {
-            Arn: this.target.eventBusArn,
-            RoleArn: this.target.roleArn,
-            EventBridgeParameters: { DetailType: 'RevokeRequested', Source: EVENT_SOURCE },
-            Input: JSON.stringify(schedule.detail),
-            ...(this.target.deadLetterArn ? { DeadLetterConfig: { Arn: this.target.deadLetterArn } } : {}),
-          },
-        }),
-      );
-      return 'ok';
-    } catch (error) {
-      // The schedule is named after the grant: an existing one is this grant's revoke, made earlier.
-      if (error instanceof ConflictException || (error as Error)?.name === 'ConflictException')
-        return 'already-done';
-      throw toExternalCallError('scheduler:CreateSchedule', schedule.name, error);
-    }
+  create(schedule: RevokeSchedule): Promise<CallOutcome> {
+    return createOneTimeSchedule(this.client, {
+      name: schedule.name,
+      groupName: this.target.groupName,
+      expression: schedule.expression,
+      description: `nhi-gov: revoke just-in-time grant ${schedule.detail.decisionId} at its expiry`,
+      target: {
+        Arn: this.target.eventBusArn,
+        RoleArn: this.target.roleArn,
+        EventBridgeParameters: { DetailType: 'RevokeRequested', Source: EVENT_SOURCE },
+        Input: JSON.stringify(schedule.detail),
+        ...(this.target.deadLetterArn ? { DeadLetterConfig: { Arn: this.target.deadLetterArn } } : {}),
+      },
+    });
   }
 
   async cancel(name: string): Promise<CallOutcome> {

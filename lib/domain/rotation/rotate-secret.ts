@@ -8,6 +8,7 @@ import { AppError, NotFoundError } from '../errors.js';
 import { parseIdentity } from '../identity.js';
 import { CallLog, errorMessage, type RetryPolicy } from '../provisioning/call-log.js';
 import { ExternalCallError } from '../provisioning/errors.js';
+import type { RetireKey } from './key-retirement.js';
 import { keysToDelete } from './keys.js';
 import { TAG_ROTATION_DECISION, TAG_ROTATION_TOKEN } from './rotation-token.js';
 import { type AccessKeySecret, STAGE } from './secret-value.js';
@@ -98,6 +99,11 @@ export interface RotationDeps {
   readonly clock: Clock;
   readonly sleep: (ms: number) => Promise<void>;
   readonly config: RotationConfig;
+  /**
+   * Retirement of the key finishSecret replaces: a grace period, then deactivation and deletion on
+   * schedule. Without it the previous key is deactivated at finishSecret.
+   */
+  readonly retirement?: Pick<RetireKey, 'afterFinish'>;
 }
 
 /** What a step did, for the log. Names key ids, never secrets. */
@@ -268,13 +274,19 @@ export class RotateAccessKeySecret {
     // After the move Secrets Manager labels the old version AWSPREVIOUS; a retried finish finds it there too.
     const previous = await log.read(() => vault.readAccessKey(meta.arn, { stage: STAGE.previous }));
     if (previous && previous.accessKeyId !== fresh.accessKeyId) {
-      const keys = await log.read(() => iam.listAccessKeys(previous.userName));
-      const old = keys.find((k) => k.accessKeyId === previous.accessKeyId);
-      if (old?.status === 'Active') {
-        await log.run('iam:UpdateAccessKey', `user/${previous.userName}`, () =>
-          iam.setAccessKeyStatus(previous.userName, previous.accessKeyId, 'Inactive'),
-        );
-        done.push(`deactivated previous key ${previous.accessKeyId}`);
+      if (this.deps.retirement) {
+        // The grace period counts from the version that replaced the key, a time finish retries agree on.
+        const replacedAt = await log.read(() => vault.versionCreatedAt(meta.arn, token));
+        done.push(...(await this.deps.retirement.afterFinish(meta, previous, replacedAt)));
+      } else {
+        const keys = await log.read(() => iam.listAccessKeys(previous.userName));
+        const old = keys.find((k) => k.accessKeyId === previous.accessKeyId);
+        if (old?.status === 'Active') {
+          await log.run('iam:UpdateAccessKey', `user/${previous.userName}`, () =>
+            iam.setAccessKeyStatus(previous.userName, previous.accessKeyId, 'Inactive'),
+          );
+          done.push(`deactivated previous key ${previous.accessKeyId}`);
+        }
       }
     }
     const byDecision = meta.tags[TAG_ROTATION_TOKEN] === token ? meta.tags[TAG_ROTATION_DECISION] : undefined;

@@ -32,6 +32,8 @@ vi.hoisted(() => {
     IDEMPOTENCY_TABLE_NAME: 'unused-idempotency',
     EVENT_BUS_NAME: 'nhi-gov',
     EXECUTOR_PRINCIPAL: 'arn:aws:iam::111122223333:role/nhi-gov/nhi-gov-rotate',
+    KEY_SCHEDULER_ROLE_ARN: 'arn:aws:iam::111122223333:role/nhi-gov/nhi-gov-key-scheduler',
+    ROTATE_FUNCTION_ARN: 'arn:aws:lambda:us-east-1:111122223333:function:nhi-gov-rotate-us-east-1',
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
   });
@@ -84,6 +86,12 @@ beforeEach(async () => {
     await hook?.();
   };
   handler = buildHandler({
+    // The grace period of replaced keys is tested in key-grace.test.ts; here keys retire at finishSecret.
+    retireKey: {
+      handle: async () => {
+        throw new Error('no key-retirement event is sent in this file');
+      },
+    },
     rotation: new RotateAccessKeySecret({
       iam: new SdkIamAdmin(new IAMClient({ region, credentials })),
       vault,
