@@ -226,6 +226,7 @@ function parts(report: AnyReport): { charts: PageChart[]; cards: Card[] } {
           count('critical', sev('critical'), 'bad'),
           count('high', sev('high'), 'bad'),
           count('owners', report.byOwner.length),
+          count('no owner', report.withoutOwner, 'warn'),
         ],
       };
     }

@@ -15,13 +15,13 @@ import {
   type SubmissionPlan,
 } from './policy-evaluation.js';
 import {
-  canonicalPrincipal,
   parseCaller,
   principalKey,
   SYSTEM_PRINCIPAL,
   samePrincipal,
 } from './principals.js';
 import { grantsEndedBy, type RevokeAuthority, revokeAuthority } from './revoke-authority.js';
+import { checkedOwner } from './owners.js';
 import { endReferencedGrant } from './revoke-effects.js';
 
 export interface SubmitInput {
@@ -69,12 +69,6 @@ async function checkReferences(deps: GovernanceDeps, request: DecisionRequest, i
         `exception ${old.id} is ${old.status}; only an approved or expired exception can be renewed`,
       );
   }
-}
-
-function ownerOf(request: DecisionRequest, requester: string): string {
-  if (request.owner) return request.owner;
-  if (request.kind === 'exception') return request.riskAcceptance.owner;
-  return canonicalPrincipal(requester);
 }
 
 /**
@@ -125,6 +119,7 @@ export async function submitRequest(deps: GovernanceDeps, input: SubmitInput): P
   let request: DecisionRequest =
     input.ticket && !parsed.ticket ? { ...parsed, ticket: input.ticket } : parsed;
   const identityKey = requestIdentityKey(request);
+  const owner = checkedOwner(deps.policy.document, request);
 
   const id = input.idempotencyKey
     ? derivedId('request', input.source, principalKey(requester), input.idempotencyKey)
@@ -173,7 +168,7 @@ export async function submitRequest(deps: GovernanceDeps, input: SubmitInput): P
     identityKey,
     ...(request.account ? { accountId: request.account } : {}),
     requester,
-    owner: ownerOf(request, requester),
+    ...(owner ? { owner } : {}),
     source: input.source,
     tier: plan.tier,
     tierRule: plan.tierRule,

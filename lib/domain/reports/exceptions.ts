@@ -83,7 +83,8 @@ function exceptionRow(d: Decision, now: Date): ExceptionRow | undefined {
     decisionId: d.id,
     state,
     identityKey: d.identityKey,
-    owner: d.owner,
+    // An exception's owner is its risk owner when it names no other.
+    owner: d.owner ?? risk.owner,
     riskOwner: risk.owner,
     risk: risk.risk,
     residualSeverity: risk.residualSeverity,

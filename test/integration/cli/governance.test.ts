@@ -20,6 +20,7 @@ writeFileSync(
     entitlement: { type: 'managed-policy', policyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' },
     durationHours: 8,
     justification: 'nightly reconciliation job reads the ledger',
+    owner: 'team-payments',
   }),
 );
 

@@ -20,6 +20,7 @@ const grant = {
   identity: { type: 'role', name: 'payments-batch' },
   entitlement: { type: 'managed-policy', policyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' },
   justification: 'nightly reconciliation job reads the ledger',
+  owner: 'team-payments',
 };
 
 function event(
@@ -198,6 +199,7 @@ describe('governance-api handler', () => {
       entitlement: { type: 'managed-policy', policyArn: 'arn:aws:iam::aws:policy/PowerUserAccess' },
       durationMinutes: 30,
       justification: 'SEV1: payments API is down, need to restart the cluster',
+      owner: 'team-payments',
     });
     expect(bg.body.status).toBe('approved');
     const review = await call('POST', `/decisions/${bg.body.id}/review`, BOB, { outcome: 'revoke' });
