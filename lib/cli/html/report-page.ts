@@ -348,7 +348,7 @@ export function renderHtmlReport(report: AnyReport, generatedAt: Date = new Date
   return renderPage({
     view: viewOf(report),
     generatedAt: generatedAt.toISOString(),
-    asOf: report.generatedAt,
+    asOf: report.asOf,
     warnings: warningsOf(report),
     ...parts(report),
   });

@@ -33,7 +33,8 @@ export interface ExceptionRow {
 
 export interface ExceptionsReport {
   readonly report: 'exceptions';
-  readonly generatedAt: string;
+  /** The report's "now": its `--as-of`, or when it was made. */
+  readonly asOf: string;
   /** Exceptions expiring within this many days count as "expiring soon". */
   readonly expiringWithinDays: number;
   readonly summary: {
@@ -148,7 +149,7 @@ export function buildExceptionsReport(input: ExceptionsReportInput): ExceptionsR
 
   return {
     report: 'exceptions',
-    generatedAt: input.now.toISOString(),
+    asOf: input.now.toISOString(),
     expiringWithinDays: input.expiringWithinDays,
     summary: {
       active: active.length,

@@ -42,7 +42,8 @@ export interface LastScan {
 
 export interface FindingsReport {
   readonly report: 'findings';
-  readonly generatedAt: string;
+  /** The report's "now": its `--as-of`, or when it was made. */
+  readonly asOf: string;
   readonly scope: {
     readonly status: FindingStatus;
     readonly owner: string | null;
@@ -166,7 +167,7 @@ export function buildFindingsReport(input: FindingsReportInput): FindingsReport 
 
   return {
     report: 'findings',
-    generatedAt: input.now.toISOString(),
+    asOf: input.now.toISOString(),
     scope: input.scope,
     window: input.window,
     total: rows.length,
