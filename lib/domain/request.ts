@@ -3,8 +3,8 @@ import { AccountId } from './account.js';
 import { BOUNDS, boundedText, storableDocument } from './bounds.js';
 import { FINDING_TYPES, FindingType } from './finding.js';
 import { IdentityRef } from './identity.js';
-import { principalKey, principalProblem } from './principal.js';
 import { Id, IsoTimestamp, PolicyArn, Severity, Tags } from './primitives.js';
+import { principalKey, principalProblem } from './principal.js';
 
 const STATEMENT_KEYS = [
   'Sid',

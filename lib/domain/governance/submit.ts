@@ -7,6 +7,7 @@ import { Id } from '../primitives.js';
 import { DecisionRequest, entitlementKey } from '../request.js';
 import { parseOrThrow } from '../validation.js';
 import { denied, derivedId, type GovernanceDeps, mustGet } from './deps.js';
+import { checkedOwner } from './owners.js';
 import {
   grantExpiry,
   highestTier,
@@ -14,14 +15,8 @@ import {
   planSubmission,
   type SubmissionPlan,
 } from './policy-evaluation.js';
-import {
-  parseCaller,
-  principalKey,
-  SYSTEM_PRINCIPAL,
-  samePrincipal,
-} from './principals.js';
+import { parseCaller, principalKey, SYSTEM_PRINCIPAL, samePrincipal } from './principals.js';
 import { grantsEndedBy, type RevokeAuthority, revokeAuthority } from './revoke-authority.js';
-import { checkedOwner } from './owners.js';
 import { endReferencedGrant } from './revoke-effects.js';
 
 export interface SubmitInput {

@@ -188,9 +188,7 @@ export const PolicyFile = z
      * Break-glass and just-in-time grants need an owner whatever this says (every time-bound grant
      * has an owner); an exception's owner is its risk owner when it names no other.
      */
-    owners: z
-      .strictObject({ requiredFor: z.array(z.enum(REQUEST_KINDS)) })
-      .optional(),
+    owners: z.strictObject({ requiredFor: z.array(z.enum(REQUEST_KINDS)) }).optional(),
     /**
      * Ticketing systems trusted to file requests as EventBridge `AccessRequested` events: the event's
      * `source` (and, when given, the `account` that put it) maps to the principal recorded as the

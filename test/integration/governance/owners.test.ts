@@ -3,8 +3,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { loadPolicyFile } from '../../../lib/config/policy-file.js';
 import type { Decision } from '../../../lib/domain/decision.js';
 import { ValidationError } from '../../../lib/domain/errors.js';
-import { ALICE, aDecision, BOB } from '../../support/builders.js';
 import { arbMalformed, arbRoleSpelling } from '../../security/principal-arbitraries.js';
+import { ALICE, aDecision, BOB } from '../../support/builders.js';
 import { diff, type Harness, harness, snapshot } from './harness.js';
 
 const ACCOUNT = '111122223333';
@@ -60,7 +60,11 @@ describe('decision owners', () => {
 
   it('keeps the owner the request names, and an exception’s risk owner when it names none', async () => {
     // Act
-    const g = await h.gov.submit({ request: grant({ owner: 'team-payments' }), requester: ALICE, source: 'api' });
+    const g = await h.gov.submit({
+      request: grant({ owner: 'team-payments' }),
+      requester: ALICE,
+      source: 'api',
+    });
     const e = await h.gov.submit({
       request: {
         kind: 'exception',
@@ -88,7 +92,11 @@ describe('decision owners', () => {
     await fc.assert(
       fc.asyncProperty(arbRoleSpelling(ACCOUNT, 'Payments-Owner'), async (spelling) => {
         // Act
-        const d = await h.gov.submit({ request: grant({ owner: spelling }), requester: ALICE, source: 'api' });
+        const d = await h.gov.submit({
+          request: grant({ owner: spelling }),
+          requester: ALICE,
+          source: 'api',
+        });
 
         // Assert
         expect(d.owner).toBe(`arn:aws:iam::${ACCOUNT}:role/payments-owner`);
