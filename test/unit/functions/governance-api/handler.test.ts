@@ -107,6 +107,10 @@ describe('governance-api handler', () => {
     ]);
     const bad = await call('POST', '/requests', ALICE, '{not json');
     expect(bad.status).toBe(400);
+    const { owner: _owner, ...ownerless } = grant;
+    const noOwner = await call('POST', '/requests', ALICE, ownerless);
+    expect(noOwner.status).toBe(400);
+    expect(noOwner.body.issues).toEqual([{ path: 'owner', message: expect.stringMatching(/required/) }]);
     expect(await snapshot(h.tables)).toEqual(before);
   });
 
