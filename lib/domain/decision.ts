@@ -73,7 +73,11 @@ export const Decision = z.strictObject({
   /** The account of the identity (the request's `account`, or the local store's one account). */
   accountId: AccountId.optional(),
   requester: PrincipalArn,
-  owner: z.string().min(1),
+  /**
+   * Who answers for the access: the owner the request named (an exception's risk owner when it names
+   * no other); absent when it named none. Never defaulted to the requester.
+   */
+  owner: z.string().min(1).optional(),
   source: DecisionSource,
   /** The policy tier that applied (`low`, `high`, ...), and how many distinct approvals it needs. */
   tier: z.string().min(1),

@@ -4,6 +4,7 @@ import { BOUNDS, boundedText, storableDocument } from './bounds.js';
 import { FINDING_TYPES, FindingType } from './finding.js';
 import { IdentityRef } from './identity.js';
 import { Id, IsoTimestamp, PolicyArn, Severity, Tags } from './primitives.js';
+import { principalKey, principalProblem } from './principal.js';
 
 const STATEMENT_KEYS = [
   'Sid',
@@ -73,11 +74,38 @@ const Justification = boundedText(BOUNDS.reasonLength, {
   min: 10,
   minMessage: 'must say why, in at least 10 characters',
 });
-const Owner = boundedText(BOUNDS.ownerLength, {
+const TAG_VALUE = /^[\p{L}\p{N} _.:/=+@-]+$/u;
+/**
+ * Who answers for the access: a team or a person that the request names (`team-payments`,
+ * `alice@example.com`) or an IAM principal ARN (stored as that principal's one spelling: a session is
+ * its role, the name lower-cased). It becomes the `nhi-gov:owner` tag of what nhi-gov provisions, so
+ * it holds only what an IAM tag value may hold.
+ */
+export const Owner = boundedText(BOUNDS.ownerLength, {
   trim: true,
   min: 3,
-  minMessage: 'must name an owner (team, e-mail or principal ARN)',
-});
+  minMessage: 'must name an owner (team, e-mail or principal ARN) of at least 3 characters',
+})
+  .superRefine((owner, ctx) => {
+    if (/^arn:/i.test(owner)) {
+      const problem = principalProblem(owner);
+      if (problem !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          message: `looks like an ARN but is not an IAM principal ARN (${problem}); name a team, or a role or user ARN`,
+        });
+      else if (!TAG_VALUE.test(principalKey(owner)))
+        ctx.addIssue({ code: 'custom', message: 'names a principal an IAM tag value cannot hold' });
+    } else if (!TAG_VALUE.test(owner))
+      ctx.addIssue({
+        code: 'custom',
+        message: 'may hold only letters, digits, spaces and _ . : / = + - @ (what an IAM tag value may hold)',
+      });
+  })
+  .meta({
+    description:
+      'Who answers for the access: a team or person (letters, digits, spaces and _ . : / = + - @, what an IAM tag value may hold) or an IAM role/user ARN. Never defaulted to the requester. Required for the kinds the policy lists in owners.requiredFor (default: grant, create-identity, break-glass, exception) and for every time-bound grant.',
+  });
 
 const common = {
   /**
@@ -88,7 +116,10 @@ const common = {
   justification: Justification,
   /** Reference in the requester's ticketing system, kept for the audit trail. */
   ticket: boundedText(BOUNDS.ticketLength).optional(),
-  /** Who answers for the access; defaults to the requester. */
+  /**
+   * Who answers for the access (see {@link Owner}). Never defaulted to the requester; the policy's
+   * `owners.requiredFor` says which kinds must name one.
+   */
   owner: Owner.optional(),
 };
 
@@ -128,7 +159,6 @@ export const CreateIdentityRequest = z
     trustPolicy: PolicyDocument.optional(),
     tags: Tags.optional(),
     ...common,
-    owner: Owner,
   })
   .refine((r) => (r.identity.type === 'role') === (r.trustPolicy !== undefined), {
     path: ['trustPolicy'],

@@ -13,6 +13,7 @@ const request = {
   identity: { type: 'role', name: 'payments-batch' },
   entitlement: { type: 'managed-policy', policyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' },
   justification: 'nightly reconciliation job reads the ledger',
+  owner: 'team-payments',
 };
 
 let h: Harness;

@@ -69,6 +69,7 @@ async function pendingGrant(roleName = `r-${newTestId()}`): Promise<Decision> {
       identity: { type: 'role', name: roleName },
       entitlement: { type: 'managed-policy', policyArn: READ_ONLY },
       justification: 'nightly reconciliation job reads the ledger',
+      owner: 'team-payments',
     },
   });
   const pending: Decision = { ...d, approvals: [], history: d.history.slice(0, 1) };

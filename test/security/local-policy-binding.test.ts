@@ -30,6 +30,7 @@ writeFileSync(
     entitlement: { type: 'managed-policy', policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' },
     durationHours: 2,
     justification: 'incident follow-up needs full access briefly',
+    owner: 'team-payments',
   }),
 );
 

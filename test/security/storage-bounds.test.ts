@@ -23,6 +23,9 @@ import { snapshotTables, tableChanges } from '../support/table-snapshot.js';
 // Four bytes of UTF-8 in one code point (what length bounds count): the worst case a bound allows.
 const WIDE = '😀';
 const wide = (n: number) => WIDE.repeat(n);
+// An owner becomes an IAM tag value (letters, digits, spaces, _.:/=+-@): its worst case is a four-byte
+// letter (U+20000, a CJK ideograph), since an emoji is refused there.
+const wideOwner = (n: number) => '\u{20000}'.repeat(n);
 
 /** The longest principal ARN IAM can produce: a 512-character path and a 64-character name. */
 function longestIamArn(name: string): string {
@@ -66,7 +69,7 @@ const maxException = () => ({
   identity: { type: 'role', name: 'r'.repeat(IAM_LIMITS.nameLength) },
   findingTypes: [...FINDING_TYPES],
   riskAcceptance: {
-    owner: wide(BOUNDS.ownerLength),
+    owner: wideOwner(BOUNDS.ownerLength),
     risk: wide(BOUNDS.reasonLength),
     compensatingControls: Array.from({ length: BOUNDS.compensatingControls }, () =>
       wide(BOUNDS.compensatingControlLength),
@@ -76,7 +79,7 @@ const maxException = () => ({
   expiresAt: EXPIRES,
   justification: wide(BOUNDS.reasonLength),
   ticket: wide(BOUNDS.ticketLength),
-  owner: wide(BOUNDS.ownerLength),
+  owner: wideOwner(BOUNDS.ownerLength),
 });
 
 const maxInlineGrant = () => ({
@@ -90,7 +93,7 @@ const maxInlineGrant = () => ({
   durationHours: 720,
   justification: wide(BOUNDS.reasonLength),
   ticket: wide(BOUNDS.ticketLength),
-  owner: wide(BOUNDS.ownerLength),
+  owner: wideOwner(BOUNDS.ownerLength),
 });
 
 const maxCreateIdentity = () => ({
@@ -106,7 +109,7 @@ const maxCreateIdentity = () => ({
   ),
   justification: wide(BOUNDS.reasonLength),
   ticket: wide(BOUNDS.ticketLength),
-  owner: wide(BOUNDS.ownerLength),
+  owner: wideOwner(BOUNDS.ownerLength),
 });
 
 describe('storage bounds', () => {
@@ -147,6 +150,7 @@ describe('storage bounds', () => {
       identity: { type: 'role', name: 'payments-batch' },
       entitlement: { type: 'managed-policy', policyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' },
       justification: 'nightly reconciliation job reads the ledger',
+      owner: 'team-payments',
     };
     let deep: unknown = 'leaf';
     for (let i = 0; i < 40; i++) deep = { nested: deep };

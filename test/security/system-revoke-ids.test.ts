@@ -9,6 +9,7 @@ const request = {
   entitlement: { type: 'managed-policy', policyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' },
   durationHours: 1,
   justification: 'nightly reconciliation job reads the ledger',
+  owner: 'team-payments',
 };
 
 let h: Harness;

@@ -187,6 +187,7 @@ describe('entitlement globs cannot be steered with path tricks or letter case', 
           identity: { type: 'role', name: 'payments-batch' },
           entitlement: { type: 'managed-policy', policyArn },
           justification: 'nightly reconciliation job reads the ledger',
+          owner: 'team-payments',
         };
         expect(refusal(request)).toBeInstanceOf(ValidationError);
       }),
@@ -245,6 +246,7 @@ describe('default approver patterns are restricted to the accounts the policy na
         identity: { type: 'role', name: 'payments-batch' },
         entitlement: { type: 'managed-policy', policyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' },
         justification: 'nightly reconciliation job reads the ledger',
+        owner: 'team-payments',
       },
       requester: ALICE,
       source: 'api',

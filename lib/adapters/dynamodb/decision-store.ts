@@ -11,6 +11,7 @@ import {
 import { INDEX } from '../../config/tables.js';
 import { type Approval, Decision, type DecisionStatus, DeniedAttempt } from '../../domain/decision.js';
 import { ConflictError, NotFoundError } from '../../domain/errors.js';
+import { withNamedOwner } from '../../domain/governance/owners.js';
 import { isPrincipalArn, principalKey } from '../../domain/principal.js';
 import type { ApprovalRecord } from '../../ports/decision-store.js';
 import type { GovernanceStore, RelatedUpdate } from '../../ports/governance-store.js';
@@ -45,7 +46,7 @@ export function decisionItem(decision: Decision): Record<string, unknown> {
 }
 
 function toDecision(item: Record<string, unknown>): Decision {
-  return Decision.parse(stripKeys(item));
+  return withNamedOwner(Decision.parse(stripKeys(item)));
 }
 
 /**

@@ -140,7 +140,7 @@ function describeEscalation(d: Decision): string[] {
 export function describeDecision(d: Decision): string {
   const lines = [
     `decision ${d.id}  ${d.kind} ${d.identityKey}${d.accountId ? ` in ${d.accountId}` : ''}  ${d.status.toUpperCase()}  (version ${d.version})`,
-    `  requester ${d.requester}  owner ${d.owner}  source ${d.source}`,
+    `  requester ${d.requester}  owner ${d.owner ?? '(none named)'}  source ${d.source}`,
     `  tier ${d.tier}: ${d.approvals.length} approval(s) of ${d.requiredApprovals} required  policy ${d.policyVersion.slice(0, 19)}`,
     ...describeEscalation(d),
     ...d.approvals.map((a) => `  approved by ${a.approver} at ${a.at} (${a.basis})`),

@@ -226,6 +226,7 @@ function parts(report: AnyReport): { charts: PageChart[]; cards: Card[] } {
           count('critical', sev('critical'), 'bad'),
           count('high', sev('high'), 'bad'),
           count('owners', report.byOwner.length),
+          count('no owner', report.withoutOwner, 'warn'),
         ],
       };
     }
@@ -347,7 +348,7 @@ export function renderHtmlReport(report: AnyReport, generatedAt: Date = new Date
   return renderPage({
     view: viewOf(report),
     generatedAt: generatedAt.toISOString(),
-    asOf: report.generatedAt,
+    asOf: report.asOf,
     warnings: warningsOf(report),
     ...parts(report),
   });

@@ -26,6 +26,28 @@ export function renderText(view: View): string {
 }
 
 /**
+ * A report's JSON: `report`, then `generatedAt` (when this output was made: the wall clock) and `asOf`
+ * (the report's "now": its `--as-of`, or the same instant without one), then its fields. The overview's
+ * reports carry the same two.
+ */
+export function reportJson(report: AnyReport, generatedAt: Date): Record<string, unknown> {
+  const stamp = <R extends { report: string; asOf: string }>(r: R) => {
+    const { report: kind, asOf, ...fields } = r;
+    return { report: kind, generatedAt: generatedAt.toISOString(), asOf, ...fields };
+  };
+  if (report.report !== 'overview') return stamp(report);
+  const { findings, exceptions, provisioning, violations, reviews } = report;
+  return {
+    ...stamp(report),
+    findings: stamp(findings),
+    exceptions: stamp(exceptions),
+    provisioning: stamp(provisioning),
+    violations: stamp(violations),
+    reviews: reviews ? stamp(reviews) : null,
+  };
+}
+
+/**
  * Renders a report in one of the output formats (OCSF: the findings report only).
  * @throws UsageError for `csv` of the overview, which has no single list of rows.
  */
@@ -36,7 +58,7 @@ export function renderReport(
 ): string {
   switch (format) {
     case 'json':
-      return renderJson(report);
+      return renderJson(reportJson(report, generatedAt));
     case 'csv': {
       const g = csvGridOf(report);
       if (!g)

@@ -95,6 +95,12 @@ const warningFact = (r: FindingsReport): (readonly [string, string])[] => {
   return warning ? [['WARNING', warning]] : [];
 };
 
+/** "No owner" is a finding to fix, not an owner: one number, and where to see who lacks one. */
+export function withoutOwnerText(r: FindingsReport): string {
+  if (r.withoutOwner === 0) return 'none: every finding names an owner';
+  return `${plural(r.withoutOwner, 'finding')} name no owner (an NHI without an owner is an orphaned-identity finding: nhi-gov report findings --type orphaned-identity)`;
+}
+
 function findingsView(r: FindingsReport): View {
   const scope = [
     r.scope.owner ? `owner ${r.scope.owner}` : undefined,
@@ -117,6 +123,7 @@ function findingsView(r: FindingsReport): View {
       ['oldest', r.findings.length ? `${Math.max(...r.findings.map((f) => f.ageDays))} days` : '-'],
       ['last scan', lastScanText(r)],
       ...warningFact(r),
+      ['no owner', withoutOwnerText(r)],
       [
         'trend',
         first && latest
@@ -140,7 +147,7 @@ function findingsView(r: FindingsReport): View {
         'By owner',
         r.byOwner,
         [
-          { header: 'owner', value: (o) => o.owner ?? '(no owner)' },
+          { header: 'owner', value: (o) => o.owner },
           { header: 'count', value: (o) => o.count },
           { header: 'critical', value: (o) => o.critical },
           { header: 'high', value: (o) => o.high },

@@ -355,7 +355,8 @@ export async function reviewCampaignItem(
         request,
         identityKey: item.identityKey,
         requester: reviewer,
-        owner: item.owner ?? reviewer,
+        // The item's owner when it has one; a reviewer never becomes an owner by reviewing.
+        ...(item.owner ? { owner: item.owner } : {}),
         source: 'certification' as const,
         tier: plan.tier,
         requiredApprovals: plan.requiredApprovals,

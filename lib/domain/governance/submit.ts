@@ -7,6 +7,7 @@ import { Id } from '../primitives.js';
 import { DecisionRequest, entitlementKey } from '../request.js';
 import { parseOrThrow } from '../validation.js';
 import { denied, derivedId, type GovernanceDeps, mustGet } from './deps.js';
+import { checkedOwner } from './owners.js';
 import {
   grantExpiry,
   highestTier,
@@ -14,13 +15,7 @@ import {
   planSubmission,
   type SubmissionPlan,
 } from './policy-evaluation.js';
-import {
-  canonicalPrincipal,
-  parseCaller,
-  principalKey,
-  SYSTEM_PRINCIPAL,
-  samePrincipal,
-} from './principals.js';
+import { parseCaller, principalKey, SYSTEM_PRINCIPAL, samePrincipal } from './principals.js';
 import { grantsEndedBy, type RevokeAuthority, revokeAuthority } from './revoke-authority.js';
 import { endReferencedGrant } from './revoke-effects.js';
 
@@ -71,12 +66,6 @@ async function checkReferences(deps: GovernanceDeps, request: DecisionRequest, i
   }
 }
 
-function ownerOf(request: DecisionRequest, requester: string): string {
-  if (request.owner) return request.owner;
-  if (request.kind === 'exception') return request.riskAcceptance.owner;
-  return canonicalPrincipal(requester);
-}
-
 /**
  * Approves a decision on the policy's authority (auto-approve rule, zero-approval tier, break-glass
  * self-activation): the approval is recorded as SYSTEM_PRINCIPAL with the rule as its basis.
@@ -125,6 +114,7 @@ export async function submitRequest(deps: GovernanceDeps, input: SubmitInput): P
   let request: DecisionRequest =
     input.ticket && !parsed.ticket ? { ...parsed, ticket: input.ticket } : parsed;
   const identityKey = requestIdentityKey(request);
+  const owner = checkedOwner(deps.policy.document, request);
 
   const id = input.idempotencyKey
     ? derivedId('request', input.source, principalKey(requester), input.idempotencyKey)
@@ -173,7 +163,7 @@ export async function submitRequest(deps: GovernanceDeps, input: SubmitInput): P
     identityKey,
     ...(request.account ? { accountId: request.account } : {}),
     requester,
-    owner: ownerOf(request, requester),
+    ...(owner ? { owner } : {}),
     source: input.source,
     tier: plan.tier,
     tierRule: plan.tierRule,

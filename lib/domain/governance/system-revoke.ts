@@ -73,7 +73,7 @@ export async function fileSystemRevoke(deps: GovernanceDeps, input: unknown): Pr
     entitlement: target.request.entitlement,
     revokes: target.id,
     justification: `system revoke of decision ${target.id} (${entitlementKey(target.request.entitlement)}): ${detail.reason}`,
-    owner: target.owner,
+    ...(target.owner ? { owner: target.owner } : {}),
   };
   const plan = planSubmission(deps.policy, request, SYSTEM_PRINCIPAL, target.identityKey, now);
   const at = now.toISOString();
@@ -86,7 +86,7 @@ export async function fileSystemRevoke(deps: GovernanceDeps, input: unknown): Pr
     identityKey: target.identityKey,
     ...(target.accountId ? { accountId: target.accountId } : {}),
     requester: SYSTEM_PRINCIPAL,
-    owner: target.owner,
+    ...(target.owner ? { owner: target.owner } : {}),
     source: 'system',
     tier: plan.tier,
     requiredApprovals: plan.requiredApprovals,

@@ -99,6 +99,9 @@ function checkPrincipalPatterns(p: PatternLists, ctx: z.RefinementCtx): void {
   }
 }
 
+/** The kinds that must name an owner when the policy file has no `owners` section. */
+export const DEFAULT_OWNER_REQUIRED_FOR = ['grant', 'create-identity', 'break-glass', 'exception'] as const;
+
 export const PolicyFile = z
   .strictObject({
     /** Schema version of this file format. */
@@ -179,6 +182,13 @@ export const PolicyFile = z
       .optional(),
     /** Per-type severity overrides. */
     severities: z.partialRecord(FindingType, Severity).default({}),
+    /**
+     * Which request kinds must name an `owner` (a team or person who answers for the access).
+     * Optional, so existing files keep their hash; absent means {@link DEFAULT_OWNER_REQUIRED_FOR}.
+     * Break-glass and just-in-time grants need an owner whatever this says (every time-bound grant
+     * has an owner); an exception's owner is its risk owner when it names no other.
+     */
+    owners: z.strictObject({ requiredFor: z.array(z.enum(REQUEST_KINDS)) }).optional(),
     /**
      * Ticketing systems trusted to file requests as EventBridge `AccessRequested` events: the event's
      * `source` (and, when given, the `account` that put it) maps to the principal recorded as the

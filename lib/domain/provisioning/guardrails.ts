@@ -21,13 +21,21 @@ export function isUnderManagedPath(path: string, managedPath: string): boolean {
   return normalizeIamPath(path).startsWith(normalizeIamPath(managedPath));
 }
 
-/** The tags every provisioned identity and key secret carries; ours win over request tags of the same key. */
+/**
+ * The tags every provisioned identity and key secret carries; ours win over request tags of the same
+ * key. A decision without an owner writes no owner tag (a request cannot name one through its tags),
+ * so the scanners report the identity as orphaned.
+ */
 export function provisioningTags(
   decision: Pick<Decision, 'id' | 'owner'>,
   requested: Readonly<Record<string, string>> = {},
 ): Record<string, string> {
   const { [TAG_DECISION_ID]: _id, [TAG_OWNER]: _owner, ...rest } = requested;
-  return { ...rest, [TAG_DECISION_ID]: decision.id, [TAG_OWNER]: decision.owner };
+  return {
+    ...rest,
+    [TAG_DECISION_ID]: decision.id,
+    ...(decision.owner ? { [TAG_OWNER]: decision.owner } : {}),
+  };
 }
 
 /** Name of the Secrets Manager secret that holds a provisioned user's access key. */

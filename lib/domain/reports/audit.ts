@@ -24,7 +24,8 @@ export interface TimelineEntry {
 
 export interface AuditReport {
   readonly report: 'audit';
-  readonly generatedAt: string;
+  /** The report's "now": its `--as-of`, or when it was made. */
+  readonly asOf: string;
   readonly subject: AuditSubject;
   readonly summary: {
     readonly decisions: number;
@@ -165,7 +166,7 @@ export function buildAuditReport(input: AuditReportInput): AuditReport {
   const findings = input.findings.map((f) => findingRow(f, input.now)).sort(compareFindings);
   return {
     report: 'audit',
-    generatedAt: input.now.toISOString(),
+    asOf: input.now.toISOString(),
     subject: input.subject,
     summary: {
       decisions: decisions.length,

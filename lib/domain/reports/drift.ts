@@ -34,7 +34,8 @@ export interface DriftChangeRow {
 
 export interface DriftReport {
   readonly report: 'drift';
-  readonly generatedAt: string;
+  /** The report's "now": its `--as-of`, or when it was made. */
+  readonly asOf: string;
   readonly window: ReportWindow;
   /** The identities asked for, or null for every identity changed in the window. */
   readonly identities: readonly string[] | null;
@@ -149,7 +150,7 @@ export function buildDriftReport(input: DriftReportInput): DriftReport {
   ]);
   return {
     report: 'drift',
-    generatedAt: input.now.toISOString(),
+    asOf: input.now.toISOString(),
     window: input.window,
     identities: input.identities,
     summary: {

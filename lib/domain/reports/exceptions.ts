@@ -33,7 +33,8 @@ export interface ExceptionRow {
 
 export interface ExceptionsReport {
   readonly report: 'exceptions';
-  readonly generatedAt: string;
+  /** The report's "now": its `--as-of`, or when it was made. */
+  readonly asOf: string;
   /** Exceptions expiring within this many days count as "expiring soon". */
   readonly expiringWithinDays: number;
   readonly summary: {
@@ -83,7 +84,8 @@ function exceptionRow(d: Decision, now: Date): ExceptionRow | undefined {
     decisionId: d.id,
     state,
     identityKey: d.identityKey,
-    owner: d.owner,
+    // An exception's owner is its risk owner when it names no other.
+    owner: d.owner ?? risk.owner,
     riskOwner: risk.owner,
     risk: risk.risk,
     residualSeverity: risk.residualSeverity,
@@ -147,7 +149,7 @@ export function buildExceptionsReport(input: ExceptionsReportInput): ExceptionsR
 
   return {
     report: 'exceptions',
-    generatedAt: input.now.toISOString(),
+    asOf: input.now.toISOString(),
     expiringWithinDays: input.expiringWithinDays,
     summary: {
       active: active.length,

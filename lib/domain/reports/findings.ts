@@ -42,7 +42,8 @@ export interface LastScan {
 
 export interface FindingsReport {
   readonly report: 'findings';
-  readonly generatedAt: string;
+  /** The report's "now": its `--as-of`, or when it was made. */
+  readonly asOf: string;
   readonly scope: {
     readonly status: FindingStatus;
     readonly owner: string | null;
@@ -58,8 +59,9 @@ export interface FindingsReport {
     readonly worstSeverity: Severity;
     readonly oldestDays: number;
   }[];
+  /** Findings per owner the findings name; findings with no owner are not a row (see `withoutOwner`). */
   readonly byOwner: readonly {
-    readonly owner: string | null;
+    readonly owner: string;
     readonly count: number;
     readonly critical: number;
     readonly high: number;
@@ -67,6 +69,11 @@ export interface FindingsReport {
     readonly low: number;
     readonly info: number;
   }[];
+  /**
+   * Findings in scope that name no owner: "no owner" is a finding to fix (an NHI without an owner is an
+   * `orphaned-identity` finding), not an owner. `total` = the sum of `byOwner[].count` + this.
+   */
+  readonly withoutOwner: number;
   readonly byAge: readonly { readonly bucket: string; readonly count: number }[];
   readonly overTimeSource: OverTimeSource;
   readonly overTime: readonly FindingsOverTimePoint[];
@@ -111,15 +118,19 @@ export function buildFindingsReport(input: FindingsReportInput): FindingsReport 
   byType.sort((a, b) => b.count - a.count || a.type.localeCompare(b.type));
 
   const owners = new Map<string, FindingRow[]>();
+  let withoutOwner = 0;
   for (const r of rows) {
-    const key = r.owner ?? '';
-    owners.set(key, [...(owners.get(key) ?? []), r]);
+    if (!r.owner) {
+      withoutOwner += 1;
+      continue;
+    }
+    owners.set(r.owner, [...(owners.get(r.owner) ?? []), r]);
   }
   const byOwner = [...owners.entries()]
     .map(([owner, list]) => {
       const c = countBy(list, (r) => r.severity, SEVERITIES_WORST_FIRST);
       return {
-        owner: owner === '' ? null : owner,
+        owner,
         count: list.length,
         critical: c.get('critical') ?? 0,
         high: c.get('high') ?? 0,
@@ -128,7 +139,7 @@ export function buildFindingsReport(input: FindingsReportInput): FindingsReport 
         info: c.get('info') ?? 0,
       };
     })
-    .sort((a, b) => b.count - a.count || (a.owner ?? '~').localeCompare(b.owner ?? '~'));
+    .sort((a, b) => b.count - a.count || a.owner.localeCompare(b.owner));
 
   const ages = countBy(
     rows,
@@ -156,7 +167,7 @@ export function buildFindingsReport(input: FindingsReportInput): FindingsReport 
 
   return {
     report: 'findings',
-    generatedAt: input.now.toISOString(),
+    asOf: input.now.toISOString(),
     scope: input.scope,
     window: input.window,
     total: rows.length,
@@ -166,6 +177,7 @@ export function buildFindingsReport(input: FindingsReportInput): FindingsReport 
     })),
     byType,
     byOwner,
+    withoutOwner,
     byAge: [...ages.entries()].map(([bucket, count]) => ({ bucket, count })),
     overTimeSource,
     overTime,

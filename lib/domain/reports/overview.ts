@@ -10,7 +10,8 @@ import type { ViolationsReport } from './violations.js';
  */
 export interface OverviewReport {
   readonly report: 'overview';
-  readonly generatedAt: string;
+  /** The report's "now": its `--as-of`, or when it was made. */
+  readonly asOf: string;
   readonly findings: FindingsReport;
   readonly exceptions: ExceptionsReport;
   readonly provisioning: ProvisioningReport;

@@ -39,7 +39,8 @@ export interface LatencyStats {
 
 export interface ProvisioningReport {
   readonly report: 'provisioning';
-  readonly generatedAt: string;
+  /** The report's "now": its `--as-of`, or when it was made. */
+  readonly asOf: string;
   readonly window: ReportWindow;
   readonly byDirection: readonly ({ readonly direction: Direction } & LatencyStats)[];
   readonly byKind: readonly ({ readonly kind: RequestKind; readonly direction: Direction } & LatencyStats)[];
@@ -148,7 +149,7 @@ export function buildProvisioningReport(input: ProvisioningReportInput): Provisi
 
   return {
     report: 'provisioning',
-    generatedAt: input.now.toISOString(),
+    asOf: input.now.toISOString(),
     window: input.window,
     byDirection,
     byKind,

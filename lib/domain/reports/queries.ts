@@ -415,7 +415,7 @@ export async function overviewReport(
   options.progress?.(5, 5, 'done');
   return {
     report: 'overview',
-    generatedAt: options.now.toISOString(),
+    asOf: options.now.toISOString(),
     findings,
     exceptions,
     provisioning,

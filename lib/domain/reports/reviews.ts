@@ -32,7 +32,8 @@ export interface OverdueItemRow {
 
 export interface ReviewsReport {
   readonly report: 'reviews';
-  readonly generatedAt: string;
+  /** The report's "now": its `--as-of`, or when it was made. */
+  readonly asOf: string;
   readonly summary: {
     readonly campaigns: number;
     readonly open: number;
@@ -125,7 +126,7 @@ export function buildReviewsReport(input: ReviewsReportInput): ReviewsReport {
   const reviewed = campaigns.reduce((n, c) => n + c.reviewed, 0);
   return {
     report: 'reviews',
-    generatedAt: now.toISOString(),
+    asOf: now.toISOString(),
     summary: {
       campaigns: campaigns.length,
       open: campaigns.filter((c) => c.status === 'open').length,

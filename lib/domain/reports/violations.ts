@@ -21,7 +21,8 @@ export interface DeniedAttemptRow {
 
 export interface ViolationsReport {
   readonly report: 'violations';
-  readonly generatedAt: string;
+  /** The report's "now": its `--as-of`, or when it was made. */
+  readonly asOf: string;
   readonly window: ReportWindow;
   readonly summary: {
     /** Every violation on the page: denied attempts + forged events + unapproved access. */
@@ -90,7 +91,7 @@ export function buildViolationsReport(input: ViolationsReportInput): ViolationsR
   const actors = countBy(attempts, (a) => a.actor);
   return {
     report: 'violations',
-    generatedAt: input.now.toISOString(),
+    asOf: input.now.toISOString(),
     window: input.window,
     summary: {
       total: attempts.length + forgedEvents + unapprovedAccess,

@@ -62,6 +62,8 @@ export function classifyInventory(
   const scope = normalizeIamPath(managedPath);
   const decisionOwner = new Map<string, { owner: string; at: string }>();
   for (const d of approvedDecisions) {
+    // Only decisions that name an owner say who owns the identity.
+    if (!d.owner) continue;
     const at = d.decidedAt ?? d.createdAt;
     const seen = decisionOwner.get(d.identityKey);
     if (!seen || at > seen.at) decisionOwner.set(d.identityKey, { owner: d.owner, at });

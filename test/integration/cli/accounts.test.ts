@@ -159,6 +159,7 @@ describe('one local store, several accounts', () => {
       identity: { type: 'role', name: 'batch' },
       entitlement: { type: 'managed-policy', policyArn: READ_ONLY },
       justification: 'the nightly batch reads the ledger',
+      owner: 'team-payments',
       ...extra,
     });
     writeFileSync(join(dir, 'no-account.json'), JSON.stringify(grant({})));
@@ -233,6 +234,7 @@ describe('a store that knows one account', () => {
           identity: { type: 'role', name: 'batch' },
           entitlement: { type: 'managed-policy', policyArn: READ_ONLY },
           justification: 'the nightly batch reads the ledger',
+          owner: 'team-payments',
         }),
       );
       const before = await cli('request', '--file', 'grant.json', '--as', ALICE, '--format', 'json');

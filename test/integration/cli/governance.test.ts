@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -20,6 +20,7 @@ writeFileSync(
     entitlement: { type: 'managed-policy', policyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' },
     durationHours: 8,
     justification: 'nightly reconciliation job reads the ledger',
+    owner: 'team-payments',
   }),
 );
 
@@ -78,6 +79,11 @@ describe('nhi-gov governance commands (local mode)', () => {
     expect(bad.stderr).toMatch(/identity\.name/);
     expect(bad.stderr).toMatch(/entitlement/);
     expect(bad.stderr).toMatch(/justification/);
+    const { owner: _owner, ...ownerless } = JSON.parse(readFileSync(join(dir, 'request.json'), 'utf8'));
+    writeFileSync(join(dir, 'no-owner.json'), JSON.stringify(ownerless));
+    const noOwner = await cli('request', '--as', ALICE, '--file', 'no-owner.json');
+    expect(noOwner.code).toBe(2);
+    expect(noOwner.stderr).toMatch(/owner: /);
     const noAs = await cli('approve', 'some-decision-id');
     expect(noAs.code).toBe(2);
     expect(noAs.stderr).toMatch(/--as/);

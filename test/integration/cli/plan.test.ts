@@ -54,6 +54,7 @@ const grant = (name: string, policyArn: string, at: string, overrides: Partial<D
       identity: { type: 'role', name },
       entitlement: { type: 'managed-policy', policyArn },
       justification: 'the job needs to read the ledger',
+      owner: 'team-payments',
     },
     ...overrides,
   });
@@ -96,6 +97,7 @@ describe('nhi-gov plan', () => {
             },
           },
           justification: 'hotfix during the incident',
+          owner: 'team-payments',
         },
       }),
       approved('2026-03-01T11:00:00.000Z', {

@@ -51,12 +51,14 @@ describe('nhi-gov report (embedded store)', () => {
     expect(Object.keys(json)).toEqual([
       'report',
       'generatedAt',
+      'asOf',
       'scope',
       'window',
       'total',
       'bySeverity',
       'byType',
       'byOwner',
+      'withoutOwner',
       'byAge',
       'overTimeSource',
       'overTime',
@@ -64,7 +66,12 @@ describe('nhi-gov report (embedded store)', () => {
       'lastScan',
       'findings',
     ]);
-    expect(json).toMatchObject({ report: 'findings', generatedAt: NOW.toISOString(), total: 4 });
+    expect(json).toMatchObject({
+      report: 'findings',
+      generatedAt: NOW.toISOString(),
+      asOf: NOW.toISOString(),
+      total: 4,
+    });
     expect(Object.keys(json.findings[0])).toEqual([
       'id',
       'type',
@@ -86,12 +93,19 @@ describe('nhi-gov report (embedded store)', () => {
     ]);
   });
 
-  it('reports as of another time with --as-of: ages and generatedAt follow it', async () => {
+  it('reports as of another time with --as-of: ages and asOf follow it, generatedAt stays the clock', async () => {
     const r = await report(['findings', '--as-of', '2026-04-01T00:00:00Z', '--format', 'json']);
     const json = JSON.parse(r.out);
+    const overview = JSON.parse(
+      (await report(['overview', '--as-of', '2026-04-01T00:00:00Z', '--format', 'json'])).out,
+    );
 
     expect(r.code).toBe(0);
-    expect(json.generatedAt).toBe('2026-04-01T00:00:00.000Z');
+    expect(json.generatedAt).toBe(NOW.toISOString());
+    expect(json.asOf).toBe('2026-04-01T00:00:00.000Z');
+    expect(Object.keys(json).slice(0, 3)).toEqual(['report', 'generatedAt', 'asOf']);
+    for (const r of [overview, overview.findings, overview.exceptions, overview.violations])
+      expect([r.generatedAt, r.asOf]).toEqual([NOW.toISOString(), '2026-04-01T00:00:00.000Z']);
     expect(json.window.until).toBe('2026-04-01T00:00:00.000Z');
     expect(json.findings.find((f: { type: string }) => f.type === 'stale-role').ageDays).toBe(90);
   });

@@ -12,6 +12,7 @@ const grant = (name: string, policyArn = 'arn:aws:iam::aws:policy/ReadOnlyAccess
   identity: { type: 'role', name },
   entitlement: { type: 'managed-policy', policyArn },
   justification: 'the batch job needs to read the ledger',
+  owner: 'team-payments',
 });
 
 const inventory: IamInventory = {

@@ -58,6 +58,7 @@ const grantOf = (policyName: string) => ({
   identity: { type: 'role', name: 'deployer' },
   entitlement: { type: 'managed-policy', policyArn: arn(policyName) },
   justification: "deploy the app's Lambda functions from CI",
+  owner: 'team-payments',
 });
 
 let h: Harness;

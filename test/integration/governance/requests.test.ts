@@ -9,6 +9,7 @@ const grant = {
   identity: { type: 'role', name: 'payments-batch' },
   entitlement: { type: 'managed-policy', policyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' },
   justification: 'nightly reconciliation job reads the ledger',
+  owner: 'team-payments',
 };
 
 let h: Harness;
@@ -24,7 +25,7 @@ describe('governance requests (DynamoDB Local)', () => {
       version: 1,
       tier: 'low',
       requiredApprovals: 1,
-      owner: ALICE,
+      owner: 'team-payments',
       requester: ALICE,
       policyVersion: h.policy.version,
       identityKey: 'role/payments-batch',
@@ -82,6 +83,7 @@ describe('governance requests (DynamoDB Local)', () => {
           identity: { type: 'group', name: 'x y' },
           entitlement: { type: 'managed-policy', policyArn: 'nope' },
           justification: 'short',
+          owner: 'team-payments',
         },
         requester: ALICE,
         source: 'api',

@@ -9,6 +9,7 @@ const readOnlyGrant = {
   identity: { type: 'role', name: 'payments-batch' },
   entitlement: { type: 'managed-policy', policyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' },
   justification: 'nightly reconciliation job reads the ledger',
+  owner: 'team-payments',
 };
 const adminGrant = {
   ...readOnlyGrant,
@@ -236,6 +237,7 @@ describe('break-glass (DynamoDB Local)', () => {
     entitlement: { type: 'managed-policy', policyArn: 'arn:aws:iam::aws:policy/PowerUserAccess' },
     durationMinutes: 60,
     justification: 'SEV1: payments API is down, need to restart the cluster',
+    owner: 'team-payments',
     ...overrides,
   });
 

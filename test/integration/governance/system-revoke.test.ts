@@ -12,6 +12,7 @@ const jitGrant = {
   entitlement: { type: 'managed-policy', policyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' },
   durationHours: 4,
   justification: 'investigating the ledger mismatch of ticket PAY-12',
+  owner: 'team-payments',
 };
 
 let h: Harness;
@@ -143,6 +144,7 @@ describe('fileSystemRevoke', () => {
         entitlement: { type: 'managed-policy', policyArn: 'arn:aws:iam::aws:policy/PowerUserAccess' },
         durationMinutes: 60,
         justification: 'SEV1: payments API is down, need to restart the cluster',
+        owner: 'team-payments',
       },
     });
     expect(bg.status).toBe('approved');

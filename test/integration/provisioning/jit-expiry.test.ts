@@ -121,6 +121,7 @@ function jitGrant(roleName: string): Decision {
       entitlement: { type: 'managed-policy', policyArn: READ_ONLY },
       durationHours: 8,
       justification: 'investigating the ledger mismatch of ticket PAY-12',
+      owner: 'team-payments',
     },
   });
 }
@@ -293,6 +294,7 @@ describe('JIT grant revoked by hand: the access goes before its schedule', () =>
         entitlement: { type: 'managed-policy', policyArn: READ_ONLY },
         durationHours: 4,
         justification: 'investigating the ledger mismatch of ticket PAY-12',
+        owner: 'team-payments',
       },
       requester: ALICE,
       source: 'api',

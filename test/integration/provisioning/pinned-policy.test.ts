@@ -31,6 +31,7 @@ function grantOfAppDeploy() {
       identity: { type: 'role', name: 'payments-batch' },
       entitlement: { type: 'managed-policy', policyArn: APP_DEPLOY },
       justification: 'deploys the payments functions',
+      owner: 'team-payments',
     },
     pinned: { contentHash: documentHash(V1), policyVersionId: 'v1' },
     id: d.id,

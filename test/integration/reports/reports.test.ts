@@ -64,11 +64,13 @@ describe('reports on seeded DynamoDB Local tables', () => {
       'unapproved-access',
       'stale-role',
     ]);
+    // "No owner" is not an owner: no row for it, one number beside the rows (total = rows + it).
     expect(r.byOwner.map((o) => [o.owner, o.count])).toEqual([
-      [null, 2],
       ['team-data', 1],
       ['team-platform', 1],
     ]);
+    expect(r.withoutOwner).toBe(2);
+    expect(r.byOwner.reduce((n, o) => n + o.count, 0) + r.withoutOwner).toBe(r.total);
     expect(Object.fromEntries(r.byAge.map((a) => [a.bucket, a.count]))).toEqual({
       '0-7d': 2,
       '8-30d': 1,
@@ -316,6 +318,7 @@ describe('reports on seeded DynamoDB Local tables', () => {
       findings: [],
       byType: [],
       byOwner: [],
+      withoutOwner: 0,
       overTimeSource: 'none',
     });
     expect(exceptions).toMatchObject({

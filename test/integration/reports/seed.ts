@@ -114,6 +114,7 @@ export function seededDecisions(): Decision[] {
         entitlement: { type: 'managed-policy', policyArn: 'arn:aws:iam::aws:policy/PowerUserAccess' },
         durationMinutes: 60,
         justification: 'production incident INC-4711 needs a database restore now',
+        owner: 'team-payments',
       },
     },
     CAROL,

@@ -69,6 +69,7 @@ function approvedGrant(
       identity: { type: 'role', name: 'deployer' },
       entitlement,
       justification: 'deploys the app functions from CI',
+      owner: 'team-payments',
     },
     identityKey: 'role/deployer',
     createdAt: at,

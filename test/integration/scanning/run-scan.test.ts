@@ -184,6 +184,7 @@ describe('runScan on DynamoDB Local', () => {
         entitlement: { type: 'managed-policy', policyArn: READ_ONLY },
         durationHours: 8,
         justification: 'one-off data fix needs read access',
+        owner: 'team-payments',
       },
       { expiresAt: daysAgo(1) },
     );
@@ -214,6 +215,7 @@ describe('runScan on DynamoDB Local', () => {
         identity: { type: 'role', name: 'batch' },
         entitlement: { type: 'managed-policy', policyArn: READ_ONLY },
         justification: 'one-off data fix needs read access',
+        owner: 'team-payments',
       },
       { expiresAt: daysAgo(1) },
     );

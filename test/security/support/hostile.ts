@@ -85,6 +85,7 @@ export const VALID_REQUESTS: Readonly<Record<string, Json>> = {
     identity: { type: 'role', name: 'payments-batch' },
     entitlement: { type: 'inline-policy', policyName: 'ledger-read', document: DOCUMENT },
     justification: JUSTIFICATION,
+    owner: 'team-payments',
   },
   revoke: {
     kind: 'revoke',
@@ -118,6 +119,7 @@ export const VALID_REQUESTS: Readonly<Record<string, Json>> = {
     entitlement: MANAGED,
     durationMinutes: 60,
     justification: 'incident INC-42: the ledger job is down and needs a read',
+    owner: 'team-payments',
   },
   exception: {
     kind: 'exception',

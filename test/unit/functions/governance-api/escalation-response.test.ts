@@ -77,6 +77,7 @@ describe('governance-api: approvers see why a grant is high', () => {
         identity: { type: 'role', name: 'deployer' },
         entitlement: { type: 'managed-policy', policyArn: POLICY },
         justification: 'deploys the app functions from CI',
+        owner: 'team-payments',
       }),
     );
 

@@ -20,6 +20,7 @@ const grant = {
   identity: { type: 'role', name: 'payments-batch' },
   entitlement: { type: 'managed-policy', policyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' },
   justification: 'nightly reconciliation job reads the ledger',
+  owner: 'team-payments',
 };
 
 function event(
@@ -106,6 +107,10 @@ describe('governance-api handler', () => {
     ]);
     const bad = await call('POST', '/requests', ALICE, '{not json');
     expect(bad.status).toBe(400);
+    const { owner: _owner, ...ownerless } = grant;
+    const noOwner = await call('POST', '/requests', ALICE, ownerless);
+    expect(noOwner.status).toBe(400);
+    expect(noOwner.body.issues).toEqual([{ path: 'owner', message: expect.stringMatching(/required/) }]);
     expect(await snapshot(h.tables)).toEqual(before);
   });
 
@@ -198,6 +203,7 @@ describe('governance-api handler', () => {
       entitlement: { type: 'managed-policy', policyArn: 'arn:aws:iam::aws:policy/PowerUserAccess' },
       durationMinutes: 30,
       justification: 'SEV1: payments API is down, need to restart the cluster',
+      owner: 'team-payments',
     });
     expect(bg.body.status).toBe('approved');
     const review = await call('POST', `/decisions/${bg.body.id}/review`, BOB, { outcome: 'revoke' });

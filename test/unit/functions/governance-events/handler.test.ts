@@ -18,6 +18,7 @@ const grant = {
   identity: { type: 'role', name: 'payments-batch' },
   entitlement: { type: 'managed-policy', policyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' },
   justification: 'nightly reconciliation job reads the ledger',
+  owner: 'team-payments',
 };
 const accessRequested = (overrides: Record<string, unknown> = {}, detail: Record<string, unknown> = {}) => ({
   id: 'evt-7f3a',

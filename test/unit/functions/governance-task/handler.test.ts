@@ -22,6 +22,7 @@ const grant = {
   identity: { type: 'role', name: 'payments-batch' },
   entitlement: { type: 'managed-policy', policyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' },
   justification: 'nightly reconciliation job reads the ledger',
+  owner: 'team-payments',
 };
 const decisionEvent = (decisionId: string, status: string, version: number) => ({
   id: 'evt-1',
@@ -164,6 +165,7 @@ describe('governance-task and governance-callback (Step Functions)', () => {
         entitlement: { type: 'managed-policy', policyArn: 'arn:aws:iam::aws:policy/PowerUserAccess' },
         durationMinutes: 60,
         justification: 'production outage, payments are failing for everyone',
+        owner: 'team-payments',
       },
       requester: 'arn:aws:iam::111122223333:role/oncall-primary',
     });
