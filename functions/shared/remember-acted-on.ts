@@ -9,9 +9,12 @@ const IDEMPOTENCY_TTL_SECONDS = 7 * 24 * 3600;
 
 /**
  * The idempotency key of a verified decision event: the decision version it executes, as the stored
- * decision says (the event was checked against it before the key is ever written).
+ * decision says (the event was checked against it before the key is ever written). Powertools hashes
+ * this array itself (no JMESPath expression, so the JMESPath package stays out of the bundles); the
+ * hash is the one the expression `[decisionId, version, status, kind, identityKey]` gave.
  */
-const EVENT_KEY = '[decisionId, version, status, kind, identityKey]';
+const eventKey = (event: DecisionEvent) =>
+  [event.decisionId, event.version, event.status, event.kind, event.identityKey] as const;
 
 /** Carries an outcome out of the idempotent section without Powertools storing it. */
 class NotRemembered<T> extends Error {
@@ -42,11 +45,10 @@ export function rememberActedOn<T extends { readonly status: string }, A extends
   remembered: ReadonlySet<string>,
 ) {
   const config = new IdempotencyConfig({
-    eventKeyJmesPath: EVENT_KEY,
     expiresAfterSeconds: IDEMPOTENCY_TTL_SECONDS,
   });
   const once = makeIdempotent(
-    async (_event: DecisionEvent, decision: Decision, ...args: A): Promise<T> => {
+    async (_key: ReturnType<typeof eventKey>, decision: Decision, ...args: A): Promise<T> => {
       const outcome = await executor.execute(decision, ...args);
       if (!remembered.has(outcome.status)) throw new NotRemembered(outcome);
       return outcome;
@@ -58,7 +60,7 @@ export function rememberActedOn<T extends { readonly status: string }, A extends
     const admission = await executor.admit(event);
     if (!admission.ok) return admission.outcome;
     try {
-      return await once(event, admission.decision, ...args);
+      return await once(eventKey(event), admission.decision, ...args);
     } catch (error) {
       if (error instanceof NotRemembered) return error.outcome as T;
       throw error;
