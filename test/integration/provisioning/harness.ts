@@ -17,6 +17,7 @@ import {
   ProvisionDecision,
   type ProvisionDeps,
 } from '../../../lib/domain/provisioning/provision.js';
+import type { DecisionEvent } from '../../../lib/domain/provisioning/verify.js';
 import type { ExecutionTrail } from '../../../lib/ports/execution-trail.js';
 import { aDecision, BOB } from '../../support/builders.js';
 import { createTestTables, type TestTables } from '../../support/dynamo.js';
@@ -79,6 +80,21 @@ export function decisionEvent(
       identityKey: decision.identityKey,
       ...overrides,
     },
+  };
+}
+
+/** What the provision use case receives for an approved decision: its verified `DecisionApproved` event. */
+export function approvedEvent(
+  decision: Pick<Decision, 'id' | 'version' | 'kind' | 'identityKey'>,
+): DecisionEvent {
+  return {
+    detailType: 'DecisionApproved',
+    schemaVersion: '1',
+    decisionId: decision.id,
+    version: decision.version,
+    kind: decision.kind,
+    status: 'approved',
+    identityKey: decision.identityKey,
   };
 }
 

@@ -5,7 +5,7 @@ import { IamPolicyDocuments } from '../../../lib/adapters/iam/policy-documents.j
 import { documentHash } from '../../../lib/domain/escalation/record.js';
 import { findingId } from '../../../lib/domain/finding.js';
 import { ProvisioningFailedError } from '../../../lib/domain/provisioning/errors.js';
-import { approved, BOUNDARY, type Harness, harness } from './harness.js';
+import { approved, approvedEvent, BOUNDARY, type Harness, harness } from './harness.js';
 
 const APP_DEPLOY = 'arn:aws:iam::111122223333:policy/nhi/app-deploy';
 const V1 = {
@@ -54,15 +54,7 @@ describe('provision: what is attached is what was approved', () => {
     await h.decisions.create(decision);
 
     // Act
-    const outcome = await provision().handle({
-      detailType: 'DecisionApproved',
-      schemaVersion: '1',
-      decisionId: decision.id,
-      version: decision.version,
-      kind: decision.kind,
-      status: 'approved',
-      identityKey: decision.identityKey,
-    });
+    const outcome = await provision().handle(approvedEvent(decision));
 
     // Assert
     expect(outcome.status).toBe('succeeded');
@@ -77,15 +69,7 @@ describe('provision: what is attached is what was approved', () => {
     await h.decisions.create(decision);
 
     // Act
-    const attempt = provision().handle({
-      detailType: 'DecisionApproved',
-      schemaVersion: '1',
-      decisionId: decision.id,
-      version: decision.version,
-      kind: decision.kind,
-      status: 'approved',
-      identityKey: decision.identityKey,
-    });
+    const attempt = provision().handle(approvedEvent(decision));
 
     // Assert
     await expect(attempt).rejects.toThrow(ProvisioningFailedError);
@@ -141,15 +125,7 @@ describe('provision: what is attached is what was approved', () => {
           await h.decisions.create(decision);
 
           // Act
-          const attempt = provision().handle({
-            detailType: 'DecisionApproved',
-            schemaVersion: '1',
-            decisionId: decision.id,
-            version: decision.version,
-            kind: decision.kind,
-            status: 'approved',
-            identityKey: decision.identityKey,
-          });
+          const attempt = provision().handle(approvedEvent(decision));
 
           // Assert
           await expect(attempt).rejects.toThrow(ProvisioningFailedError);
