@@ -1,11 +1,11 @@
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadPolicyFile } from '../../lib/config/policy-file.js';
 import { BOUNDS, structureIssues } from '../../lib/domain/bounds.js';
 import { ValidationError } from '../../lib/domain/errors.js';
 import { type Harness, harness } from '../integration/governance/harness.js';
 import { defaultPolicyJsonFile } from '../support/policy.js';
-import { snapshotTables, type TableSnapshot, tableChanges } from '../support/table-snapshot.js';
+import { snapshotTables } from '../support/table-snapshot.js';
 import {
   anyHostileValue,
   FUZZ_RUNS,
@@ -14,6 +14,7 @@ import {
   PROTO_OBJECT,
   VALID_REQUESTS,
 } from './support/hostile.js';
+import { type WriteWatch, watchWrites } from './support/write-watch.js';
 
 vi.hoisted(() => {
   process.env.DECISIONS_TABLE_NAME = 'unused-by-these-tests';
@@ -197,7 +198,7 @@ function nestedDetail(): unknown {
 describe('fuzz: EventBridge events (functions/governance-events)', () => {
   let h: Harness;
   let handle: ReturnType<typeof buildHandler>;
-  let baseline: TableSnapshot;
+  let writes: WriteWatch;
   beforeAll(async () => {
     const base = loadPolicyFile();
     h = await harness({
@@ -205,13 +206,19 @@ describe('fuzz: EventBridge events (functions/governance-events)', () => {
       document: { ...base.document, ticketing: [{ source: SOURCE, account: ACCOUNT, principal: SNOW }] },
     });
     handle = buildHandler({ governance: h.gov });
-    await h.gov.submit({ request: VALID_REQUESTS.grant, requester: SNOW, source: 'eventbridge' });
-    baseline = await snapshotTables(h.tables.doc, h.tables.names);
+    writes = await watchWrites(
+      async () => {
+        await h.gov.submit({ request: VALID_REQUESTS.grant, requester: SNOW, source: 'eventbridge' });
+      },
+      () => snapshotTables(h.tables.doc, h.tables.names),
+    );
   });
+  afterAll(() => writes.stop());
 
   it(
     `refuses ${FUZZ_RUNS} hostile events with the refusal code, writing nothing but the denied attempt the design asks for`,
     async () => {
+      let deniedAttempts = 0;
       await fc.assert(
         fc.asyncProperty(eventCases, async (c) => {
           // Arrange: an event with own __proto__ keys or nested deeper than DynamoDB can store is
@@ -227,26 +234,31 @@ describe('fuzz: EventBridge events (functions/governance-events)', () => {
           if (expected === 'throws')
             expect('error' in outcome && outcome.error, c.how).toBeInstanceOf(ValidationError);
           else expect('result' in outcome && outcome.result, c.how).toMatchObject({ refused: expected });
-          const after = await snapshotTables(h.tables.doc, h.tables.names);
-          const { added, removedOrChanged } = tableChanges(baseline, after);
-          expect(
-            removedOrChanged.map((t) => t.slice(0, 300)),
-            c.how,
-          ).toEqual([]);
           if (c.evidence) {
-            // Evidence: exactly one denied attempt naming the refusal, and nothing else.
-            expect(added, c.how).toHaveLength(1);
-            expect(added[0], c.how).toContain('"entity":"denied-attempt"');
-            expect(added[0], c.how).toContain('"code":"POLICY_DENIED"');
-            baseline = after;
-          } else
+            // Evidence: exactly one denied attempt naming the refusal, put only if new, and nothing else.
+            const sent = writes.take();
             expect(
-              added.map((t) => t.slice(0, 300)),
+              sent.map((w) => w.operation),
               c.how,
-            ).toEqual([]);
+            ).toEqual(['PutItem']);
+            const put = JSON.parse(sent[0]?.body ?? '{}');
+            expect(put.Item?.entity, c.how).toEqual({ S: 'denied-attempt' });
+            expect(put.Item?.code, c.how).toEqual({ S: 'POLICY_DENIED' });
+            expect(put.ConditionExpression, c.how).toContain('attribute_not_exists');
+            deniedAttempts++;
+          } else writes.expectNoWrites(c.how);
         }),
         { numRuns: FUZZ_RUNS, endOnFailure: true },
       );
+      // Whole tables once: the denied attempts were added, one per untrusted event, and nothing else
+      // was added, changed or removed.
+      const { added, removedOrChanged } = await writes.changes();
+      expect(removedOrChanged.map((t) => t.slice(0, 300))).toEqual([]);
+      expect(added).toHaveLength(deniedAttempts);
+      for (const item of added) {
+        expect(item).toContain('"entity":"denied-attempt"');
+        expect(item).toContain('"code":"POLICY_DENIED"');
+      }
     },
     FUZZ_TIMEOUT_MS,
   );

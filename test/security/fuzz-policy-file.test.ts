@@ -9,8 +9,9 @@ import { loadPolicyFile } from '../../lib/config/policy-file.js';
 import { BOUNDS } from '../../lib/domain/bounds.js';
 import { ValidationError } from '../../lib/domain/errors.js';
 import { createTestTables, type TestTables } from '../support/dynamo.js';
-import { snapshotTables, type TableSnapshot, tableChanges } from '../support/table-snapshot.js';
+import { snapshotTables } from '../support/table-snapshot.js';
 import { FUZZ_RUNS, FUZZ_TIMEOUT_MS, nested, PROTO_OBJECT } from './support/hostile.js';
+import { probeWrite, type WriteWatch, watchWrites } from './support/write-watch.js';
 
 type Json = Record<string, unknown>;
 const DEFAULT = loadPolicyFile().document as unknown as Json;
@@ -163,13 +164,18 @@ const policyCases: fc.Arbitrary<{ how: string; text: string }> = fc.oneof(
 describe('fuzz: the policy file (loadPolicyFile: local mode --policy and every governance function at cold start)', () => {
   let tables: TestTables;
   let dir: string;
-  let baseline: TableSnapshot;
+  let writes: WriteWatch;
   beforeAll(async () => {
     tables = await createTestTables();
     dir = mkdtempSync(join(tmpdir(), 'nhi-gov-fuzz-policy-'));
-    baseline = await snapshotTables(tables.doc, tables.names);
+    writes = await watchWrites(probeWrite(tables.doc, tables.names.idempotency), () =>
+      snapshotTables(tables.doc, tables.names),
+    );
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => {
+    writes.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it(
     `refuses ${FUZZ_RUNS} hostile policy files with a ValidationError naming the problem, and writes nothing`,
@@ -204,14 +210,11 @@ describe('fuzz: the policy file (loadPolicyFile: local mode --policy and every g
             expect(error, c.how).toBeInstanceOf(ValidationError);
             expect((error as ValidationError).message, c.how).toContain('policy file');
           }
-          const { added, removedOrChanged } = tableChanges(
-            baseline,
-            await snapshotTables(tables.doc, tables.names),
-          );
-          expect([...added, ...removedOrChanged], c.how).toEqual([]);
+          writes.expectNoWrites(c.how);
         }),
         { numRuns: FUZZ_RUNS, endOnFailure: true },
       );
+      await writes.expectTablesUnchanged();
     },
     FUZZ_TIMEOUT_MS,
   );

@@ -4,9 +4,9 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IAM_LIMITS } from '../../lib/domain/bounds.js';
-import type { TableSnapshot } from '../support/table-snapshot.js';
 import { type CliWorld, cliWorld } from './support/cli-world.js';
 import { anyHostileValue, FUZZ_RUNS, FUZZ_TIMEOUT_MS, nested, PROTO_OBJECT } from './support/hostile.js';
+import { type WriteWatch, watchWrites } from './support/write-watch.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
 const GAAD = JSON.parse(readFileSync(join(EXAMPLES, 'acme-gaad.json'), 'utf8')) as Record<string, unknown[]>;
@@ -136,25 +136,29 @@ const snapshotCases: fc.Arbitrary<SnapshotCase> = fc.oneof(
 
 describe('fuzz: IAM snapshot files (nhi-gov scan --gaad --credential-report)', () => {
   let world: CliWorld;
-  let baseline: TableSnapshot;
+  let writes: WriteWatch;
   beforeAll(async () => {
     world = cliWorld('fuzz-snapshot');
     writeFileSync(join(world.dir, 'gaad.json'), JSON.stringify(GAAD));
     writeFileSync(join(world.dir, 'report.csv'), REPORT);
     // A real scan first: findings exist, so a bad snapshot read as an empty account would change them.
-    const seeded = await world.cli(
-      'scan',
-      '--gaad',
-      'gaad.json',
-      '--credential-report',
-      'report.csv',
-      '--as-of',
-      '2026-03-01T00:00:00Z',
-    );
-    expect(seeded.code, seeded.stderr).toBeLessThanOrEqual(1);
-    baseline = await world.snapshot();
+    writes = await watchWrites(async () => {
+      const seeded = await world.cli(
+        'scan',
+        '--gaad',
+        'gaad.json',
+        '--credential-report',
+        'report.csv',
+        '--as-of',
+        '2026-03-01T00:00:00Z',
+      );
+      expect(seeded.code, seeded.stderr).toBeLessThanOrEqual(1);
+    }, world.snapshot);
   });
-  afterAll(() => world.close());
+  afterAll(() => {
+    writes.stop();
+    world.close();
+  });
 
   it(
     `refuses ${FUZZ_RUNS} hostile snapshot files with exit 2, and changes no finding`,
@@ -177,10 +181,11 @@ describe('fuzz: IAM snapshot files (nhi-gov scan --gaad --credential-report)', (
           // Assert
           expect(run.code, `${c.how}: ${run.stderr.slice(0, 300)}`).toBe(2);
           expect(run.stderr).not.toContain('unexpected error');
-          expect(await world.changesSince(baseline), c.how).toEqual([]);
+          writes.expectNoWrites(c.how);
         }),
         { numRuns: FUZZ_RUNS, endOnFailure: true },
       );
+      await writes.expectTablesUnchanged();
     },
     FUZZ_TIMEOUT_MS,
   );
