@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { documentClient, localDynamoClient } from '../../../lib/adapters/dynamodb/client.js';
 import { localTableNames } from '../../../lib/config/tables.js';
 import { type CliRun, localCliEnv, runCli } from '../../support/cli.js';
-import { snapshotTables, type TableSnapshot, tableChanges } from '../../support/table-snapshot.js';
+import { snapshotTables, type TableSnapshot } from '../../support/table-snapshot.js';
 
 export const FUZZ_NOW = '2026-03-02T09:00:00.000Z';
 
@@ -13,8 +13,6 @@ export interface CliWorld {
   readonly dir: string;
   cli(...argv: string[]): Promise<CliRun>;
   snapshot(): Promise<TableSnapshot>;
-  /** Items added, changed or removed since `before`, as text (empty when nothing was written). */
-  changesSince(before: TableSnapshot): Promise<string[]>;
   close(): void;
 }
 
@@ -29,13 +27,6 @@ export function cliWorld(name: string): CliWorld {
     dir,
     cli: (...argv) => runCli(argv, { env, cwd: dir, now: FUZZ_NOW }),
     snapshot,
-    changesSince: async (before) => {
-      const { added, removedOrChanged } = tableChanges(before, await snapshot());
-      // Short enough to read in a failure report.
-      return [...added.map((a) => `added ${a}`), ...removedOrChanged.map((r) => `changed ${r}`)].map((t) =>
-        t.slice(0, 400),
-      );
-    },
     close: () => {
       client.destroy();
       rmSync(dir, { recursive: true, force: true });
