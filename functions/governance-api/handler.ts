@@ -11,39 +11,23 @@
 // Environment: DECISIONS_TABLE_NAME, POLICY_FILE (the policy copied into the bundle).
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
-import type { APIGatewayProxyEventV2WithIAMAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { AppError, ForbiddenError, NotFoundError, ValidationError } from '../../lib/domain/errors.js';
+import type {
+  APIGatewayProxyEventV2WithIAMAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
+import { ForbiddenError, ValidationError } from '../../lib/domain/errors.js';
 import type { Governance } from '../../lib/domain/governance/index.js';
 import { parseCaller } from '../../lib/domain/governance/principals.js';
+import { httpErrors, httpJson } from '../shared/error-outcomes.js';
+import { governanceFromEnv } from '../shared/governance-wiring.js';
 import { observability } from '../shared/observability.js';
 import { route } from './routes.js';
-import { governanceFromEnv } from './wiring.js';
 
 export interface ApiDeps {
   readonly governance: Governance;
   /** Where 5xx errors are logged (their details never reach the caller). */
   readonly logError?: (message: string, error: unknown) => void;
-}
-
-const json = (statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 => ({
-  statusCode,
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(body),
-});
-
-/** Maps domain errors to HTTP: 400 with every invalid field, 403, 404, 409; 500 hides internals. */
-export function errorResponse(
-  error: unknown,
-  logError?: ApiDeps['logError'],
-): APIGatewayProxyStructuredResultV2 {
-  if (error instanceof ValidationError)
-    return json(400, { error: error.code, message: error.message, issues: error.issues });
-  if (error instanceof ForbiddenError) return json(403, { error: error.code, message: error.message });
-  if (error instanceof NotFoundError) return json(404, { error: error.code, message: error.message });
-  if (error instanceof AppError && error.code === 'CONFLICT')
-    return json(409, { error: error.code, message: error.message });
-  logError?.('governance API request failed', error);
-  return json(500, { error: 'INTERNAL', message: 'internal error' });
 }
 
 function readBody(event: APIGatewayProxyEventV2WithIAMAuthorizer): unknown {
@@ -58,12 +42,19 @@ function readBody(event: APIGatewayProxyEventV2WithIAMAuthorizer): unknown {
   }
 }
 
-/** The HTTP API handler (payload 2.0, IAM authorization): the caller is `requestContext.authorizer.iam.userArn`. */
-export function buildHandler(deps: ApiDeps) {
-  return async (
-    event: APIGatewayProxyEventV2WithIAMAuthorizer,
-  ): Promise<APIGatewayProxyStructuredResultV2> => {
-    try {
+/**
+ * The HTTP API handler (payload 2.0, IAM authorization): the caller is `requestContext.authorizer.iam.userArn`.
+ * Errors become responses in one place, the `httpErrors` middleware (functions/shared/error-outcomes.ts).
+ */
+export function buildHandler(
+  deps: ApiDeps,
+): (
+  event: APIGatewayProxyEventV2WithIAMAuthorizer,
+  context?: Context,
+) => Promise<APIGatewayProxyStructuredResultV2> {
+  // middy defaults a missing context to {}: tests and the local pipeline may call it with the event alone.
+  return middy(
+    async (event: APIGatewayProxyEventV2WithIAMAuthorizer): Promise<APIGatewayProxyStructuredResultV2> => {
       const caller = event.requestContext?.authorizer?.iam?.userArn;
       if (!caller) throw new ForbiddenError('no authenticated IAM caller', { code: 'UNAUTHENTICATED' });
       // Strict principal parse before any route runs: root, federated users and malformed ARNs get 400.
@@ -76,18 +67,22 @@ export function buildHandler(deps: ApiDeps) {
         caller,
         ...(idempotencyKey ? { idempotencyKey } : {}),
       });
-      return json(result.status, result.body);
-    } catch (error) {
-      return errorResponse(error, deps.logError);
-    }
-  };
+      return httpJson(result.status, result.body);
+    },
+  ).use(httpErrors(deps.logError ? { logError: deps.logError } : {})) as (
+    event: APIGatewayProxyEventV2WithIAMAuthorizer,
+    context?: Context,
+  ) => Promise<APIGatewayProxyStructuredResultV2>;
 }
 
 const obs = observability('governance-api');
 
-export const handler = middy(
-  buildHandler({
-    governance: governanceFromEnv(new DynamoDBClient({})),
+/** Production wiring: the governance use cases over DynamoDB, from the environment. */
+export function defaultDeps(env: Readonly<Record<string, string | undefined>> = process.env): ApiDeps {
+  return {
+    governance: governanceFromEnv(new DynamoDBClient({}), env),
     logError: (message, error) => obs.logger.error(message, error as Error),
-  }),
-).use(obs.middlewares);
+  };
+}
+
+export const handler = middy(buildHandler(defaultDeps())).use(obs.middlewares);

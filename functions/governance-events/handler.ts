@@ -12,12 +12,11 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
 import * as z from 'zod';
 import { BOUNDS } from '../../lib/domain/bounds.js';
-import { AppError } from '../../lib/domain/errors.js';
-import { AccessRequestedDetail, EVENT_SOURCE } from '../../lib/domain/events.js';
-import { derivedId } from '../../lib/domain/governance/deps.js';
-import { type Governance, PolicyDeniedError } from '../../lib/domain/governance/index.js';
+import { EVENT_SOURCE } from '../../lib/domain/events.js';
+import type { Governance } from '../../lib/domain/governance/index.js';
 import { parseOrThrow } from '../../lib/domain/validation.js';
-import { governanceFromEnv } from '../governance-api/wiring.js';
+import { type Refusal, refusedOrThrown } from '../shared/error-outcomes.js';
+import { governanceFromEnv } from '../shared/governance-wiring.js';
 import { observability } from '../shared/observability.js';
 
 /** The EventBridge envelope fields this function relies on. */
@@ -37,76 +36,59 @@ export interface EventsDeps {
 
 export type EventsResult =
   | { readonly decisionId: string; readonly status: string }
-  | { readonly refused: string; readonly message: string }
+  | Refusal
   | { readonly ignored: string };
 
 /**
  * Turns bus events into governance requests.
  *
  * - `RevokeRequested` (source `nhi-gov`): fileSystemRevoke.
- * - `AccessRequested` from a ticketing system: the requester is the principal the policy's
- *   `ticketing` list maps the event's source (and account) to; anything in the detail is never the
- *   requester. Unlisted sources are refused and the attempt is recorded. The EventBridge event id is
- *   the idempotency key, so a redelivered event files nothing new.
+ * - `AccessRequested` from a ticketing system: submitTicketed (the requester is the principal the
+ *   policy maps the event's source and account to; unlisted sources are refused and the attempt is
+ *   recorded; the EventBridge event id is the idempotency key).
  *
- * Refusals (invalid detail, policy denial, untrusted source) return without throwing: retrying cannot
- * help. Other errors throw, so EventBridge/Lambda retry and then the dead-letter queue take over.
+ * Errors map as for every EventBridge request entry (functions/shared/error-outcomes.ts): refusals
+ * (invalid detail, policy denial, untrusted source) are returned, since retrying cannot help; other
+ * errors, and an envelope that does not parse, throw, so EventBridge/Lambda retry and then the
+ * dead-letter queue take over.
  */
 export function buildHandler(deps: EventsDeps) {
   const gov = deps.governance;
   return async (event: unknown): Promise<EventsResult> => {
     const envelope = parseOrThrow(Envelope, event, 'EventBridge event');
-    try {
-      if (envelope['detail-type'] === 'RevokeRequested' && envelope.source === EVENT_SOURCE) {
-        const decision = await gov.fileSystemRevoke(envelope.detail as never);
-        return decision
-          ? { decisionId: decision.id, status: decision.status }
-          : { ignored: 'the decision is no longer in force' };
-      }
-      if (envelope['detail-type'] === 'AccessRequested') {
-        const trusted = (gov.deps.policy.document.ticketing ?? []).find(
-          (t) => t.source === envelope.source && (t.account === undefined || t.account === envelope.account),
-        );
-        if (!trusted) {
-          const error = new PolicyDeniedError(
-            `event source ${envelope.source} (account ${envelope.account}) is not a trusted ticketing system in the policy`,
-          );
-          await gov.deps.decisions.recordDeniedAttempt({
-            decisionId: derivedId('event', envelope.id),
-            at: gov.deps.clock.now().toISOString(),
-            actor: `event:${envelope.source}@${envelope.account}`,
-            action: 'submit via eventbridge',
-            code: error.code,
-            reason: error.message,
-          });
-          throw error;
+    return refusedOrThrown<EventsResult>(
+      async () => {
+        if (envelope['detail-type'] === 'RevokeRequested' && envelope.source === EVENT_SOURCE) {
+          const decision = await gov.fileSystemRevoke(envelope.detail as never);
+          return decision
+            ? { decisionId: decision.id, status: decision.status }
+            : { ignored: 'the decision is no longer in force' };
         }
-        const detail = parseOrThrow(AccessRequestedDetail, envelope.detail, 'AccessRequested detail');
-        const decision = await gov.submit({
-          request: detail.request,
-          requester: trusted.principal,
-          source: 'eventbridge',
-          ticket: detail.ticket,
-          idempotencyKey: envelope.id,
-        });
-        return { decisionId: decision.id, status: decision.status };
-      }
-      return { ignored: `${envelope['detail-type']} from ${envelope.source} is not handled here` };
-    } catch (error) {
-      if (error instanceof AppError && error.code !== 'CONFLICT') {
-        deps.warn?.('event refused', { id: envelope.id, code: error.code, message: error.message });
-        return { refused: error.code, message: error.message };
-      }
-      throw error;
-    }
+        if (envelope['detail-type'] === 'AccessRequested') {
+          const decision = await gov.submitTicketed({
+            eventId: envelope.id,
+            source: envelope.source,
+            account: envelope.account,
+            detail: envelope.detail,
+          });
+          return { decisionId: decision.id, status: decision.status };
+        }
+        return { ignored: `${envelope['detail-type']} from ${envelope.source} is not handled here` };
+      },
+      (refusal) =>
+        deps.warn?.('event refused', { id: envelope.id, code: refusal.refused, message: refusal.message }),
+    );
   };
 }
 
 const obs = observability('governance-events');
 
-export const handler = middy(
-  buildHandler({
-    governance: governanceFromEnv(new DynamoDBClient({})),
+/** Production wiring: the governance use cases over DynamoDB, from the environment. */
+export function defaultDeps(env: Readonly<Record<string, string | undefined>> = process.env): EventsDeps {
+  return {
+    governance: governanceFromEnv(new DynamoDBClient({}), env),
     warn: (message, details) => obs.logger.warn(message, details),
-  }),
-).use(obs.middlewares);
+  };
+}
+
+export const handler = middy(buildHandler(defaultDeps())).use(obs.middlewares);

@@ -19,13 +19,14 @@ import * as z from 'zod';
 import { SfnTaskCallback } from '../../lib/adapters/sfn/task-callback.js';
 import { loadEnv } from '../../lib/config/env.js';
 import { FUNCTION_ENV } from '../../lib/config/functions.js';
-import { AppError, ForbiddenError } from '../../lib/domain/errors.js';
+import { ForbiddenError } from '../../lib/domain/errors.js';
 import type { Governance } from '../../lib/domain/governance/index.js';
 import { parseCaller, principalKey } from '../../lib/domain/governance/principals.js';
 import { isPrincipalArn } from '../../lib/domain/principal.js';
 import { parseOrThrow } from '../../lib/domain/validation.js';
 import type { TaskCallback } from '../../lib/ports/task-callback.js';
-import { governanceFromEnv } from '../governance-api/wiring.js';
+import { failedTaskOrThrown, type Refusal } from '../shared/error-outcomes.js';
+import { governanceFromEnv } from '../shared/governance-wiring.js';
 import { observability } from '../shared/observability.js';
 import { GovernanceTaskInput } from './schema.js';
 
@@ -62,9 +63,7 @@ export function taskRequesterArns(env: Readonly<Record<string, string | undefine
   return loadEnv(TaskEnv, env)[FUNCTION_ENV.taskRequesterArns];
 }
 
-export type TaskResult =
-  | { readonly decisionId: string; readonly status: string }
-  | { readonly refused: string; readonly message: string };
+export type TaskResult = { readonly decisionId: string; readonly status: string } | Refusal;
 
 /**
  * Submits the request with the task token stored on the decision (the token is the idempotency key, so
@@ -81,43 +80,44 @@ export function buildHandler(deps: TaskDeps) {
       event && typeof event === 'object' && typeof (event as { taskToken?: unknown }).taskToken === 'string'
         ? (event as { taskToken: string }).taskToken
         : undefined;
-    try {
-      const input = parseOrThrow(GovernanceTaskInput, event, 'Step Functions task input');
-      // Strict parse first: a malformed requester is invalid input (VALIDATION_FAILED), nothing written.
-      const requester = parseCaller(input.requester, 'requester');
-      if (!allowed.has(principalKey(requester))) {
-        // A direct invoke naming someone else: file nothing (there is no decision to keep evidence on).
-        deps.warn?.('task refused: requester not in TASK_REQUESTER_ARNS', { requester: input.requester });
-        throw new ForbiddenError(
-          `requester ${input.requester} is not a workflow role this entry accepts (TASK_REQUESTER_ARNS); nothing was filed`,
-        );
-      }
-      const decision = await deps.governance.submit({
-        request: input.request,
-        requester: input.requester,
-        source: 'step-functions',
-        taskToken: input.taskToken,
-        idempotencyKey: input.taskToken,
-      });
-      return { decisionId: decision.id, status: decision.status };
-    } catch (error) {
+    return failedTaskOrThrown<TaskResult>(
+      async () => {
+        const input = parseOrThrow(GovernanceTaskInput, event, 'Step Functions task input');
+        // Strict parse first: a malformed requester is invalid input (VALIDATION_FAILED), nothing written.
+        const requester = parseCaller(input.requester, 'requester');
+        if (!allowed.has(principalKey(requester))) {
+          // A direct invoke naming someone else: file nothing (there is no decision to keep evidence on).
+          deps.warn?.('task refused: requester not in TASK_REQUESTER_ARNS', { requester: input.requester });
+          throw new ForbiddenError(
+            `requester ${input.requester} is not a workflow role this entry accepts (TASK_REQUESTER_ARNS); nothing was filed`,
+          );
+        }
+        const decision = await deps.governance.submit({
+          request: input.request,
+          requester: input.requester,
+          source: 'step-functions',
+          taskToken: input.taskToken,
+          idempotencyKey: input.taskToken,
+        });
+        return { decisionId: decision.id, status: decision.status };
+      },
       // Only refusals are answered here; anything else is retried by Lambda/Step Functions.
-      if (error instanceof AppError && token) {
-        await deps.callback.fail(token, error.code, error.message);
-        return { refused: error.code, message: error.message };
-      }
-      throw error;
-    }
+      token,
+      deps.callback,
+    );
+  };
+}
+
+/** Production wiring: the governance use cases over DynamoDB and Step Functions, from the environment. */
+export function defaultDeps(env: Readonly<Record<string, string | undefined>> = process.env): TaskDeps {
+  return {
+    governance: governanceFromEnv(new DynamoDBClient({}), env),
+    callback: new SfnTaskCallback(new SFNClient({})),
+    requesterArns: taskRequesterArns(env),
+    warn: (message, details) => obs.logger.warn(message, details),
   };
 }
 
 const obs = observability('governance-task');
 
-export const handler = middy(
-  buildHandler({
-    governance: governanceFromEnv(new DynamoDBClient({})),
-    callback: new SfnTaskCallback(new SFNClient({})),
-    requesterArns: taskRequesterArns(),
-    warn: (message, details) => obs.logger.warn(message, details),
-  }),
-).use(obs.middlewares);
+export const handler = middy(buildHandler(defaultDeps())).use(obs.middlewares);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { governanceFromEnv } from '../../functions/governance-api/wiring.js';
+import { governanceFromEnv } from '../../functions/shared/governance-wiring.js';
 import { loadPolicyFile } from '../../lib/config/policy-file.js';
 import { BOUNDS } from '../../lib/domain/bounds.js';
 import { ValidationError } from '../../lib/domain/errors.js';

@@ -1,6 +1,8 @@
+import type { TaskCallback } from '../../ports/task-callback.js';
 import type { Campaign, ReviewItem } from '../certification.js';
 import type { Decision } from '../decision.js';
 import type { RevokeRequestedDetail } from '../events.js';
+import { answerWorkflow, type WorkflowAnswer } from './answer-workflow.js';
 import {
   getCampaign,
   type ReviewItemInput,
@@ -21,7 +23,9 @@ import { type GovernanceDeps, parseId } from './deps.js';
 import { type ExceptionInput, renewException, requestException } from './exceptions.js';
 import { type SubmitInput, submitRequest } from './submit.js';
 import { fileSystemRevoke } from './system-revoke.js';
+import { submitTicketed, type TicketedRequest } from './ticketing.js';
 
+export type { WorkflowAnswer } from './answer-workflow.js';
 export type { ReviewItemInput, StartCampaignInput } from './campaigns.js';
 export { ReviewItemBody, StartCampaignBody } from './campaigns.js';
 export type { ActInput, ReviewInput } from './decide.js';
@@ -32,11 +36,16 @@ export { RenewExceptionBody } from './exceptions.js';
 export { PolicyDeniedError } from './policy-evaluation.js';
 export { SYSTEM_PRINCIPAL } from './principals.js';
 export type { SubmitInput } from './submit.js';
+export type { TicketedRequest } from './ticketing.js';
 
-/** The governance use cases bound to one set of dependencies. */
+/**
+ * The governance use cases bound to one set of dependencies. The dependencies themselves are not
+ * exposed: an entry point reaches the store, the policy and the clock only through a use case.
+ */
 export interface Governance {
-  readonly deps: GovernanceDeps;
   submit(input: SubmitInput): Promise<Decision>;
+  /** See submitTicketed: an AccessRequested event from a ticketing system the policy trusts. */
+  submitTicketed(input: TicketedRequest): Promise<Decision>;
   approve(input: ActInput): Promise<Decision>;
   reject(input: ActInput): Promise<Decision>;
   cancel(input: ActInput): Promise<Decision>;
@@ -57,13 +66,15 @@ export interface Governance {
   }>;
   /** A decision by id, or undefined. */
   get(id: string): Promise<Decision | undefined>;
+  /** See answerWorkflow: answers the Step Functions task waiting on a final decision. */
+  answerWorkflow(decisionId: string, callback: TaskCallback): Promise<WorkflowAnswer>;
 }
 
 /** Binds the governance use cases to their dependencies. */
 export function createGovernance(deps: GovernanceDeps): Governance {
   return {
-    deps,
     submit: (input) => submitRequest(deps, input),
+    submitTicketed: (input) => submitTicketed(deps, input),
     approve: (input) => approveDecision(deps, input),
     reject: (input) => rejectDecision(deps, input),
     cancel: (input) => cancelDecision(deps, input),
@@ -76,5 +87,6 @@ export function createGovernance(deps: GovernanceDeps): Governance {
     getCampaign: (id) => getCampaign(deps, id),
     reviewCampaignItem: (input) => reviewCampaignItem(deps, input),
     get: async (id) => deps.decisions.get(parseId(id, 'decision id'), { consistent: true }),
+    answerWorkflow: (decisionId, callback) => answerWorkflow(deps, callback, decisionId),
   };
 }

@@ -139,7 +139,7 @@ describe('certification campaigns (DynamoDB Local)', () => {
     ).rejects.toBeInstanceOf(SeparationOfDutiesError);
     const after = await snapshot(h.tables);
     expect(after.length).toBe(before.length + 1);
-    expect(await h.gov.deps.decisions.listDeniedAttempts(g.id)).toEqual([
+    expect(await h.deps.decisions.listDeniedAttempts(g.id)).toEqual([
       expect.objectContaining({ actor: ALICE, action: 'certify', code: 'SEPARATION_OF_DUTIES' }),
     ]);
     await h.gov.reviewCampaignItem({

@@ -67,7 +67,7 @@ beforeEach(async () => {
 });
 
 function governance(inv: IamInventory, p: Policy = h.policy): Governance {
-  return createGovernance({ ...h.gov.deps, policy: p, documents: new SnapshotPolicyDocuments(inv) });
+  return createGovernance({ ...h.deps, policy: p, documents: new SnapshotPolicyDocuments(inv) });
 }
 
 describe('escalation-aware tiers (DynamoDB Local)', () => {

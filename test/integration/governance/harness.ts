@@ -3,7 +3,11 @@ import { DynamoCampaignStore } from '../../../lib/adapters/dynamodb/campaign-sto
 import { DynamoDecisionStore } from '../../../lib/adapters/dynamodb/decision-store.js';
 import { fixedClock, ulidGenerator } from '../../../lib/adapters/system.js';
 import { loadPolicyFile } from '../../../lib/config/policy-file.js';
-import { createGovernance, type Governance } from '../../../lib/domain/governance/index.js';
+import {
+  createGovernance,
+  type Governance,
+  type GovernanceDeps,
+} from '../../../lib/domain/governance/index.js';
 import type { Policy } from '../../../lib/domain/policy/schema.js';
 import type { Clock } from '../../../lib/ports/clock.js';
 import { createTestTables, type TestTables } from '../../support/dynamo.js';
@@ -24,6 +28,8 @@ export interface Harness {
   readonly campaigns: DynamoCampaignStore;
   readonly clock: MovableClock;
   readonly policy: Policy;
+  /** What `gov` runs on, for tests that bind the use cases to other dependencies. */
+  readonly deps: GovernanceDeps;
   readonly gov: Governance;
 }
 
@@ -35,8 +41,8 @@ export async function harness(policy: Policy = loadPolicyFile(), start = START):
   const decisions = new DynamoDecisionStore(tables.doc, tables.names.decisions);
   const campaigns = new DynamoCampaignStore(tables.doc, tables.names.decisions);
   const clock = movableClock(start);
-  const gov = createGovernance({ decisions, campaigns, policy, clock, ids: ulidGenerator });
-  return { tables, decisions, campaigns, clock, policy, gov };
+  const deps: GovernanceDeps = { decisions, campaigns, policy, clock, ids: ulidGenerator };
+  return { tables, decisions, campaigns, clock, policy, deps, gov: createGovernance(deps) };
 }
 
 export { fixedClock };

@@ -68,7 +68,7 @@ describe('governance-api: approvers see why a grant is high', () => {
       ],
       origin: ['test'],
     });
-    const handle = buildHandler({ governance: createGovernance({ ...h.gov.deps, documents }) });
+    const handle = buildHandler({ governance: createGovernance({ ...h.deps, documents }) });
 
     // Act
     const res = await handle(
