@@ -1,8 +1,6 @@
-/** A column of tabular output: its heading and how to read a row's cell. */
-export interface Column<T> {
-  readonly header: string;
-  readonly value: (row: T) => string | number | undefined | null;
-}
+import type { Column } from '../domain/reports/view.js';
+
+export type { Column };
 
 /** The one set of output formats; `ocsf` (JSON Lines of OCSF findings) only where the output is findings. */
 export const OUTPUT_FORMATS = ['table', 'json', 'csv', 'html', 'ocsf'] as const;
@@ -19,11 +17,11 @@ export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[]
       .map((v, i) => v.padEnd(widths[i] ?? 0))
       .join('  ')
       .trimEnd();
-  return (
-    [line(columns.map((c) => c.header)), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join(
-      '\n',
-    ) + '\n'
-  );
+  return `${[
+    line(columns.map((c) => c.header)),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...cells.map(line),
+  ].join('\n')}\n`;
 }
 
 /** RFC 4180 CSV with a header row; cells that start with = + - @ are quoted with a leading ' against formula injection. */

@@ -18,9 +18,9 @@ import {
 } from '../domain/evidence/manifest.js';
 import type { ExecutionRecord } from '../domain/execution.js';
 import type { Finding } from '../domain/finding.js';
-import type { ExceptionRow } from '../domain/reports/exceptions.js';
-import type { CampaignRow } from '../domain/reports/reviews.js';
-import type { DeniedAttemptRow } from '../domain/reports/violations.js';
+import type { ExceptionRow } from '../domain/reports/exceptions/build.js';
+import type { CampaignRow } from '../domain/reports/reviews/build.js';
+import type { DeniedAttemptRow } from '../domain/reports/violations/build.js';
 
 /** A policy file in force for the package, with the version decisions cite (`sha256:` of its canonical form). */
 export interface PolicyInForce {

@@ -5,7 +5,7 @@ import { DEFAULT_POLICY_PATH, loadPolicyFile } from '../../config/policy-file.js
 import { type Issue, ValidationError } from '../../domain/errors.js';
 import { collectEvidence, type EvidenceSources } from '../../domain/evidence/collect.js';
 import { verifyPackage } from '../../domain/evidence/manifest.js';
-import { MAX_WINDOW_DAYS } from '../../domain/reports/queries.js';
+import { MAX_WINDOW_DAYS } from '../../domain/reports/sources.js';
 import { formatIssues } from '../../domain/validation.js';
 import { destinationProblem, readPackageDirectory, writePackageDirectory } from '../../evidence/files.js';
 import { buildEvidencePackage } from '../../evidence/package.js';

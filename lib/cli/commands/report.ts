@@ -2,19 +2,18 @@ import type { Command } from 'commander';
 import { NotFoundError } from '../../domain/errors.js';
 import { identityKey, parseIdentity } from '../../domain/identity.js';
 import { Id, type Severity } from '../../domain/primitives.js';
+import { auditReport } from '../../domain/reports/audit/query.js';
 import type { ProgressFn } from '../../domain/reports/common.js';
+import { driftReport } from '../../domain/reports/drift/query.js';
+import { exceptionsReport } from '../../domain/reports/exceptions/query.js';
 import { type GateableReport, gateSeverities } from '../../domain/reports/fail-on.js';
-import {
-  auditReport,
-  driftReport,
-  exceptionsReport,
-  findingsReport,
-  overviewReport,
-  provisioningReport,
-  type ReportSources,
-  reviewsReport,
-  violationsReport,
-} from '../../domain/reports/queries.js';
+import { findingsReport } from '../../domain/reports/findings/query.js';
+import { overviewReport } from '../../domain/reports/overview/query.js';
+import { provisioningReport } from '../../domain/reports/provisioning/query.js';
+import type { AnyReport } from '../../domain/reports/registry.js';
+import { reviewsReport } from '../../domain/reports/reviews/query.js';
+import type { ReportSources } from '../../domain/reports/sources.js';
+import { violationsReport } from '../../domain/reports/violations/query.js';
 import { enforceFailOn } from '../fail-on.js';
 import { type CliIo, UsageError } from '../io.js';
 import { type Stores, withLocalStores } from '../local-store.js';
@@ -30,7 +29,6 @@ import {
 import { terminalProgress } from '../report/progress.js';
 import { renderReport } from '../report/render.js';
 import { reportSources } from '../report/sources.js';
-import type { AnyReport } from '../report/views.js';
 import type { RegisterCommand } from './index.js';
 
 const SEVERITY_VALUES = 'info, low, medium, high or critical';

@@ -9,21 +9,20 @@ import { AccountId, accountOfInventory } from '../../domain/account.js';
 import type { Finding } from '../../domain/finding.js';
 import { projectFinding } from '../../domain/finding-projection.js';
 import { Severity } from '../../domain/primitives.js';
+import { scanCsv, scanHeadline, scanPage, scanView, summaryOf } from '../../domain/reports/scan/views.js';
 import { runScan, type ScanResult } from '../../domain/scanning/run-scan.js';
 import { assertNotInFuture } from '../../domain/scanning/scan-time.js';
 import { enforceFailOn } from '../fail-on.js';
-import { FINDING_CSV_COLUMNS } from '../finding-columns.js';
 import { localGovernance } from '../governance-context.js';
-import { barChart, PALETTE } from '../html/charts.js';
-import { renderPage } from '../html/page.js';
+import { renderViewPage } from '../html/report-page.js';
 import type { CliIo } from '../io.js';
 import { withLocalStores } from '../local-store.js';
 import { renderOcsf } from '../ocsf.js';
 import { addFailOnOption, addOutputOptions, deliverOutput, examples, parseCliOptions } from '../options.js';
-import { type Column, OUTPUT_FORMATS, renderCsv, renderJson, renderTable } from '../output.js';
+import { type Column, OUTPUT_FORMATS, renderJson, renderTable } from '../output.js';
 import { boundPolicy } from '../policy-binding.js';
 import { terminalProgress } from '../report/progress.js';
-import { grid, type View } from '../report/views.js';
+import { renderGridCsv } from '../report/render.js';
 import type { RegisterCommand } from './index.js';
 
 /** `2026-03-01` (midnight UTC) or an ISO-8601 timestamp with an offset. */
@@ -54,23 +53,6 @@ const ScanOptions = z.strictObject({
 });
 type ScanOptions = z.infer<typeof ScanOptions>;
 
-const count = (values: readonly string[]) => {
-  const out: Record<string, number> = {};
-  for (const v of values) out[v] = (out[v] ?? 0) + 1;
-  return out;
-};
-
-function summaryOf(result: ScanResult) {
-  const open = result.findings.filter((f) => f.status === 'open');
-  return {
-    open: open.length,
-    suppressed: result.findings.length - open.length,
-    resolved: result.resolved.length,
-    openByType: count(open.map((f) => f.type)),
-    openBySeverity: count(open.map((f) => f.severity)),
-  };
-}
-
 /** The `--format json` document: `findings` holds the open and suppressed findings, worst first. */
 export function scanJson(result: ScanResult) {
   const asOf = new Date(result.asOf);
@@ -99,20 +81,8 @@ const TABLE_COLUMNS: readonly Column<Finding>[] = [
   { header: 'WHAT', value: (f) => f.title },
 ];
 
-function headline(result: ScanResult): string {
-  const s = summaryOf(result);
-  const i = result.identities;
-  return (
-    `Scanned ${result.inventory.roles} roles and ${result.inventory.users} users as of ${result.asOf} in account ${result.accountId} ` +
-    `(${i.nhi} NHIs, ${i['aws-managed']} AWS-managed, ${i.human} human, ${i.unknown} unclassified; ` +
-    `${i.managed} under ${result.policy.managedPath}).\n` +
-    `${s.open} open, ${s.suppressed} suppressed, ${s.resolved} resolved since the last scan.` +
-    (result.mode.kind === 'read-only' ? `\nRead-only: ${result.mode.reason}.` : '')
-  );
-}
-
 function renderTableOutput(result: ScanResult): string {
-  const lines = [headline(result), ''];
+  const lines = [scanHeadline(result), ''];
   if (result.findings.length > 0) lines.push(renderTable(result.findings, TABLE_COLUMNS));
   if (result.resolved.length > 0) {
     lines.push('Resolved by this scan:', renderTable(result.resolved, TABLE_COLUMNS));
@@ -127,87 +97,6 @@ function renderTableOutput(result: ScanResult): string {
   return `${lines.join('\n').trimEnd()}\n`;
 }
 
-/** Evidence as a reader scans it: `key: value` pairs, not a JSON blob. */
-function evidenceText(evidence: Readonly<Record<string, unknown>>): string {
-  return Object.entries(evidence)
-    .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
-    .join('; ');
-}
-
-const SCAN_SECTION_COLUMNS: readonly Column<Finding>[] = [
-  { header: 'severity', value: (f) => f.severity },
-  { header: 'type', value: (f) => f.type },
-  { header: 'identity', value: (f) => f.identityKey },
-  { header: 'status', value: (f) => (f.suppressedBy ? `suppressed (${f.suppressedBy})` : f.status) },
-  { header: 'owner', value: (f) => f.owner ?? '-' },
-  { header: 'what', value: (f) => f.title },
-  { header: 'evidence', value: (f) => evidenceText(f.evidence) },
-  {
-    header: 'OWASP NHI / NIST CSF',
-    value: (f) => [...f.frameworks.owaspNhi, ...f.frameworks.nistCsf].join(', '),
-  },
-];
-
-/** The scan as the reports' page: headline, cards, a chart, facts and the findings' tables. */
-function renderHtml(result: ScanResult, generatedAt: Date): string {
-  const s = summaryOf(result);
-  const sev = (v: Severity) => s.openBySeverity[v] ?? 0;
-  const view: View = {
-    title: 'nhi-gov scan',
-    headline: headline(result).replace('\n', ' '),
-    facts: [
-      ['as of', result.asOf],
-      ['snapshot', `${result.inventory.origin} (collected ${result.inventory.collectedAt})`],
-      ['policy', `${result.policy.name} ${result.policy.version.slice(0, 19)}`],
-      ['more', 'nhi-gov report findings (filters, trend), nhi-gov report overview --format html'],
-    ],
-    sections: [
-      { title: 'Findings', empty: 'No findings.', ...grid(result.findings, SCAN_SECTION_COLUMNS) },
-      {
-        title: 'Resolved by this scan',
-        empty: 'Nothing resolved.',
-        ...grid(result.resolved, SCAN_SECTION_COLUMNS),
-      },
-    ],
-  };
-  const order = ['critical', 'high', 'medium', 'low', 'info'] as const;
-  return renderPage({
-    view,
-    generatedAt: generatedAt.toISOString(),
-    asOf: result.asOf,
-    cards: [
-      { label: 'open findings', value: String(s.open), ...(s.open > 0 ? { tone: 'warn' as const } : {}) },
-      {
-        label: 'critical',
-        value: String(sev('critical')),
-        ...(sev('critical') > 0 ? { tone: 'bad' as const } : {}),
-      },
-      { label: 'high', value: String(sev('high')), ...(sev('high') > 0 ? { tone: 'bad' as const } : {}) },
-      { label: 'suppressed', value: String(s.suppressed) },
-      { label: 'resolved by this scan', value: String(s.resolved) },
-    ],
-    charts: [
-      {
-        title: 'Open findings by severity',
-        svg: barChart({
-          label: 'Open findings by severity',
-          empty: 'No open findings',
-          categories: [...order],
-          series: [
-            {
-              name: 'open',
-              color: PALETTE.high,
-              values: order.map(sev),
-              colors: order.map((o) => PALETTE[o]),
-            },
-          ],
-        }),
-        caption: 'Open findings this scan saw, by severity.',
-      },
-    ],
-  });
-}
-
 /** Renders a scan result in one of the output formats. */
 export function renderScan(
   result: ScanResult,
@@ -218,12 +107,9 @@ export function renderScan(
     case 'json':
       return renderJson(scanJson(result));
     case 'csv':
-      return renderCsv(
-        result.findings.map((f) => projectFinding(f, new Date(result.asOf))),
-        FINDING_CSV_COLUMNS,
-      );
+      return renderGridCsv(scanCsv(result));
     case 'html':
-      return renderHtml(result, generatedAt);
+      return renderViewPage(scanView(result), scanPage(result), generatedAt, result.asOf);
     case 'ocsf':
       // Every finding the scan saw and every one it resolved, as the same records Security Hub gets.
       return renderOcsf(

@@ -1,48 +1,13 @@
+import { type ChartOptions, PALETTE, type Series } from '../../domain/reports/view.js';
 import { escapeHtml } from '../output.js';
+
+export { type ChartOptions, PALETTE };
 
 /**
  * Charts as inline SVG, drawn here rather than in the browser: the page needs no script, no CDN and no
  * network, renders the same in every browser and in a headless screenshot, and still shows its numbers
  * when printed. Each mark has a <title>, so hovering shows the exact value.
  */
-
-export interface Series {
-  readonly name: string;
-  readonly color: string;
-  readonly values: readonly (number | null)[];
-  /** A colour per category (e.g. by severity), instead of `color`. */
-  readonly colors?: readonly string[];
-}
-
-export interface ChartOptions {
-  /** Accessible name of the chart (aria-label). */
-  readonly label: string;
-  readonly categories: readonly string[];
-  readonly series: readonly Series[];
-  /** How a value is written on labels and the axis (default: the number). */
-  readonly format?: (value: number) => string;
-  /** Values are durations in milliseconds: the axis steps in whole seconds, minutes, hours or days. */
-  readonly durationAxis?: boolean;
-  readonly width?: number;
-  readonly height?: number;
-  /** What to say when there is nothing to draw (every value missing or zero). */
-  readonly empty?: string;
-  /** Lines: a missing value breaks the line instead of joining its neighbours (no data, no line). */
-  readonly breakOnGaps?: boolean;
-}
-
-export const PALETTE = {
-  critical: '#b91c1c',
-  high: '#ea580c',
-  medium: '#ca8a04',
-  low: '#2563eb',
-  info: '#64748b',
-  primary: '#4f46e5',
-  secondary: '#0891b2',
-  tertiary: '#9333ea',
-  good: '#16a34a',
-  muted: '#94a3b8',
-} as const;
 
 const MARGIN = { top: 16, right: 16, bottom: 48, left: 64 };
 const FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif"';

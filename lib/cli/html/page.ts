@@ -1,5 +1,5 @@
+import type { Section, View } from '../../domain/reports/view.js';
 import { escapeHtml } from '../output.js';
-import type { Section, View } from '../report/views.js';
 
 /** One chart on the page: an inline SVG with its heading and a sentence on how to read it. */
 export interface PageChart {

@@ -3,7 +3,7 @@ import { type Issue, ValidationError } from '../../domain/errors.js';
 import { FindingStatus, FindingType } from '../../domain/finding.js';
 import { Severity } from '../../domain/primitives.js';
 import type { ReportWindow } from '../../domain/reports/common.js';
-import { MAX_WINDOW_DAYS } from '../../domain/reports/queries.js';
+import { MAX_WINDOW_DAYS } from '../../domain/reports/sources.js';
 import { formatIssues } from '../../domain/validation.js';
 import { parseCliOptions } from '../options.js';
 import { OUTPUT_FORMATS } from '../output.js';

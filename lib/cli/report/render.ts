@@ -1,12 +1,18 @@
+import { type AnyReport, viewsOf } from '../../domain/reports/registry.js';
+import type { Grid, View } from '../../domain/reports/view.js';
 import { renderHtmlReport } from '../html/report-page.js';
 import { UsageError } from '../io.js';
 import { renderOcsf } from '../ocsf.js';
 import { type Column, type OutputFormat, renderCsv, renderJson, renderTable } from '../output.js';
-import { type AnyReport, csvGridOf, type Grid, type View, viewOf } from './views.js';
 
 /** Columns that read a grid's cells by position, so the shared renderers in output.ts draw grids too. */
 function gridColumns(g: Grid): Column<readonly string[]>[] {
   return g.headers.map((header, i) => ({ header, value: (row) => row[i] }));
+}
+
+/** A grid as CSV: the header line, then one line per row. */
+export function renderGridCsv(g: Grid): string {
+  return renderCsv(g.cells, gridColumns(g));
 }
 
 /** The terminal rendering: title, headline, facts, then each table (or what it would say when empty). */
@@ -60,15 +66,15 @@ export function renderReport(
     case 'json':
       return renderJson(reportJson(report, generatedAt));
     case 'csv': {
-      const g = csvGridOf(report);
-      if (!g)
+      const csv = viewsOf(report).csv;
+      if (!csv)
         throw new UsageError(`the ${report.report} report has no CSV form; use --format table, json or html`);
-      return renderCsv(g.cells, gridColumns(g));
+      return renderGridCsv(csv(report));
     }
     case 'html':
       return renderHtmlReport(report, generatedAt);
     case 'table':
-      return renderText(viewOf(report));
+      return renderText(viewsOf(report).view(report));
     case 'ocsf':
       if (report.report !== 'findings') {
         throw new UsageError(

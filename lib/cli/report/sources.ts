@@ -1,6 +1,6 @@
 import { DynamoCampaignStore } from '../../adapters/dynamodb/campaign-store.js';
 import { DynamoScanLog } from '../../adapters/dynamodb/scan-log.js';
-import type { ReportSources } from '../../domain/reports/queries.js';
+import type { ReportSources } from '../../domain/reports/sources.js';
 import type { Stores } from '../local-store.js';
 
 type MetricsReader = NonNullable<ReportSources['metrics']>;

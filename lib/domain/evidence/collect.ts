@@ -3,17 +3,13 @@ import type { Decision, DecisionStatus } from '../decision.js';
 import type { ExecutionRecord } from '../execution.js';
 import type { Finding, FindingStatus } from '../finding.js';
 import type { ReportWindow } from '../reports/common.js';
-import type { ExceptionRow } from '../reports/exceptions.js';
-import {
-  exceptionsReport,
-  executionsInWindow,
-  type QueryOptions,
-  type ReportSources,
-  reviewsReport,
-  violationsReport,
-} from '../reports/queries.js';
-import type { CampaignRow } from '../reports/reviews.js';
-import type { DeniedAttemptRow } from '../reports/violations.js';
+import type { ExceptionRow } from '../reports/exceptions/build.js';
+import { exceptionsReport } from '../reports/exceptions/query.js';
+import type { CampaignRow } from '../reports/reviews/build.js';
+import { reviewsReport } from '../reports/reviews/query.js';
+import { executionsInWindow, type QueryOptions, type ReportSources } from '../reports/sources.js';
+import type { DeniedAttemptRow } from '../reports/violations/build.js';
+import { violationsReport } from '../reports/violations/query.js';
 
 /** What the evidence package reads: the reports' sources, and the decisions by status (by-status index). */
 export interface EvidenceSources extends ReportSources {

@@ -1,10 +1,10 @@
 import type { Severity } from '../primitives.js';
-import type { AuditReport } from './audit.js';
+import type { AuditReport } from './audit/build.js';
 import type { FindingRow } from './common.js';
-import type { DriftReport } from './drift.js';
-import type { FindingsReport } from './findings.js';
-import type { OverviewReport } from './overview.js';
-import type { ViolationsReport } from './violations.js';
+import type { DriftReport } from './drift/build.js';
+import type { FindingsReport } from './findings/build.js';
+import type { OverviewReport } from './overview/build.js';
+import type { ViolationsReport } from './violations/build.js';
 
 /** Reports that can fail a CI gate with `--fail-on <severity>`. */
 export type GateableReport = FindingsReport | DriftReport | ViolationsReport | AuditReport | OverviewReport;

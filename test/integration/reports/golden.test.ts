@@ -4,18 +4,16 @@ import { storesFor } from '../../../lib/cli/local-store.js';
 import type { OutputFormat } from '../../../lib/cli/output.js';
 import { renderReport } from '../../../lib/cli/report/render.js';
 import { reportSources } from '../../../lib/cli/report/sources.js';
-import type { AnyReport } from '../../../lib/cli/report/views.js';
-import {
-  auditReport,
-  driftReport,
-  exceptionsReport,
-  findingsReport,
-  overviewReport,
-  provisioningReport,
-  type ReportSources,
-  reviewsReport,
-  violationsReport,
-} from '../../../lib/domain/reports/queries.js';
+import { auditReport } from '../../../lib/domain/reports/audit/query.js';
+import { driftReport } from '../../../lib/domain/reports/drift/query.js';
+import { exceptionsReport } from '../../../lib/domain/reports/exceptions/query.js';
+import { findingsReport } from '../../../lib/domain/reports/findings/query.js';
+import { overviewReport } from '../../../lib/domain/reports/overview/query.js';
+import { provisioningReport } from '../../../lib/domain/reports/provisioning/query.js';
+import type { AnyReport } from '../../../lib/domain/reports/registry.js';
+import { reviewsReport } from '../../../lib/domain/reports/reviews/query.js';
+import type { ReportSources } from '../../../lib/domain/reports/sources.js';
+import { violationsReport } from '../../../lib/domain/reports/violations/query.js';
 import { localCliEnv, runCli } from '../../support/cli.js';
 import { createTestTables } from '../../support/dynamo.js';
 import { tempDir } from '../../support/temp.js';

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { barChart, durationScale, lineChart, niceScale } from '../../../lib/cli/html/charts.js';
 import { renderHtmlReport } from '../../../lib/cli/html/report-page.js';
-import { formatDuration } from '../../../lib/cli/report/format.js';
 import { renderReport } from '../../../lib/cli/report/render.js';
-import { buildFindingsReport } from '../../../lib/domain/reports/findings.js';
+import { buildFindingsReport } from '../../../lib/domain/reports/findings/build.js';
+import { formatDuration } from '../../../lib/domain/reports/format.js';
 import { aFinding } from '../../support/builders.js';
 
 const now = new Date('2026-03-01T12:00:00.000Z');

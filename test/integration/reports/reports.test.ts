@@ -2,17 +2,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type Stores, storesFor } from '../../../lib/cli/local-store.js';
 import { reportSources } from '../../../lib/cli/report/sources.js';
 import { NotFoundError } from '../../../lib/domain/errors.js';
-import {
-  auditReport,
-  driftReport,
-  exceptionsReport,
-  findingsReport,
-  overviewReport,
-  provisioningReport,
-  type ReportSources,
-  reviewsReport,
-  violationsReport,
-} from '../../../lib/domain/reports/queries.js';
+import { auditReport } from '../../../lib/domain/reports/audit/query.js';
+import { driftReport } from '../../../lib/domain/reports/drift/query.js';
+import { exceptionsReport } from '../../../lib/domain/reports/exceptions/query.js';
+import { findingsReport } from '../../../lib/domain/reports/findings/query.js';
+import { overviewReport } from '../../../lib/domain/reports/overview/query.js';
+import { provisioningReport } from '../../../lib/domain/reports/provisioning/query.js';
+import { reviewsReport } from '../../../lib/domain/reports/reviews/query.js';
+import type { ReportSources } from '../../../lib/domain/reports/sources.js';
+import { violationsReport } from '../../../lib/domain/reports/violations/query.js';
 import { ALICE, BOB, CAROL } from '../../support/builders.js';
 import { createTestTables } from '../../support/dynamo.js';
 import { NOW, SEEDED, SYSTEM, seed } from './seed.js';

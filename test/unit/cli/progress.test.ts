@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../../../lib/cli/io.js';
 import { terminalProgress } from '../../../lib/cli/report/progress.js';
-import { provisioningReport, type ReportSources } from '../../../lib/domain/reports/queries.js';
+import { provisioningReport } from '../../../lib/domain/reports/provisioning/query.js';
+import type { ReportSources } from '../../../lib/domain/reports/sources.js';
 
 function terminal(): { io: CliIo; lines: () => string[] } {
   let err = '';

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Campaign, ReviewItem } from '../../../../lib/domain/certification.js';
 import type { Decision } from '../../../../lib/domain/decision.js';
-import { buildAuditReport } from '../../../../lib/domain/reports/audit.js';
-import { buildDriftReport, changeRecords } from '../../../../lib/domain/reports/drift.js';
-import { buildExceptionsReport } from '../../../../lib/domain/reports/exceptions.js';
+import { buildAuditReport } from '../../../../lib/domain/reports/audit/build.js';
+import { buildDriftReport, changeRecords } from '../../../../lib/domain/reports/drift/build.js';
+import { buildExceptionsReport } from '../../../../lib/domain/reports/exceptions/build.js';
 import { gateSeverities } from '../../../../lib/domain/reports/fail-on.js';
-import { buildFindingsReport } from '../../../../lib/domain/reports/findings.js';
-import { buildProvisioningReport, directionOf } from '../../../../lib/domain/reports/provisioning.js';
-import { buildReviewsReport } from '../../../../lib/domain/reports/reviews.js';
-import { buildViolationsReport, categoryOf } from '../../../../lib/domain/reports/violations.js';
+import { buildFindingsReport } from '../../../../lib/domain/reports/findings/build.js';
+import { buildProvisioningReport, directionOf } from '../../../../lib/domain/reports/provisioning/build.js';
+import { buildReviewsReport } from '../../../../lib/domain/reports/reviews/build.js';
+import { buildViolationsReport, categoryOf } from '../../../../lib/domain/reports/violations/build.js';
 import { ALICE, aDecision, aFinding, anExecution, BOB } from '../../../support/builders.js';
 
 const now = new Date('2026-03-01T12:00:00.000Z');

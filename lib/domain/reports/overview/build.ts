@@ -1,8 +1,8 @@
-import type { ExceptionsReport } from './exceptions.js';
-import type { FindingsReport } from './findings.js';
-import type { ProvisioningReport } from './provisioning.js';
-import type { ReviewsReport } from './reviews.js';
-import type { ViolationsReport } from './violations.js';
+import type { ExceptionsReport } from '../exceptions/build.js';
+import type { FindingsReport } from '../findings/build.js';
+import type { ProvisioningReport } from '../provisioning/build.js';
+import type { ReviewsReport } from '../reviews/build.js';
+import type { ViolationsReport } from '../violations/build.js';
 
 /**
  * Everything a security team looks at weekly, on one page: open findings and their trend, exception

@@ -1,14 +1,14 @@
-import type { Finding, FindingStatus, FindingType } from '../finding.js';
-import type { Severity } from '../primitives.js';
-import type { ScanRecord } from '../scanning/scan-time.js';
+import type { Finding, FindingStatus, FindingType } from '../../finding.js';
+import type { Severity } from '../../primitives.js';
+import type { ScanRecord } from '../../scanning/scan-time.js';
 import {
   compareFindings,
   type FindingRow,
   findingRow,
   type ReportWindow,
   SEVERITIES_WORST_FIRST,
-} from './common.js';
-import { bucketOf, countBy, FINDING_AGE_BUCKETS } from './stats.js';
+} from '../common.js';
+import { bucketOf, countBy, FINDING_AGE_BUCKETS } from '../stats.js';
 
 /** Open findings on one day: a point of the "findings over time" chart. */
 export interface FindingsOverTimePoint {

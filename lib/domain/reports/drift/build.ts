@@ -1,8 +1,8 @@
-import type { Decision } from '../decision.js';
-import { COMPLETE_ACTION, type ExecutionRecord } from '../execution.js';
-import type { Finding } from '../finding.js';
-import type { RequestKind } from '../request.js';
-import { compareFindings, type FindingRow, findingRow, type ReportWindow } from './common.js';
+import type { Decision } from '../../decision.js';
+import { COMPLETE_ACTION, type ExecutionRecord } from '../../execution.js';
+import type { Finding } from '../../finding.js';
+import type { RequestKind } from '../../request.js';
+import { compareFindings, type FindingRow, findingRow, type ReportWindow } from '../common.js';
 
 /**
  * Whether an IAM change has a decision behind it: `approved` (an approved decision, the normal case),

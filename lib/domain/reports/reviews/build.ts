@@ -1,5 +1,5 @@
-import type { Campaign, ReviewItem } from '../certification.js';
-import { daysBetween, daysUntil } from './stats.js';
+import type { Campaign, ReviewItem } from '../../certification.js';
+import { daysBetween, daysUntil } from '../stats.js';
 
 export interface CampaignRow {
   readonly campaignId: string;

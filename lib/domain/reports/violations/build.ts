@@ -1,7 +1,7 @@
-import type { DeniedAttempt } from '../decision.js';
-import type { Finding } from '../finding.js';
-import { compareFindings, type FindingRow, findingRow, type ReportWindow } from './common.js';
-import { countBy } from './stats.js';
+import type { DeniedAttempt } from '../../decision.js';
+import type { Finding } from '../../finding.js';
+import { compareFindings, type FindingRow, findingRow, type ReportWindow } from '../common.js';
+import { countBy } from '../stats.js';
 
 /** What kind of rule a refused attempt broke. */
 export type ViolationCategory = 'separation-of-duties' | 'policy-denial';

@@ -1,7 +1,7 @@
-import type { Decision } from '../decision.js';
-import type { Severity } from '../primitives.js';
-import { median } from '../stats.js';
-import { bucketOf, countBy, daysBetween, daysUntil, EXCEPTION_AGE_BUCKETS } from './stats.js';
+import type { Decision } from '../../decision.js';
+import type { Severity } from '../../primitives.js';
+import { median } from '../../stats.js';
+import { bucketOf, countBy, daysBetween, daysUntil, EXCEPTION_AGE_BUCKETS } from '../stats.js';
 
 /**
  * Where an exception stands: `active` (approved, before its expiry), `overdue` (approved but past its

@@ -1,7 +1,7 @@
-import type { Decision, DeniedAttempt } from '../decision.js';
-import type { ExecutionRecord } from '../execution.js';
-import type { Finding } from '../finding.js';
-import { compareFindings, type FindingRow, findingRow } from './common.js';
+import type { Decision, DeniedAttempt } from '../../decision.js';
+import type { ExecutionRecord } from '../../execution.js';
+import type { Finding } from '../../finding.js';
+import { compareFindings, type FindingRow, findingRow } from '../common.js';
 
 /** What an audit is about: one decision, or one identity (everything decided and done to it). */
 export type AuditSubject =

@@ -1,8 +1,8 @@
-import type { Decision } from '../decision.js';
-import { COMPLETE_ACTION, type ExecutionRecord } from '../execution.js';
-import type { RequestKind } from '../request.js';
-import type { ReportWindow } from './common.js';
-import { distribution } from './stats.js';
+import type { Decision } from '../../decision.js';
+import { COMPLETE_ACTION, type ExecutionRecord } from '../../execution.js';
+import type { RequestKind } from '../../request.js';
+import type { ReportWindow } from '../common.js';
+import { distribution } from '../stats.js';
 
 /**
  * What an execution did to access: `grant` (grant, break-glass, create-identity: time to grant),
