@@ -15,6 +15,7 @@ vi.hoisted(() => {
 process.env.POLICY_FILE = defaultPolicyJsonFile();
 const task = await import('../../../../functions/governance-task/handler.js');
 const callback = await import('../../../../functions/governance-callback/handler.js');
+const taskWiring = await import('../../../../functions/governance-task/wiring.js');
 
 const STATE_MACHINE_ROLE = 'arn:aws:iam::111122223333:role/payments-workflow-sm';
 const grant = {
@@ -189,13 +190,13 @@ describe('governance-task and governance-callback (Step Functions)', () => {
 
   it('reads TASK_REQUESTER_ARNS (comma-separated) and fails at cold start without it', () => {
     expect(
-      task.taskRequesterArns({
+      taskWiring.taskRequesterArns({
         TASK_REQUESTER_ARNS: `${STATE_MACHINE_ROLE}, arn:aws:iam::111122223333:role/other-sm`,
       }),
     ).toEqual([STATE_MACHINE_ROLE, 'arn:aws:iam::111122223333:role/other-sm']);
-    expect(() => task.taskRequesterArns({})).toThrow(/TASK_REQUESTER_ARNS is not set/);
-    expect(() => task.taskRequesterArns({ TASK_REQUESTER_ARNS: ' , ' })).toThrow(/at least one ARN/);
-    expect(() => task.taskRequesterArns({ TASK_REQUESTER_ARNS: 'everyone' })).toThrow(/principal ARNs/);
+    expect(() => taskWiring.taskRequesterArns({})).toThrow(/TASK_REQUESTER_ARNS is not set/);
+    expect(() => taskWiring.taskRequesterArns({ TASK_REQUESTER_ARNS: ' , ' })).toThrow(/at least one ARN/);
+    expect(() => taskWiring.taskRequesterArns({ TASK_REQUESTER_ARNS: 'everyone' })).toThrow(/principal ARNs/);
   });
 
   it('answers an auto-approved request (routine rotation) on its DecisionApproved event', async () => {

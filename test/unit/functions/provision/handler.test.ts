@@ -4,7 +4,7 @@ vi.hoisted(async () => {
   const { HANDLER_ENV } = await import('../../../integration/provisioning/env.js');
   Object.assign(process.env, HANDLER_ENV);
 });
-const { defaultDeps } = await import('../../../../functions/provision/handler.js');
+const { defaultDeps } = await import('../../../../functions/provision/wiring.js');
 
 describe('provision handler wiring', () => {
   it('fails at cold start naming every missing or malformed variable', () => {

@@ -14,7 +14,7 @@ vi.hoisted(() => {
     ROTATE_FUNCTION_ARN: 'arn:aws:lambda:us-east-1:111122223333:function:nhi-gov-rotate-us-east-1',
   });
 });
-const { defaultDeps } = await import('../../../../functions/rotate/handler.js');
+const { defaultDeps } = await import('../../../../functions/rotate/wiring.js');
 
 describe('rotate handler wiring', () => {
   it('fails at cold start naming every missing or malformed variable', () => {
