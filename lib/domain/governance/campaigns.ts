@@ -11,6 +11,7 @@ import { isPrincipalArn } from '../principal.js';
 import { type DecisionRequest, type Entitlement, entitlementKey } from '../request.js';
 import { parseOrThrow } from '../validation.js';
 import { denied, derivedId, type GovernanceDeps, parseId } from './deps.js';
+import { newPendingDecision } from './new-decision.js';
 import { isApproverAnywhere, isOperator, PolicyDeniedError, planSubmission } from './policy-evaluation.js';
 import { parseCaller, samePrincipal } from './principals.js';
 import { revokeAuthority } from './revoke-authority.js';
@@ -347,26 +348,21 @@ export async function reviewCampaignItem(
     approvedBy = plan.approvedBy?.basis;
     revokeDecisions = requests.map((request) => {
       const revokes = request.kind === 'revoke' ? request.revokes : undefined;
-      return {
+      return newPendingDecision({
         id: deps.ids.next(),
-        version: 1,
-        status: 'pending' as const,
-        kind: request.kind,
         request,
         identityKey: item.identityKey,
         requester: reviewer,
         // The item's owner when it has one; a reviewer never becomes an owner by reviewing.
-        ...(item.owner ? { owner: item.owner } : {}),
-        source: 'certification' as const,
+        owner: item.owner,
+        source: 'certification',
         tier: plan.tier,
         requiredApprovals: plan.requiredApprovals,
-        approvals: [],
         policyVersion: deps.policy.version,
-        createdAt: at,
-        updatedAt: at,
-        ...(revokes ? { revokes } : {}),
-        history: [{ at, actor: reviewer, action: 'submitted' as const, version: 1, note }],
-      };
+        at,
+        revokes,
+        note,
+      });
     });
   }
   const [firstRevoke] = revokeDecisions;

@@ -7,6 +7,7 @@ import { Id } from '../primitives.js';
 import { DecisionRequest, entitlementKey } from '../request.js';
 import { parseOrThrow } from '../validation.js';
 import { denied, derivedId, type GovernanceDeps, mustGet } from './deps.js';
+import { newPendingDecision } from './new-decision.js';
 import { checkedOwner } from './owners.js';
 import {
   grantExpiry,
@@ -154,41 +155,31 @@ export async function submitRequest(deps: GovernanceDeps, input: SubmitInput): P
   const at = now.toISOString();
   const renewalOf = request.kind === 'exception' ? request.renewalOf : undefined;
   const revokes = request.kind === 'revoke' ? request.revokes : undefined;
-  const decision: Decision = {
+  const decision = newPendingDecision({
     id,
-    version: 1,
-    status: 'pending',
-    kind: request.kind,
     request,
     identityKey,
-    ...(request.account ? { accountId: request.account } : {}),
+    accountId: request.account,
     requester,
-    ...(owner ? { owner } : {}),
+    owner,
     source: input.source,
     tier: plan.tier,
     tierRule: plan.tierRule,
     requiredApprovals: plan.requiredApprovals,
-    ...(analysis ? { escalation: analysis.escalation } : {}),
-    ...(analysis?.pinned ? { pinned: analysis.pinned } : {}),
-    approvals: [],
+    escalation: analysis?.escalation,
+    pinned: analysis?.pinned,
     policyVersion: deps.policy.version,
-    createdAt: at,
-    updatedAt: at,
-    ...(plan.expiresAt ? { expiresAt: plan.expiresAt } : {}),
-    ...(renewalOf ? { renewalOf } : {}),
-    ...(revokes ? { revokes } : {}),
-    ...(input.taskToken ? { taskToken: input.taskToken } : {}),
-    history: [
-      {
-        at,
-        actor: requester,
-        action: 'submitted',
-        version: 1,
-        ...(request.kind === 'break-glass' ? { note: 'break-glass activation requested' } : {}),
-        ...(authority ? { note: revokeNote(authority) } : {}),
-      },
-    ],
-  };
+    at,
+    expiresAt: plan.expiresAt,
+    renewalOf,
+    revokes,
+    taskToken: input.taskToken,
+    note: authority
+      ? revokeNote(authority)
+      : request.kind === 'break-glass'
+        ? 'break-glass activation requested'
+        : undefined,
+  });
   assertStorableForLife(decision);
   try {
     await deps.decisions.create(decision);

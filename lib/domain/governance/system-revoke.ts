@@ -4,6 +4,7 @@ import { RevokeRequestedDetail } from '../events.js';
 import { entitlementKey, type RevokeRequest } from '../request.js';
 import { parseOrThrow } from '../validation.js';
 import { type GovernanceDeps, mustGet } from './deps.js';
+import { newPendingDecision } from './new-decision.js';
 import { planSubmission } from './policy-evaluation.js';
 import { SYSTEM_PRINCIPAL } from './principals.js';
 import { approveByPolicy } from './submit.js';
@@ -77,26 +78,22 @@ export async function fileSystemRevoke(deps: GovernanceDeps, input: unknown): Pr
   };
   const plan = planSubmission(deps.policy, request, SYSTEM_PRINCIPAL, target.identityKey, now);
   const at = now.toISOString();
-  const decision: Decision = {
+  const decision = newPendingDecision({
     id: deps.ids.next(),
-    version: 1,
-    status: 'pending',
-    kind: 'revoke',
     request,
     identityKey: target.identityKey,
-    ...(target.accountId ? { accountId: target.accountId } : {}),
+    accountId: target.accountId,
     requester: SYSTEM_PRINCIPAL,
-    ...(target.owner ? { owner: target.owner } : {}),
+    owner: target.owner,
     source: 'system',
     tier: plan.tier,
     requiredApprovals: plan.requiredApprovals,
-    approvals: [],
     policyVersion: deps.policy.version,
-    createdAt: at,
-    updatedAt: at,
+    at,
     revokes: target.id,
-    history: [{ at, actor, action: 'submitted', version: 1, note }],
-  };
+    actor,
+    note,
+  });
   try {
     await deps.decisions.createWithClaim(decision, target.id, SYSTEM_REVOKE_CLAIM);
   } catch (error) {

@@ -1,5 +1,5 @@
 import { type FindingProjection, projectFinding } from '../finding-projection.js';
-import { SEVERITY_RANK, type Severity } from '../primitives.js';
+import type { Severity } from '../primitives.js';
 
 /** Every report the `nhi-gov report` command line answers. */
 export const REPORT_KINDS = [
@@ -37,16 +37,5 @@ export type FindingRow = FindingProjection;
 /** Projects a finding onto the stable row shape. */
 export const findingRow = projectFinding;
 
-/** Worst first, then oldest first, then by type and identity: the order findings are listed in everywhere. */
-export function compareFindings(
-  a: Pick<FindingRow, 'severity' | 'firstSeen' | 'type' | 'identityKey' | 'id'>,
-  b: Pick<FindingRow, 'severity' | 'firstSeen' | 'type' | 'identityKey' | 'id'>,
-): number {
-  return (
-    SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
-    a.firstSeen.localeCompare(b.firstSeen) ||
-    a.type.localeCompare(b.type) ||
-    a.identityKey.localeCompare(b.identityKey) ||
-    a.id.localeCompare(b.id)
-  );
-}
+/** The one order findings are listed in (lib/domain/finding-order.ts). */
+export { compareFindings } from '../finding-order.js';

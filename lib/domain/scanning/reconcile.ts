@@ -1,7 +1,6 @@
 import type { Decision } from '../decision.js';
 import { DEFAULT_SEVERITY, type Finding, FRAMEWORKS, findingId } from '../finding.js';
 import type { PolicyFile } from '../policy/schema.js';
-import { SEVERITY_RANK } from '../primitives.js';
 import type { FindingDraft } from './rules.js';
 
 /** Finding types whose condition can only be judged from the credential report. */
@@ -90,14 +89,4 @@ export function resolveGone(
       const { suppressedBy: _suppressedBy, ...rest } = f;
       return { ...rest, accountId, status: 'resolved' as const, resolvedAt: asOf };
     });
-}
-
-/** Worst first, then by type and identity: the order every output uses. */
-export function compareFindings(a: Finding, b: Finding): number {
-  return (
-    SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
-    a.type.localeCompare(b.type) ||
-    a.identityKey.localeCompare(b.identityKey) ||
-    a.id.localeCompare(b.id)
-  );
 }

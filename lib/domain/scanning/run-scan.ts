@@ -8,19 +8,14 @@ import { accountOfArn, accountOfInventory } from '../account.js';
 import type { Decision } from '../decision.js';
 import type { RevokeRequestedDetail } from '../events.js';
 import type { Finding } from '../finding.js';
+import { compareFindings } from '../finding-order.js';
 import type { IamInventory } from '../inventory.js';
 import type { MetricsSnapshot } from '../metrics.js';
 import type { Policy } from '../policy/schema.js';
 import { activeExceptions, approvedState, isExpired } from './approved-state.js';
 import { type ClassifiedIdentity, classifyInventory } from './classify.js';
 import { computeMetrics } from './metrics.js';
-import {
-  CREDENTIAL_REPORT_TYPES,
-  compareFindings,
-  DOCUMENT_TYPES,
-  resolveGone,
-  toFindings,
-} from './reconcile.js';
+import { CREDENTIAL_REPORT_TYPES, DOCUMENT_TYPES, resolveGone, toFindings } from './reconcile.js';
 import { RULES, type RuleInput } from './rules.js';
 import { assertNotInFuture, historyMode, type ScanMode } from './scan-time.js';
 
