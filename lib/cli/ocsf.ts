@@ -1,12 +1,13 @@
 import type { FindingType } from '../domain/finding.js';
 import type { FindingProjection } from '../domain/finding-projection.js';
+import { findingTypesWhere } from '../domain/findings/types/index.js';
 import type { Severity } from '../domain/primitives.js';
 
 /** The OCSF schema version the records follow (test/fixtures/ocsf/<version>/ holds its JSON Schemas). */
 export const OCSF_VERSION = '1.8.0';
 
 /** Findings that are something someone did (detections); every other type is a posture check (compliance). */
-const DETECTIONS: ReadonlySet<FindingType> = new Set(['forged-event', 'human-use-of-nhi']);
+const DETECTIONS: ReadonlySet<FindingType> = new Set(findingTypesWhere((m) => m.ocsfClass === 'detection'));
 
 export const OCSF_CLASSES = {
   compliance: { uid: 2003, name: 'Compliance Finding' },

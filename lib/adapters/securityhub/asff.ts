@@ -1,5 +1,6 @@
 import type { AwsSecurityFinding, SeverityLabel } from '@aws-sdk/client-securityhub';
 import type { Finding, FindingType } from '../../domain/finding.js';
+import { perFindingType } from '../../domain/findings/types/index.js';
 import type { Severity } from '../../domain/primitives.js';
 
 /** Where findings go: `arn:<partition>:securityhub:<region>:<account>:product/<account>/default`. */
@@ -35,34 +36,8 @@ const LABELS: Record<Severity, SeverityLabel> = {
   critical: 'CRITICAL',
 };
 
-/** ASFF finding type (namespace/category/classifier) of each nhi-gov finding type. */
-const TYPES: Record<FindingType, string> = {
-  'stale-role': 'Software and Configuration Checks/AWS Security Best Practices/Unused IAM Role',
-  'unused-access-key': 'Software and Configuration Checks/AWS Security Best Practices/Unused Access Key',
-  'unrotated-access-key':
-    'Software and Configuration Checks/AWS Security Best Practices/Unrotated Access Key',
-  'unmanaged-access-key':
-    'Software and Configuration Checks/AWS Security Best Practices/Unmanaged Access Key',
-  'unapproved-access':
-    'Software and Configuration Checks/Industry and Regulatory Standards/Unapproved Access',
-  'missing-access':
-    'Software and Configuration Checks/Industry and Regulatory Standards/Missing Approved Access',
-  'expired-exception':
-    'Software and Configuration Checks/Industry and Regulatory Standards/Expired Exception',
-  'expired-grant': 'Software and Configuration Checks/Industry and Regulatory Standards/Expired Grant',
-  'certification-overdue':
-    'Software and Configuration Checks/Industry and Regulatory Standards/Overdue Certification',
-  'break-glass-review-overdue':
-    'Software and Configuration Checks/Industry and Regulatory Standards/Overdue Break-Glass Review',
-  'orphaned-identity': 'Software and Configuration Checks/AWS Security Best Practices/Identity Without Owner',
-  'human-use-of-nhi': 'Unusual Behaviors/User/Human Use of Non-Human Identity',
-  'forged-event': 'TTPs/Defense Evasion/Forged Provisioning Event',
-  'provisioning-failed':
-    'Software and Configuration Checks/Industry and Regulatory Standards/Provisioning Failed',
-  'privilege-escalation': 'TTPs/Privilege Escalation/IAM Privilege Escalation Path',
-  'policy-changed-since-approval':
-    'Software and Configuration Checks/Industry and Regulatory Standards/Policy Changed Since Approval',
-};
+/** ASFF finding type (namespace/category/classifier) of each nhi-gov finding type, from its metadata. */
+const TYPES: Readonly<Record<FindingType, string>> = perFindingType((m) => m.asffType);
 
 const clip = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
 

@@ -1,3 +1,5 @@
+import { findingTypesWhere } from '../findings/types/index.js';
+
 /**
  * The controls an evidence package's index maps to its files. Each control names the parts that
  * evidence it and, where only some rows of a part do, which rows (`where`). docs/evidence.md explains
@@ -33,6 +35,9 @@ export interface Control {
   readonly title: string;
   readonly evidence: readonly ControlEvidence[];
 }
+
+/** The finding types whose metadata names this ISO 27001 Annex A control, sorted by name. */
+const isoFindingTypes = (control: string) => findingTypesWhere((m) => m.iso27001.includes(control)).sort();
 
 const NIST = 'NIST CSF 2.0';
 const OWASP = 'OWASP Non-Human Identities Top 10 (2025)';
@@ -127,7 +132,7 @@ export const CONTROLS: readonly Control[] = [
     title: 'Identity management',
     evidence: [
       { part: 'executions' },
-      { part: 'findings', where: { findingTypes: ['orphaned-identity', 'stale-role', 'unapproved-access'] } },
+      { part: 'findings', where: { findingTypes: isoFindingTypes('A.5.16') } },
     ],
   },
   {
@@ -136,7 +141,7 @@ export const CONTROLS: readonly Control[] = [
     title: 'Authentication information',
     evidence: [
       { part: 'executions', where: { kinds: ['rotate'] } },
-      { part: 'findings', where: { findingTypes: ['unrotated-access-key', 'unused-access-key'] } },
+      { part: 'findings', where: { findingTypes: isoFindingTypes('A.5.17') } },
     ],
   },
   {

@@ -1,14 +1,13 @@
 import type { Decision } from '../decision.js';
 import { DEFAULT_SEVERITY, type Finding, FRAMEWORKS, findingId } from '../finding.js';
+import { findingTypesWhere } from '../findings/types/index.js';
 import type { PolicyFile } from '../policy/schema.js';
-import type { FindingDraft } from './rules.js';
+import type { FindingDraft } from './rules/rule.js';
 
 /** Finding types whose condition can only be judged from the credential report. */
-export const CREDENTIAL_REPORT_TYPES = new Set<Finding['type']>([
-  'unused-access-key',
-  'unrotated-access-key',
-  'human-use-of-nhi',
-]);
+export const CREDENTIAL_REPORT_TYPES: ReadonlySet<Finding['type']> = new Set(
+  findingTypesWhere((m) => m.judgedFrom === 'credential-report'),
+);
 
 /** The account a scan describes, and the findings of that account stored before accounts were kept. */
 export interface ScanAccount {
@@ -18,10 +17,9 @@ export interface ScanAccount {
 }
 
 /** Finding types judged from policy documents, which only exports with managed policies carry. */
-export const DOCUMENT_TYPES = new Set<Finding['type']>([
-  'privilege-escalation',
-  'policy-changed-since-approval',
-]);
+export const DOCUMENT_TYPES: ReadonlySet<Finding['type']> = new Set(
+  findingTypesWhere((m) => m.judgedFrom === 'policy-documents'),
+);
 
 /**
  * Turns drafts into findings of the scanned account: stable id, severity from the policy, framework

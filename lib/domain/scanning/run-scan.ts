@@ -16,7 +16,7 @@ import { activeExceptions, approvedState, isExpired } from './approved-state.js'
 import { type ClassifiedIdentity, classifyInventory } from './classify.js';
 import { computeMetrics } from './metrics.js';
 import { CREDENTIAL_REPORT_TYPES, DOCUMENT_TYPES, resolveGone, toFindings } from './reconcile.js';
-import { RULES, type RuleInput } from './rules.js';
+import { RULES, type RuleInput } from './rules/index.js';
 import { assertNotInFuture, historyMode, type ScanMode } from './scan-time.js';
 
 /** What a scan reads and writes. Scanners never write IAM: revokes go to governance. */
@@ -134,7 +134,7 @@ export async function runScan(deps: ScanDeps, input: ScanInput): Promise<ScanRes
     ...(lastCertifiedAt ? { lastCertifiedAt } : {}),
     inventory,
   };
-  const drafts = RULES.flatMap((rule) => rule(ruleInput));
+  const drafts = RULES.flatMap((rule) => rule.run(ruleInput));
 
   progress(`merging ${drafts.length} findings with the store`);
   // Only this account's findings: a scan of one account never resolves another's.

@@ -5,7 +5,7 @@ import type { FindingType } from '../../../../lib/domain/finding.js';
 import type { IamInventory } from '../../../../lib/domain/inventory.js';
 import { approvedState } from '../../../../lib/domain/scanning/approved-state.js';
 import { classifyInventory } from '../../../../lib/domain/scanning/classify.js';
-import { type FindingDraft, RULES } from '../../../../lib/domain/scanning/rules.js';
+import { type FindingDraft, RULES } from '../../../../lib/domain/scanning/rules/index.js';
 import { aDecision, BOB } from '../../../support/builders.js';
 import { AS_OF, anInventory, aRole, aUser, daysAgo } from '../../../support/fakes/iam-read.js';
 
@@ -17,7 +17,7 @@ function scan(inventory: IamInventory, decisions: Decision[] = [], asOf = AS_OF)
   const identities = classifyInventory(inventory, policy.managedPath, approved);
   const states = approvedState(approved, asOf);
   const breakGlass = decisions.filter((d) => d.request.kind === 'break-glass');
-  return RULES.flatMap((rule) => rule({ asOf, policy, identities, states, approved, breakGlass }));
+  return RULES.flatMap((rule) => rule.run({ asOf, policy, identities, states, approved, breakGlass }));
 }
 
 const ofType = (drafts: FindingDraft[], type: FindingType) => drafts.filter((d) => d.type === type);
@@ -140,7 +140,7 @@ describe('stale-role', () => {
     const inventory = anInventory({ roles: [role('r', 45, 31)] });
     const identities = classifyInventory(inventory, strict.managedPath, []);
     const drafts = RULES.flatMap((rule) =>
-      rule({ asOf: AS_OF, policy: strict, identities, states: new Map(), approved: [], breakGlass: [] }),
+      rule.run({ asOf: AS_OF, policy: strict, identities, states: new Map(), approved: [], breakGlass: [] }),
     );
     expect(keysOf(drafts, 'stale-role')).toEqual(['role/r']);
   });
@@ -378,7 +378,7 @@ describe('certification-overdue with campaigns', () => {
     const approvedList = [createRole('kept', 200), createRole('not-kept', 200)];
     const identities = classifyInventory(inventory, policy.managedPath, approvedList);
     const drafts = RULES.flatMap((rule) =>
-      rule({
+      rule.run({
         asOf: AS_OF,
         policy,
         identities,

@@ -1,19 +1,14 @@
-import { analysePermissions } from '../escalation/analyse.js';
-import { CATALOGUE, CATALOGUE_VERSION } from '../escalation/catalogue.js';
-import { toRecord } from '../escalation/grant-analysis.js';
-import { indexInventory, inventoryPermissions } from '../escalation/inventory-permissions.js';
-import type { FindingDraft, RuleInput } from './rules.js';
-import { who } from './rules.js';
+import { analysePermissions } from '../../escalation/analyse.js';
+import { CATALOGUE, CATALOGUE_VERSION } from '../../escalation/catalogue.js';
+import { toRecord } from '../../escalation/grant-analysis.js';
+import { indexInventory, inventoryPermissions } from '../../escalation/inventory-permissions.js';
+import type { FindingDraft, RuleInput, ScannerRule } from './rule.js';
+import { who } from './rule.js';
 
-/**
- * `privilege-escalation`: an NHI whose current effective permissions (attached and inline policies,
- * its groups' policies, within its permissions boundary) open a catalogue path. One finding per
- * (identity, path); the evidence names the path and the statements behind each of its steps.
- */
-export function privilegeEscalation(input: RuleInput): FindingDraft[] {
+function run(input: RuleInput): FindingDraft<'privilege-escalation'>[] {
   if (!input.inventory) return [];
   const index = indexInventory(input.inventory);
-  const drafts: FindingDraft[] = [];
+  const drafts: FindingDraft<'privilege-escalation'>[] = [];
   for (const i of input.identities) {
     if (i.category !== 'nhi') continue;
     const item = i.type === 'role' ? i.role : i.user;
@@ -41,3 +36,10 @@ export function privilegeEscalation(input: RuleInput): FindingDraft[] {
   }
   return drafts;
 }
+
+/**
+ * `privilege-escalation`: an NHI whose current effective permissions (attached and inline policies,
+ * its groups' policies, within its permissions boundary) open a catalogue path. One finding per
+ * (identity, path); the evidence names the path and the statements behind each of its steps.
+ */
+export const privilegeEscalation: ScannerRule<'privilege-escalation'> = { type: 'privilege-escalation', run };

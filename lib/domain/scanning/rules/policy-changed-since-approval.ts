@@ -1,19 +1,13 @@
-import { indexInventory } from '../escalation/inventory-permissions.js';
-import { documentHash } from '../escalation/record.js';
-import type { FindingDraft, RuleInput } from './rules.js';
-import { who } from './rules.js';
+import { indexInventory } from '../../escalation/inventory-permissions.js';
+import { documentHash } from '../../escalation/record.js';
+import type { FindingDraft, RuleInput, ScannerRule } from './rule.js';
+import { who } from './rule.js';
 
-/**
- * `policy-changed-since-approval`: an in-force grant pinned a document (content hash, and for a
- * managed policy its version id) and the document IAM now shows for that attachment is another one: a
- * new default version of a managed policy, or an inline policy rewritten in place. Grants without a
- * pin (decided before pinning existed) and policies whose document the inventory lacks are not judged.
- */
-export function policyChangedSinceApproval(input: RuleInput): FindingDraft[] {
+function run(input: RuleInput): FindingDraft<'policy-changed-since-approval'>[] {
   if (!input.inventory) return [];
   const index = indexInventory(input.inventory);
   const byKey = new Map(input.identities.map((i) => [i.key, i]));
-  const drafts: FindingDraft[] = [];
+  const drafts: FindingDraft<'policy-changed-since-approval'>[] = [];
   for (const [key, state] of input.states) {
     const i = byKey.get(key);
     if (!i) continue;
@@ -57,3 +51,14 @@ export function policyChangedSinceApproval(input: RuleInput): FindingDraft[] {
   }
   return drafts;
 }
+
+/**
+ * `policy-changed-since-approval`: an in-force grant pinned a document (content hash, and for a
+ * managed policy its version id) and the document IAM now shows for that attachment is another one: a
+ * new default version of a managed policy, or an inline policy rewritten in place. Grants without a
+ * pin (decided before pinning existed) and policies whose document the inventory lacks are not judged.
+ */
+export const policyChangedSinceApproval: ScannerRule<'policy-changed-since-approval'> = {
+  type: 'policy-changed-since-approval',
+  run,
+};
