@@ -7,16 +7,15 @@ import type { PolicyDocumentReader } from '../../ports/policy-documents.js';
 import type { RevokeScheduler } from '../../ports/revoke-scheduler.js';
 import type { SecretVault } from '../../ports/secret-vault.js';
 import { type Decision, isInForce } from '../decision.js';
-import { type IdentityRef, identityKey } from '../identity.js';
 import { entitlementKey } from '../request.js';
 import { admitDecisionEvent } from './admission.js';
+import { applyChange } from './apply/index.js';
 import { CallLog, type RetryPolicy } from './call-log.js';
-import { isVirtualMfaSerial, mfaDeviceTargetPrefix, type PlannedChange } from './changes.js';
-import { ExternalCallError, ProvisioningFailedError } from './errors.js';
+import { isVirtualMfaSerial, mfaDeviceTargetPrefix } from './changes.js';
 import { ExecutionRun } from './execution-run.js';
 import { failAttempt, refuseExecution, replayCompleted } from './failure.js';
 import { openFinding } from './findings.js';
-import { type Guardrails, isUnderManagedPath, keySecretName, TAG_DECISION_ID } from './guardrails.js';
+import { type Guardrails, keySecretName } from './guardrails.js';
 import type { IdentityState } from './identity-state.js';
 import { pinnedPolicyRefusal, policyChangedFinding } from './pinned-policy.js';
 import { intentOf, needsStillGranted, planChanges } from './plan.js';
@@ -80,8 +79,6 @@ export interface ProvisionOutcome {
   /** Milliseconds from decision to the `complete` record: the provisioning latency. */
   readonly latencyMs?: number;
 }
-
-const iamName = (ref: IdentityRef) => (ref.type === 'role' ? 'Role' : 'User');
 
 /**
  * Virtual MFA devices of a deleted user that an earlier attempt recorded as deactivated: once
@@ -229,7 +226,15 @@ export class ProvisionDecision {
       const stepStarted = clock.now().toISOString();
       let outcome: CallOutcome;
       try {
-        outcome = await this.apply(c, decision, log);
+        outcome = await applyChange(c, {
+          iam: this.deps.iam,
+          vault: this.deps.vault,
+          scheduler: this.deps.scheduler,
+          log,
+          decision,
+          managedPath: config.guardrails.managedPath,
+          secretRecoveryWindowDays: config.secretRecoveryWindowDays,
+        });
       } catch (error) {
         return this.fail(run, decision, c.action, error, log, stepStarted, state?.arn);
       }
@@ -310,158 +315,5 @@ export class ProvisionDecision {
         keys.add(entitlementKey(d.request.entitlement));
     }
     return keys;
-  }
-
-  /** True when an identity that already exists is the one this decision created (a retried create). */
-  private async createdBy(ref: IdentityRef, decision: Decision): Promise<boolean> {
-    const state = await this.deps.iam.getIdentity(ref);
-    return (
-      state !== undefined &&
-      state.tags[TAG_DECISION_ID] === decision.id &&
-      isUnderManagedPath(state.path, this.deps.config.guardrails.managedPath)
-    );
-  }
-
-  private async apply(c: PlannedChange, decision: Decision, log: CallLog): Promise<CallOutcome> {
-    const { iam, vault, scheduler } = this.deps;
-    const ref = c.identity;
-    const kind = iamName(ref);
-    switch (c.action) {
-      case 'create-role':
-      case 'create-user': {
-        const api = `iam:Create${kind}`;
-        if (c.alreadyDone) return log.skip(api, c.target);
-        return log.run(api, c.target, async () => {
-          try {
-            return await iam.createIdentity({
-              identity: ref,
-              path: c.path,
-              permissionsBoundaryArn: c.permissionsBoundaryArn,
-              tags: c.tags,
-              ...(c.action === 'create-role' ? { trustPolicy: c.trustPolicy } : {}),
-              ...(c.action === 'create-role' && c.description ? { description: c.description } : {}),
-            });
-          } catch (error) {
-            // Someone (or an earlier attempt of ours) made it between our read and our create.
-            if (error instanceof ExternalCallError && error.awsCode === 'EntityAlreadyExists') {
-              if (await this.createdBy(ref, decision)) return 'already-done' as const;
-            }
-            throw error;
-          }
-        });
-      }
-      case 'create-access-key':
-        return this.createAccessKey(c, log);
-      case 'attach-policy': {
-        const api = `iam:Attach${kind}Policy`;
-        if (c.alreadyDone) return log.skip(api, c.target);
-        return log.run(api, c.target, () => iam.attachPolicy(ref, c.policyArn));
-      }
-      case 'detach-policy': {
-        const api = `iam:Detach${kind}Policy`;
-        if (c.alreadyDone) return log.skip(api, c.target);
-        return log.run(api, c.target, () => iam.detachPolicy(ref, c.policyArn));
-      }
-      case 'put-inline-policy': {
-        const api = `iam:Put${kind}Policy`;
-        if (c.alreadyDone) return log.skip(api, c.target);
-        return log.run(api, c.target, () => iam.putInlinePolicy(ref, c.policyName, c.document));
-      }
-      case 'delete-inline-policy': {
-        const api = `iam:Delete${kind}Policy`;
-        if (c.alreadyDone) return log.skip(api, c.target);
-        return log.run(api, c.target, () => iam.deleteInlinePolicy(ref, c.policyName));
-      }
-      case 'delete-access-key': {
-        const keyId = c.accessKeyId;
-        if (!keyId) throw new ProvisioningFailedError(`access key of ${identityKey(ref)} has no id`);
-        return log.run('iam:DeleteAccessKey', c.target, () => iam.deleteAccessKey(ref.name, keyId));
-      }
-      case 'delete-login-profile':
-        return log.run('iam:DeleteLoginProfile', c.target, () => iam.deleteLoginProfile(ref.name));
-      case 'remove-from-group':
-        return log.run('iam:RemoveUserFromGroup', c.target, () =>
-          iam.removeUserFromGroup(ref.name, c.groupName),
-        );
-      case 'remove-from-instance-profile':
-        return log.run('iam:RemoveRoleFromInstanceProfile', c.target, () =>
-          iam.removeRoleFromInstanceProfile(ref.name, c.instanceProfileName),
-        );
-      case 'deactivate-mfa-device': {
-        const serial = c.serialNumber;
-        if (!serial)
-          throw new ProvisioningFailedError(`MFA device of ${identityKey(ref)} has no serial number`);
-        return log.run('iam:DeactivateMFADevice', c.target, () => iam.deactivateMfaDevice(ref.name, serial));
-      }
-      case 'delete-virtual-mfa-device':
-        return log.run('iam:DeleteVirtualMFADevice', c.target, () =>
-          iam.deleteVirtualMfaDevice(c.serialNumber),
-        );
-      case 'delete-signing-certificate':
-        return log.run('iam:DeleteSigningCertificate', c.target, () =>
-          iam.deleteSigningCertificate(ref.name, c.certificateId),
-        );
-      case 'delete-ssh-public-key':
-        return log.run('iam:DeleteSSHPublicKey', c.target, () =>
-          iam.deleteSshPublicKey(ref.name, c.sshPublicKeyId),
-        );
-      case 'delete-service-specific-credential':
-        return log.run('iam:DeleteServiceSpecificCredential', c.target, () =>
-          iam.deleteServiceSpecificCredential(ref.name, c.credentialId),
-        );
-      case 'delete-identity':
-        return log.run(`iam:Delete${kind}`, c.target, () => iam.deleteIdentity(ref));
-      case 'delete-key-secret': {
-        const meta = await log.read(() => vault.describe(c.secretName));
-        if (!meta || meta.deletedAt) return log.skip('secretsmanager:DeleteSecret', c.target);
-        return log.run('secretsmanager:DeleteSecret', c.target, () =>
-          vault.delete(c.secretName, this.deps.config.secretRecoveryWindowDays),
-        );
-      }
-      case 'schedule-revoke':
-        return log.run('scheduler:CreateSchedule', c.target, () =>
-          scheduler.create({ name: c.scheduleName, expression: c.expression, detail: c.detail }),
-        );
-      case 'cancel-revoke-schedule':
-        return log.run('scheduler:DeleteSchedule', c.target, () => scheduler.cancel(c.scheduleName));
-    }
-  }
-
-  /**
-   * Creates a user's access key straight into its secret. A key the secret does not hold can only be
-   * left from an attempt that died between CreateAccessKey and storing it: nobody has its secret half,
-   * so it is deleted before the new key is made (this also keeps within IAM's two keys per user).
-   */
-  private async createAccessKey(
-    c: Extract<PlannedChange, { action: 'create-access-key' }>,
-    log: CallLog,
-  ): Promise<CallOutcome> {
-    const { iam, vault } = this.deps;
-    const userName = c.identity.name;
-    const secretTarget = `secret:${c.secretName}`;
-    const meta = await log.read(() => vault.describe(c.secretName));
-    const held =
-      meta && !meta.deletedAt
-        ? (await log.read(() => vault.readAccessKey(c.secretName)))?.accessKeyId
-        : undefined;
-    const keys = await log.read(() => iam.listAccessKeys(userName));
-    if (held && keys.some((k) => k.accessKeyId === held)) return log.skip('iam:CreateAccessKey', c.target);
-    for (const k of keys) {
-      await log.run('iam:DeleteAccessKey', `${identityKey(c.identity)}:access-key/${k.accessKeyId}`, () =>
-        iam.deleteAccessKey(userName, k.accessKeyId),
-      );
-    }
-    const material = await log.run('iam:CreateAccessKey', c.target, () => iam.createAccessKey(userName));
-    const value = { userName, accessKeyId: material.accessKeyId, secretAccessKey: material.secretAccessKey };
-    if (!meta) {
-      await log.run('secretsmanager:CreateSecret', secretTarget, () =>
-        vault.create(c.secretName, value, c.tags),
-      );
-    } else {
-      if (meta.deletedAt)
-        await log.run('secretsmanager:RestoreSecret', secretTarget, () => vault.restore(c.secretName));
-      await log.run('secretsmanager:PutSecretValue', secretTarget, () => vault.putValue(c.secretName, value));
-    }
-    return 'ok';
   }
 }

@@ -1,6 +1,3 @@
-import { readdirSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseProductArn, toAsff } from '../../../../lib/adapters/securityhub/asff.js';
 import { toOcsf } from '../../../../lib/cli/ocsf.js';
@@ -11,62 +8,37 @@ import { FINDING_TYPE_METADATA } from '../../../../lib/domain/findings/types/ind
 import { CREDENTIAL_REPORT_TYPES, DOCUMENT_TYPES } from '../../../../lib/domain/scanning/reconcile.js';
 import { RULE_BY_TYPE, RULES } from '../../../../lib/domain/scanning/rules/index.js';
 import { aFinding } from '../../../support/builders.js';
-
-const ROOT = join(import.meta.dirname, '../../../..');
-const TYPES_DIR = join(ROOT, 'lib/domain/findings/types');
-const RULES_DIR = join(ROOT, 'lib/domain/scanning/rules');
-/** Files of a registry folder that are not one unit each. */
-const SUPPORT = new Set(['index.ts', 'metadata.ts', 'rule.ts']);
-
-const unitFiles = (dir: string) =>
-  readdirSync(dir)
-    .filter((f) => f.endsWith('.ts') && !SUPPORT.has(f))
-    .sort();
-
-/** Every export of a unit file, loaded as the runtime sees it. */
-async function exportsOf(dir: string, file: string): Promise<unknown[]> {
-  return Object.values(await import(pathToFileURL(join(dir, file)).href));
-}
+import { unitFiles } from '../../../support/unit-files.js';
 
 const scannerTypes = () => FINDING_TYPE_METADATA.filter((m) => m.raisedBy.some((s) => s === 'scanner'));
 
 describe('finding type registry', () => {
   it('has exactly one metadata file per finding type, named after it, and nothing else', async () => {
-    // Arrange
-    const files = unitFiles(TYPES_DIR);
-
     // Act
-    const declared = await Promise.all(
-      files.map(async (file) => ({ file, exports: await exportsOf(TYPES_DIR, file) })),
-    );
+    const declared = await unitFiles('lib/domain/findings/types', ['index.ts', 'metadata.ts']);
 
     // Assert
-    expect(files).toEqual([...FINDING_TYPES].map((t) => `${t}.ts`).sort());
-    for (const { file, exports } of declared) {
+    expect(declared.map((d) => d.name)).toEqual([...FINDING_TYPES].sort());
+    for (const { file, name, exports } of declared) {
       expect(exports, file).toHaveLength(1);
-      expect((exports[0] as { type: string }).type, file).toBe(basename(file, '.ts'));
+      expect((exports[0] as { type: string }).type, file).toBe(name);
       expect(FINDING_TYPE_METADATA, file).toContain(exports[0]);
     }
     expect(new Set(FINDING_TYPES).size).toBe(FINDING_TYPE_METADATA.length);
   });
 
   it('has exactly one rule file per scanner finding type, and no rule for any other type', async () => {
-    // Arrange
-    const files = unitFiles(RULES_DIR);
-
     // Act
-    const declared = await Promise.all(
-      files.map(async (file) => ({ file, exports: await exportsOf(RULES_DIR, file) })),
-    );
+    const declared = await unitFiles('lib/domain/scanning/rules', ['index.ts', 'rule.ts']);
 
     // Assert
     const expected = scannerTypes().map((m) => m.type);
-    expect(files).toEqual(expected.map((t) => `${t}.ts`).sort());
+    expect(declared.map((d) => d.name)).toEqual([...expected].sort());
     expect(Object.keys(RULE_BY_TYPE).sort()).toEqual([...expected].sort());
-    for (const { file, exports } of declared) {
+    for (const { file, name, exports } of declared) {
       expect(exports, file).toHaveLength(1);
       const rule = exports[0] as { type: string; run: unknown };
-      expect(rule.type, file).toBe(basename(file, '.ts'));
+      expect(rule.type, file).toBe(name);
       expect(typeof rule.run, file).toBe('function');
       expect(RULES, file).toContain(rule);
     }
