@@ -9,6 +9,7 @@ import { FUNCTION_ENV } from '../../lib/config/functions.js';
 import { POLICY_READ_ACTIONS } from '../../lib/config/iam-reads.js';
 import { INDEX } from '../../lib/config/tables.js';
 import { EVENT_SOURCE } from '../../lib/domain/events.js';
+import { GRANT_KINDS, PROVISIONED_KINDS } from '../../lib/domain/provisioning/kinds.js';
 import { SUITE_ROLE_NAME_PREFIX, SUITE_ROLE_PATH } from '../config.js';
 import { deadLetterQueue } from './dead-letter-queue.js';
 import type { SuiteBus } from './event-bus.js';
@@ -29,15 +30,6 @@ export interface ProvisioningProps {
   readonly bus: SuiteBus;
   readonly logRetention: RetentionDays;
 }
-
-/** Decision kinds whose approval provisioning applies to IAM. */
-export const PROVISIONED_KINDS = [
-  'grant',
-  'break-glass',
-  'create-identity',
-  'delete-identity',
-  'revoke',
-] as const;
 
 /** IAM calls that can change what an identity may do: allowed only with the suite's boundary attached. */
 export const BOUNDARY_CONDITIONED_ACTIONS = [
@@ -365,7 +357,7 @@ export class Provisioning extends Construct {
       pattern: {
         source: [EVENT_SOURCE],
         detailType: ['DecisionRevoked', 'DecisionExpired'],
-        detail: { kind: ['grant', 'break-glass'] },
+        detail: { kind: [...GRANT_KINDS] },
       },
       target: p,
     });

@@ -11,6 +11,7 @@ import { CallAwsService } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { FUNCTION_ENV } from '../../lib/config/functions.js';
 import { EVENT_SOURCE } from '../../lib/domain/events.js';
+import { ROTATED_KINDS } from '../../lib/domain/provisioning/kinds.js';
 import { deadLetterQueue } from './dead-letter-queue.js';
 import type { SuiteBus } from './event-bus.js';
 import { acknowledgeIndexQueries, acknowledgeWildcard, nagPseudo } from './nag-helpers.js';
@@ -194,7 +195,11 @@ export class Rotation extends Construct {
 
     props.bus.route('ApprovedToRotate', {
       description: 'approved rotate decisions to the rotation function',
-      pattern: { source: [EVENT_SOURCE], detailType: ['DecisionApproved'], detail: { kind: ['rotate'] } },
+      pattern: {
+        source: [EVENT_SOURCE],
+        detailType: ['DecisionApproved'],
+        detail: { kind: [...ROTATED_KINDS] },
+      },
       target: r,
     });
 

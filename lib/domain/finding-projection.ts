@@ -1,8 +1,6 @@
 import * as z from 'zod';
 import { type Finding, FindingStatus, FindingType } from './finding.js';
-import { IsoTimestamp, Severity } from './primitives.js';
-
-const DAY_MS = 86_400_000;
+import { DAY_MS, IsoTimestamp, Severity } from './primitives.js';
 
 /**
  * The one public shape of a finding: what `scan` and every report print in JSON and CSV, documented in

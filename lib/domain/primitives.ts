@@ -71,3 +71,8 @@ export const Tags = z
     boundedText(IAM_LIMITS.tagValueLength),
   )
   .refine((t) => Object.keys(t).length <= IAM_LIMITS.tags, `at most ${IAM_LIMITS.tags} tags (IAM's limit)`);
+
+/** One hour in milliseconds: the only definition (durations, delays). */
+export const HOUR_MS = 3_600_000;
+/** One day in milliseconds: the only definition (ages, windows, expiries). */
+export const DAY_MS = 24 * HOUR_MS;

@@ -5,6 +5,7 @@ import { DEFAULT_POLICY_PATH, loadPolicyFile } from '../../config/policy-file.js
 import { type Issue, ValidationError } from '../../domain/errors.js';
 import { collectEvidence, type EvidenceSources } from '../../domain/evidence/collect.js';
 import { verifyPackage } from '../../domain/evidence/manifest.js';
+import { DAY_MS } from '../../domain/primitives.js';
 import { MAX_WINDOW_DAYS } from '../../domain/reports/sources.js';
 import { formatIssues } from '../../domain/validation.js';
 import { destinationProblem, readPackageDirectory, writePackageDirectory } from '../../evidence/files.js';
@@ -19,8 +20,6 @@ import { CommonOptions } from '../report/options.js';
 import { terminalProgress } from '../report/progress.js';
 import { reportSources } from '../report/sources.js';
 import type { RegisterCommand } from './index.js';
-
-const DAY_MS = 86_400_000;
 
 /** `2026-02-01` (midnight UTC) or an ISO-8601 timestamp with an offset. */
 export function parseInstant(text: string): Date | undefined {

@@ -1,15 +1,14 @@
 import * as z from 'zod';
 import { type Issue, ValidationError } from '../../domain/errors.js';
 import { FindingStatus, FindingType } from '../../domain/finding.js';
-import { Severity } from '../../domain/primitives.js';
+import { DAY_MS, HOUR_MS, Severity } from '../../domain/primitives.js';
 import type { ReportWindow } from '../../domain/reports/common.js';
 import { MAX_WINDOW_DAYS } from '../../domain/reports/sources.js';
 import { formatIssues } from '../../domain/validation.js';
 import { parseCliOptions } from '../options.js';
 import { OUTPUT_FORMATS } from '../output.js';
 
-const DAY_MS = 86_400_000;
-const UNIT_MS = { h: 3_600_000, d: DAY_MS, w: 7 * DAY_MS } as const;
+const UNIT_MS = { h: HOUR_MS, d: DAY_MS, w: 7 * DAY_MS } as const;
 
 /**
  * Reads a point in time: a span back from now (`12h`, `30d`, `8w`), a day (`2026-01-31`, midnight UTC)

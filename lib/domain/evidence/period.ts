@@ -1,10 +1,9 @@
+import { DAY_MS } from '../primitives.js';
 import type { EvidencePeriod } from './collect.js';
 
 /** How long one scheduled evidence period is. */
 export const EVIDENCE_PERIODS = ['month', 'week', 'day'] as const;
 export type EvidencePeriodUnit = (typeof EVIDENCE_PERIODS)[number];
-
-const DAY_MS = 86_400_000;
 
 /**
  * The last complete period before `now` (UTC): the previous calendar month, the previous ISO week

@@ -7,6 +7,7 @@ import { ConflictError, NotFoundError, SeparationOfDutiesError, ValidationError 
 import { parseIdentity } from '../identity.js';
 import type { IamInventory } from '../inventory.js';
 import { matchesAny } from '../patterns.js';
+import { DAY_MS } from '../primitives.js';
 import { isPrincipalArn } from '../principal.js';
 import { type DecisionRequest, type Entitlement, entitlementKey } from '../request.js';
 import { parseOrThrow } from '../validation.js';
@@ -16,8 +17,6 @@ import { isApproverAnywhere, isOperator, PolicyDeniedError, planSubmission } fro
 import { parseCaller, samePrincipal } from './principals.js';
 import { revokeAuthority } from './revoke-authority.js';
 import { approveByPolicy, revokeNote, withoutAutoApproval } from './submit.js';
-
-const DAY_MS = 86_400_000;
 
 export const StartCampaignBody = z.strictObject({
   name: boundedText(BOUNDS.campaignNameLength, { trim: true, min: 1 }),

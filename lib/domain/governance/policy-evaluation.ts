@@ -1,6 +1,7 @@
 import type { EscalationRecord } from '../escalation/record.js';
 import { matchesAny, matchesGlobIgnoringCase } from '../patterns.js';
 import type { Policy, PolicyFile } from '../policy/schema.js';
+import { DAY_MS, HOUR_MS } from '../primitives.js';
 import type { DecisionRequest, Entitlement } from '../request.js';
 import { reviewNewIdentity } from './new-identity.js';
 import { PolicyDeniedError } from './policy-errors.js';
@@ -11,9 +12,6 @@ import {
   SYSTEM_PRINCIPAL,
   samePrincipal,
 } from './principals.js';
-
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
 
 export { PolicyDeniedError };
 

@@ -3,6 +3,7 @@ import { type IdentityRef, identityKey } from '../identity.js';
 import type { PlannedChange } from './changes.js';
 import { type Guardrails, isUnderManagedPath } from './guardrails.js';
 import type { IdentityState } from './identity-state.js';
+import { isKindIn } from './kinds.js';
 import {
   GRANT_KINDS,
   type Intent,
@@ -31,12 +32,12 @@ export function needsStillGranted(decision: Pick<Decision, 'kind' | 'status' | '
  * function's business.
  */
 export function intentOf(decision: Pick<Decision, 'kind' | 'status'>): Intent | undefined {
-  if (decision.status === 'approved' && (PROVISIONED_KINDS as readonly string[]).includes(decision.kind)) {
+  if (decision.status === 'approved' && isKindIn(PROVISIONED_KINDS, decision.kind)) {
     return 'apply';
   }
   if (
     (decision.status === 'revoked' || decision.status === 'expired') &&
-    GRANT_KINDS.includes(decision.kind)
+    isKindIn(GRANT_KINDS, decision.kind)
   ) {
     return 'remove';
   }

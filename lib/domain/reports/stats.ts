@@ -3,9 +3,8 @@
  * plain values so every report computes them the same way.
  */
 
+import { DAY_MS } from '../primitives.js';
 import { median, percentile } from '../stats.js';
-
-const DAY_MS = 86_400_000;
 
 /** Count, median, 95th percentile and maximum of a list of durations. */
 export interface Distribution {

@@ -6,13 +6,11 @@ import type { IamAdmin } from '../../ports/iam-admin.js';
 import type { KeyRetirementScheduler } from '../../ports/key-retirement-scheduler.js';
 import type { SecretMetadata, SecretVault } from '../../ports/secret-vault.js';
 import { DEFAULT_SEVERITY, type Finding, FRAMEWORKS, findingId } from '../finding.js';
+import { DAY_MS, HOUR_MS } from '../primitives.js';
 import { CallLog, errorMessage, type RetryPolicy } from '../provisioning/call-log.js';
 import { openFinding } from '../provisioning/findings.js';
 import { atExpression } from '../provisioning/schedule.js';
 import { STAGE } from './secret-value.js';
-
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
 
 /** How long a replaced access key lives on after finishSecret. */
 export interface KeyRetirementConfig {

@@ -11,6 +11,7 @@ import { ExternalCallError } from '../provisioning/errors.js';
 import { ExecutionRun } from '../provisioning/execution-run.js';
 import { failAttempt, refuseExecution, replayCompleted } from '../provisioning/failure.js';
 import { keySecretName } from '../provisioning/guardrails.js';
+import { isKindIn, ROTATED_KINDS } from '../provisioning/kinds.js';
 import type { DecisionEvent } from '../provisioning/verify.js';
 import { rotationToken, TAG_ROTATION_DECISION, TAG_ROTATION_TOKEN } from './rotation-token.js';
 import { STAGE } from './secret-value.js';
@@ -82,7 +83,7 @@ export class RotateOnDecision {
     const admission = await admitDecisionEvent(
       { ...this.deps, source: 'rotation' },
       event,
-      (d) => d.kind === 'rotate' && d.status === 'approved',
+      (d) => isKindIn(ROTATED_KINDS, d.kind) && d.status === 'approved',
       (d) => `a ${d.status} ${d.kind} decision is not a rotation`,
     );
     if (admission.ok) return admission;

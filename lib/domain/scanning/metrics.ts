@@ -3,7 +3,7 @@ import type { ExecutionRecord } from '../execution.js';
 import { COMPLETE_ACTION } from '../execution.js';
 import type { Finding } from '../finding.js';
 import { type DurationStats, dayOf, durationStats, type MetricsSnapshot } from '../metrics.js';
-import { DAY_MS } from './rules/rule.js';
+import { DAY_MS } from '../primitives.js';
 
 const GRANT_KINDS = new Set(['grant', 'create-identity', 'break-glass']);
 const REMOVE_KINDS = new Set(['revoke', 'delete-identity']);

@@ -12,6 +12,7 @@ import { compareFindings } from '../finding-order.js';
 import type { IamInventory } from '../inventory.js';
 import type { MetricsSnapshot } from '../metrics.js';
 import type { Policy } from '../policy/schema.js';
+import { DAY_MS } from '../primitives.js';
 import { activeExceptions, approvedState, isExpired } from './approved-state.js';
 import { type ClassifiedIdentity, classifyInventory } from './classify.js';
 import { computeMetrics } from './metrics.js';
@@ -208,7 +209,7 @@ export async function runScan(deps: ScanDeps, input: ScanInput): Promise<ScanRes
 
   progress("storing the day's metrics");
   const day = at.slice(0, 10);
-  const nextDay = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString();
+  const nextDay = new Date(Date.parse(`${day}T00:00:00Z`) + DAY_MS).toISOString();
   const [denied, executions] = await Promise.all([
     deps.decisions.listDeniedAttemptsSince(`${day}T00:00:00Z`),
     deps.executions.listForDay(day),

@@ -1,6 +1,7 @@
 import { entitlementKey } from '../../request.js';
 import type { PlannedChange } from '../changes.js';
-import { cancelSchedule, GRANT_KINDS, type KindPlanner, removeChange } from './shared.js';
+import { GRANT_KINDS, isKindIn } from '../kinds.js';
+import { cancelSchedule, type KindPlanner, removeChange } from './shared.js';
 
 /**
  * A revoke removes the entitlement it names, and cancels the revoke schedule of the time-bound grant
@@ -16,6 +17,6 @@ export const planRevoke: KindPlanner<'revoke'> = ({ input, request, ref, key, ch
     notes.push(`${ek} stays on ${key}: another in-force decision still grants it`);
   else list.push(removeChange(ref, request.entitlement, state));
   const grant = input.revokedGrant;
-  if (grant?.expiresAt && GRANT_KINDS.includes(grant.kind)) list.push(cancelSchedule(ref, grant));
+  if (grant?.expiresAt && isKindIn(GRANT_KINDS, grant.kind)) list.push(cancelSchedule(ref, grant));
   return changes(list, notes);
 };

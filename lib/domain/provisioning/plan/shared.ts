@@ -4,20 +4,12 @@ import type { DecisionRequest, Entitlement } from '../../request.js';
 import { change, type PlannedChange } from '../changes.js';
 import type { Guardrails } from '../guardrails.js';
 import type { IdentityState } from '../identity-state.js';
+import type { PROVISIONED_KINDS } from '../kinds.js';
 import { revokeScheduleName } from '../schedule.js';
 
-/** Decision kinds the provision function executes. `rotate` belongs to the rotation function. */
-export const PROVISIONED_KINDS = [
-  'grant',
-  'break-glass',
-  'create-identity',
-  'delete-identity',
-  'revoke',
-] as const;
+/** The kinds the provision function executes and removes: one list, in lib/domain/provisioning/kinds.ts. */
+export { GRANT_KINDS, PROVISIONED_KINDS } from '../kinds.js';
 export type ProvisionedKind = (typeof PROVISIONED_KINDS)[number];
-
-/** Kinds that grant an entitlement for a while: removed again once revoked or expired. */
-export const GRANT_KINDS: readonly string[] = ['grant', 'break-glass'];
 
 /** What a decision in its current status asks of the executor: apply it, remove it, or nothing. */
 export type Intent = 'apply' | 'remove';

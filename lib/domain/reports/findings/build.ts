@@ -1,5 +1,5 @@
 import type { Finding, FindingStatus, FindingType } from '../../finding.js';
-import type { Severity } from '../../primitives.js';
+import { HOUR_MS, type Severity } from '../../primitives.js';
 import type { ScanRecord } from '../../scanning/scan-time.js';
 import {
   compareFindings,
@@ -159,8 +159,8 @@ export function buildFindingsReport(input: FindingsReportInput): FindingsReport 
           accountId: record.accountId,
           at: record.asOf,
           ranAt: record.ranAt,
-          ageHours: Math.floor(ageMs / 3_600_000),
-          overdue: ageMs > scanIntervalHours * 3_600_000,
+          ageHours: Math.floor(ageMs / HOUR_MS),
+          overdue: ageMs > scanIntervalHours * HOUR_MS,
         };
       })()
     : null;

@@ -1,3 +1,4 @@
+import { HOUR_MS } from '../../primitives.js';
 import type { FindingRow } from '../common.js';
 import { FINDING_CSV_COLUMNS } from '../finding-columns.js';
 import { formatDuration, formatTime } from '../format.js';
@@ -31,7 +32,7 @@ export const FINDING_COLUMNS: readonly Column<FindingRow>[] = [
 /** When the last scan ran, and whether that is older than the scan interval. */
 export function lastScanText(r: FindingsReport): string {
   if (!r.lastScan) return 'never: no scan has stored its results yet (run nhi-gov scan)';
-  const age = formatDuration(r.lastScan.ageHours * 3_600_000);
+  const age = formatDuration(r.lastScan.ageHours * HOUR_MS);
   const ago = age === '0s' ? 'less than an hour' : age;
   const ran = r.lastScan.ranAt === r.lastScan.at ? '' : `, ran ${formatTime(r.lastScan.ranAt)}`;
   return `as of ${formatTime(r.lastScan.at)} (${ago} ago; account ${r.lastScan.accountId}${ran})`;

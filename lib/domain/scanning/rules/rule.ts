@@ -3,10 +3,9 @@ import type { FindingType } from '../../finding.js';
 import type { ScannerFindingType } from '../../findings/types/index.js';
 import type { AccessKey, IamInventory } from '../../inventory.js';
 import type { PolicyFile } from '../../policy/schema.js';
+import { DAY_MS } from '../../primitives.js';
 import { type ApprovedIdentityState, isExpired } from '../approved-state.js';
 import type { ClassifiedIdentity } from '../classify.js';
-
-export const DAY_MS = 86_400_000;
 
 /** What a rule saw: everything a finding needs except what the store and exceptions add. */
 export interface FindingDraft<T extends FindingType = FindingType> {
