@@ -1,20 +1,9 @@
 import { createHash } from 'node:crypto';
 import { structureIssues } from '../bounds.js';
+import { canonicalJson } from '../canonical-json.js';
 import { ValidationError } from '../errors.js';
 import { dottedPath, formatIssues, toIssues } from '../validation.js';
 import { type Policy, PolicyFile } from './schema.js';
-
-/** Canonical JSON (sorted keys) so the hash does not change with formatting or key order. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 /**
  * Validates a policy document already read from its file (YAML or JSON) and computes its version.
@@ -36,6 +25,6 @@ export function policyFromDocument(data: unknown, source: string): Policy {
       issues,
     );
   }
-  const version = `sha256:${createHash('sha256').update(canonical(result.data)).digest('hex')}`;
+  const version = `sha256:${createHash('sha256').update(canonicalJson(result.data)).digest('hex')}`;
   return { document: result.data, version, source };
 }

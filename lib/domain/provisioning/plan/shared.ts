@@ -71,17 +71,8 @@ export interface KindPlanContext<R extends DecisionRequest> {
 /** Plans one request kind. Pure, like `planChanges`. */
 export type KindPlanner<K extends ProvisionedKind> = (context: KindPlanContext<RequestOf<K>>) => Plan;
 
-/** Canonical JSON (sorted keys), to compare policy documents whatever their key order. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
+/** Canonical JSON, to compare policy documents whatever their key order (kept here for plan.ts importers). */
+export { canonicalJson } from '../../canonical-json.js';
 
 /** Takes one entitlement off an identity (already done when it is not there). */
 export function removeChange(
