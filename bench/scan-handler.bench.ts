@@ -60,7 +60,8 @@ export async function run({ dir, size }: BenchContext): Promise<void> {
       POWERTOOLS_LOG_LEVEL: 'ERROR',
       POWERTOOLS_METRICS_DISABLED: 'true',
     });
-    const { buildHandler, defaultDeps } = await import('../functions/scan/handler.js');
+    const { buildHandler } = await import('../functions/scan/build-handler.js');
+    const { defaultDeps } = await import('../functions/scan/wiring.js');
     const handler = buildHandler(defaultDeps());
 
     const lines: string[] = [];

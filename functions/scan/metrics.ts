@@ -1,5 +1,5 @@
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { ScanSummary } from './handler.js';
+import type { ScanSummary } from './build-handler.js';
 
 /**
  * The scan's CloudWatch metrics (namespace NhiGov): totals, open findings per `type` dimension, and

@@ -18,6 +18,7 @@ import {
 } from '../domain/evidence/manifest.js';
 import type { ExecutionRecord } from '../domain/execution.js';
 import type { Finding } from '../domain/finding.js';
+import { type FindingProjection, findingCsvCells, projectFinding } from '../domain/finding-projection.js';
 import type { ExceptionRow } from '../domain/reports/exceptions/build.js';
 import type { CampaignRow } from '../domain/reports/reviews/build.js';
 import type { DeniedAttemptRow } from '../domain/reports/violations/build.js';
@@ -94,6 +95,24 @@ interface Part<T> {
 }
 
 const list = (values: readonly string[] | undefined) => (values ?? []).join('; ');
+
+/** The evidence package's findings columns: its own headers over keys of the one finding projection. */
+const FINDING_EVIDENCE_COLUMNS: readonly (readonly [string, keyof FindingProjection])[] = [
+  ['id', 'id'],
+  ['type', 'type'],
+  ['severity', 'severity'],
+  ['status', 'status'],
+  ['identity', 'identityKey'],
+  ['owner', 'owner'],
+  ['title', 'title'],
+  ['first_seen', 'firstSeen'],
+  ['last_seen', 'lastSeen'],
+  ['resolved_at', 'resolvedAt'],
+  ['suppressed_by', 'suppressedBy'],
+  ['owasp_nhi', 'owaspNhi'],
+  ['nist_csf', 'nistCsf'],
+  ['evidence', 'evidence'],
+];
 
 function breakGlassRow(d: Decision, periodEnd: string): BreakGlassRow {
   const due = d.reviewDueAt ?? null;
@@ -307,22 +326,11 @@ function parts(data: EvidenceData, policies: readonly PolicyInForce[]) {
     name: 'findings',
     description: 'Findings opened or resolved in the period, with their evidence and framework mapping.',
     rows: data.findings,
-    columns: [
-      { header: 'id', value: (f) => f.id },
-      { header: 'type', value: (f) => f.type },
-      { header: 'severity', value: (f) => f.severity },
-      { header: 'status', value: (f) => f.status },
-      { header: 'identity', value: (f) => f.identityKey },
-      { header: 'owner', value: (f) => f.owner },
-      { header: 'title', value: (f) => f.title },
-      { header: 'first_seen', value: (f) => f.firstSeen },
-      { header: 'last_seen', value: (f) => f.lastSeen },
-      { header: 'resolved_at', value: (f) => f.resolvedAt },
-      { header: 'suppressed_by', value: (f) => f.suppressedBy },
-      { header: 'owasp_nhi', value: (f) => list(f.frameworks.owaspNhi) },
-      { header: 'nist_csf', value: (f) => list(f.frameworks.nistCsf) },
-      { header: 'evidence', value: (f) => JSON.stringify(f.evidence) },
-    ],
+    // The public projection's CSV cells (lib/domain/finding-projection.ts) under the evidence headers.
+    columns: FINDING_EVIDENCE_COLUMNS.map(([header, key]) => ({
+      header,
+      value: (f: Finding) => findingCsvCells(projectFinding(f, new Date(data.generatedAt)))[key],
+    })),
     matches: (f, where) =>
       'owaspNhi' in where
         ? f.frameworks.owaspNhi.some((m) => m.startsWith(`${where.owaspNhi} `) || m === where.owaspNhi)

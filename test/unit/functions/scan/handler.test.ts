@@ -2,7 +2,8 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { IAMClient } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { buildHandler, defaultDeps, type ScanHandlerDeps } from '../../../../functions/scan/handler.js';
+import { buildHandler, type ScanHandlerDeps } from '../../../../functions/scan/handler.js';
+import { defaultDeps } from '../../../../functions/scan/wiring.js';
 import { DynamoDecisionStore } from '../../../../lib/adapters/dynamodb/decision-store.js';
 import { DynamoExecutionTrail } from '../../../../lib/adapters/dynamodb/execution-trail.js';
 import { DynamoFindingStore } from '../../../../lib/adapters/dynamodb/finding-store.js';

@@ -1,0 +1,107 @@
+import { accountOfArn } from '../../lib/domain/account.js';
+import { AppError } from '../../lib/domain/errors.js';
+import type { FindingType } from '../../lib/domain/finding.js';
+import type { Policy } from '../../lib/domain/policy/schema.js';
+import { runScan, type ScanDeps } from '../../lib/domain/scanning/run-scan.js';
+import { assertNotInFuture } from '../../lib/domain/scanning/scan-time.js';
+import { parseOrThrow } from '../../lib/domain/validation.js';
+import type { Clock } from '../../lib/ports/clock.js';
+import type { FindingExporter } from '../../lib/ports/finding-exporter.js';
+import type { IamDirectory } from '../../lib/ports/iam-directory.js';
+import { ScanEvent } from './schema.js';
+
+export interface ScanHandlerDeps extends ScanDeps {
+  readonly directory: IamDirectory;
+  readonly policy: Policy;
+  readonly clock: Clock;
+  /** The account scanned; by default the one in the invoked function's ARN. */
+  readonly accountId?: string;
+  /** Counts for CloudWatch (Powertools metrics in Lambda). */
+  readonly record?: (summary: ScanSummary) => void;
+  /** AWS Security Hub, when switched on: every finding of the scan, open, suppressed and resolved. */
+  readonly exporter?: FindingExporter;
+}
+
+/** What the function returns and logs: counts only, never evidence. */
+export interface ScanSummary {
+  readonly asOf: string;
+  readonly accountId: string;
+  /** False when the scan ran read-only (dated before the account's newest scan): nothing was stored. */
+  readonly stored: boolean;
+  readonly identities: number;
+  readonly open: number;
+  readonly suppressed: number;
+  readonly resolved: number;
+  readonly revokesRequested: number;
+  readonly revokesFailed: number;
+  readonly metricsDay: string;
+  /** Open findings per type (types with none are left out). */
+  readonly openByType: Readonly<Partial<Record<FindingType, number>>>;
+  /** Certification coverage: NHIs in scope, reviewed within the policy interval, overdue. */
+  readonly reviews: { readonly inScope: number; readonly reviewed: number; readonly overdue: number };
+  /** Findings sent to Security Hub (absent when it is off). */
+  readonly securityHub?: { readonly sent: number };
+}
+
+/** Some system revokes could not be filed: the findings are stored, the invocation fails so it alarms and retries. */
+export class RevokeFilingError extends AppError {
+  constructor(message: string) {
+    super('REVOKE_FILING_FAILED', message);
+  }
+}
+
+/**
+ * The scheduled scan: live inventory → every rule → findings, revokes and the day's metrics. An
+ * `asOf` in the future is refused before IAM is read; one before the account's newest scan runs
+ * read-only (`stored: false`).
+ */
+export function buildHandler(deps: ScanHandlerDeps) {
+  return async (event: unknown, context?: { invokedFunctionArn?: string }): Promise<ScanSummary> => {
+    const input = parseOrThrow(ScanEvent, event, 'scan event');
+    const now = deps.clock.now();
+    const asOf = input?.asOf ? new Date(input.asOf) : now;
+    assertNotInFuture(asOf, now, 'asOf');
+    const fromContext = context?.invokedFunctionArn ? accountOfArn(context.invokedFunctionArn) : undefined;
+    const accountId = deps.accountId ?? fromContext;
+    const inventory = await deps.directory.readInventory();
+    const result = await runScan(deps, {
+      inventory,
+      policy: deps.policy,
+      asOf,
+      now,
+      ...(accountId ? { accountId } : {}),
+    });
+    // Only what the scan stored goes to Security Hub, after it is stored: a Security Hub failure fails
+    // the run (alarm, retry) and loses nothing. A scan that stored nothing (time moves forward) sends nothing.
+    const exported =
+      deps.exporter && result.mode.kind === 'write'
+        ? await deps.exporter.export([...result.findings, ...result.resolved], result.asOf)
+        : undefined;
+    const summary: ScanSummary = {
+      asOf: result.asOf,
+      accountId: result.accountId,
+      stored: result.mode.kind === 'write',
+      identities: result.inventory.roles + result.inventory.users,
+      open: result.findings.filter((f) => f.status === 'open').length,
+      suppressed: result.findings.filter((f) => f.status === 'suppressed').length,
+      resolved: result.resolved.length,
+      revokesRequested: result.revokes.requested.length,
+      revokesFailed: result.revokes.failed.length,
+      metricsDay: result.metrics.day,
+      openByType: result.metrics.governance.openFindings.byType,
+      reviews: {
+        inScope: result.metrics.governance.reviewCompletion.inScope,
+        reviewed: result.metrics.governance.reviewCompletion.reviewed,
+        overdue: result.metrics.governance.reviewCompletion.overdue,
+      },
+      ...(exported ? { securityHub: exported } : {}),
+    };
+    deps.record?.(summary);
+    if (result.revokes.failed.length > 0) {
+      throw new RevokeFilingError(
+        `could not file system revokes for ${result.revokes.failed.map((f) => `${f.decisionId} (${f.error})`).join(', ')}`,
+      );
+    }
+    return summary;
+  };
+}

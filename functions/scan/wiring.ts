@@ -1,0 +1,58 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import * as z from 'zod';
+import { DynamoCampaignStore } from '../../lib/adapters/dynamodb/campaign-store.js';
+import { documentClient } from '../../lib/adapters/dynamodb/client.js';
+import { DynamoDecisionStore } from '../../lib/adapters/dynamodb/decision-store.js';
+import { DynamoExecutionTrail } from '../../lib/adapters/dynamodb/execution-trail.js';
+import { DynamoFindingStore } from '../../lib/adapters/dynamodb/finding-store.js';
+import { DynamoScanLog } from '../../lib/adapters/dynamodb/scan-log.js';
+import { EventBridgeRevokeRequester } from '../../lib/adapters/eventbridge/revoke-requester.js';
+import { LiveIamDirectory } from '../../lib/adapters/iam-inventory/live-inventory.js';
+import { SecurityHubExporter } from '../../lib/adapters/securityhub/finding-exporter.js';
+import { systemClock } from '../../lib/adapters/system.js';
+import { loadEnv, required } from '../../lib/config/env.js';
+import { FUNCTION_ENV } from '../../lib/config/functions.js';
+import { loadPolicyJsonFile } from '../../lib/config/policy-source.js';
+import { ENV } from '../../lib/config/tables.js';
+import type { ScanHandlerDeps } from './build-handler.js';
+
+export const ScanEnv = z.object({
+  [ENV.decisionsTable]: required(),
+  [ENV.executionsTable]: required(),
+  [ENV.findingsTable]: required(),
+  [FUNCTION_ENV.eventBusName]: required(),
+  [FUNCTION_ENV.policyFile]: required(),
+  [FUNCTION_ENV.securityHubProductArn]: z
+    .string()
+    .regex(
+      /^arn:aws[a-z-]*:securityhub:[a-z0-9-]+:\d{12}:product\/\d{12}\/default$/,
+      'is not a default product ARN',
+    )
+    .optional(),
+});
+
+/** The Lambda's dependencies, built once per cold start from the environment. */
+export function defaultDeps(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Omit<ScanHandlerDeps, 'record'> {
+  const config = loadEnv(ScanEnv, env);
+  const doc = documentClient(new DynamoDBClient({}));
+  const findings = new DynamoFindingStore(doc, config[ENV.findingsTable]);
+  const productArn = config[FUNCTION_ENV.securityHubProductArn];
+  return {
+    directory: new LiveIamDirectory(new IAMClient({})),
+    decisions: new DynamoDecisionStore(doc, config[ENV.decisionsTable]),
+    campaigns: new DynamoCampaignStore(doc, config[ENV.decisionsTable]),
+    executions: new DynamoExecutionTrail(doc, config[ENV.executionsTable]),
+    findings,
+    metrics: findings,
+    scans: new DynamoScanLog(doc, config[ENV.findingsTable]),
+    revokes: new EventBridgeRevokeRequester(new EventBridgeClient({}), config[FUNCTION_ENV.eventBusName]),
+    policy: loadPolicyJsonFile(config[FUNCTION_ENV.policyFile]),
+    clock: systemClock,
+    ...(productArn ? { exporter: new SecurityHubExporter(new SecurityHubClient({}), productArn) } : {}),
+  };
+}
