@@ -57,9 +57,12 @@ export const CONTEXT_DEFAULTS = {
   'nhi-gov:keyDeleteGraceDays': DEFAULT_KEY_RETIREMENT.deleteGraceDays,
   /** Name of the suite's EventBridge bus. */
   'nhi-gov:busName': 'nhi-gov',
-  /** Deployment mode: `single` (everything in one account), or `multi-account` (see nhi-gov:organization). */
+  /** Deployment mode: `single` (everything in one account), or `organization` (one hub, members by StackSet; see nhi-gov:organization). */
   'nhi-gov:mode': 'single',
-  /** multi-account only: `{ organizationId, governanceAccount, memberAccounts: [...], region }`. */
+  /**
+   * organization only: `{ organizationId, hubAccount, hubRegion, organizationalUnits: [...], regions?,
+   * stackSetCallAs?, accounts? }` (docs/organization.md). No member account is listed: members join by OU.
+   */
   'nhi-gov:organization': undefined,
   /** Deploy the evidence bucket (S3 Object Lock) and the scheduled evidence function (single-account stacks). */
   'nhi-gov:evidence': true,
@@ -79,13 +82,42 @@ export type ContextKey = keyof typeof CONTEXT_DEFAULTS;
 
 const Account = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
 
-const Organization = z.strictObject({
-  organizationId: z.string().regex(/^o-[a-z0-9]{10,32}$/, 'must be an AWS Organizations id (o-...)'),
-  governanceAccount: Account,
-  memberAccounts: z.array(Account).min(1, 'name at least one member account'),
-  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1'),
-});
-export type Organization = z.infer<typeof Organization>;
+const Region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1');
+
+/**
+ * Organization mode: one governance hub (security account) and one member template that a
+ * service-managed StackSet deploys to every account of the chosen OUs, now and later.
+ */
+const Organization = z
+  .strictObject({
+    organizationId: z.string().regex(/^o-[a-z0-9]{10,32}$/, 'must be an AWS Organizations id (o-...)'),
+    /** The security account: the hub stack, and the StackSet (as delegated administrator or management account). */
+    hubAccount: Account,
+    /** The hub's region: its tables, API and bus; member events are forwarded there. */
+    hubRegion: Region,
+    /** Organizational units (or the root `r-...`) whose accounts get the member stack, now and when they join. */
+    organizationalUnits: z
+      .array(
+        z
+          .string()
+          .regex(
+            /^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$/,
+            'must be an OU id (ou-...) or root id (r-...)',
+          ),
+      )
+      .min(1, 'name at least one organizational unit'),
+    /** Regions of the member stacks (default: the hub region). IAM is global: executors act from the hub region. */
+    regions: z.array(Region).min(1).optional(),
+    /** `DELEGATED_ADMIN` when the hub account is a StackSets delegated administrator (default), `SELF` in the management account. */
+    stackSetCallAs: z.enum(['DELEGATED_ADMIN', 'SELF']).default('DELEGATED_ADMIN'),
+    /** Optional pilot: only these accounts of the OUs (StackSet account filter INTERSECTION). */
+    accounts: z.array(Account).min(1).optional(),
+  })
+  .refine((o) => !o.regions || o.regions.includes(o.hubRegion), {
+    path: ['regions'],
+    message: 'must include hubRegion (the member stack there runs the executors the hub dispatches to)',
+  });
+export type Organization = z.output<typeof Organization>;
 
 const Positive = z.coerce.number().int().positive();
 /** A boolean; context given on the command line (`-c key=false`) arrives as a string. */
@@ -124,7 +156,7 @@ const ContextSchema = z
       .max(KEY_RETIREMENT_LIMITS.maxDeactivateDelayHours),
     keyDeleteGraceDays: z.coerce.number().int().min(0).max(KEY_RETIREMENT_LIMITS.maxDeleteGraceDays),
     busName: z.string().regex(/^[\w.-]{1,256}$/, 'must be an EventBridge bus name'),
-    mode: z.enum(['single', 'multi-account']),
+    mode: z.enum(['single', 'organization'], { message: 'must be single or organization' }),
     organization: Organization.optional(),
     evidence: Bool,
     evidenceSchedule: z.string().regex(/^(rate|cron)\(.+\)$/, 'must be a rate(...) or cron(...) expression'),
@@ -145,7 +177,7 @@ const ContextSchema = z
   })
   .refine((c) => c.mode === 'single' || c.organization !== undefined, {
     path: ['organization'],
-    message: 'is required when nhi-gov:mode is multi-account',
+    message: 'is required when nhi-gov:mode is organization',
   });
 
 /** The app's configuration: context values with their defaults applied, validated, plus the parsed policy. */
@@ -169,7 +201,7 @@ export interface NhiGovConfig {
   readonly scheduleGroupName: string;
   /** Schedule group of the replaced keys' deactivate/delete schedules. */
   readonly keyScheduleGroupName: string;
-  readonly mode: 'single' | 'multi-account';
+  readonly mode: 'single' | 'organization';
   readonly organization?: Organization;
   readonly evidence: {
     readonly enabled: boolean;
@@ -179,6 +211,16 @@ export interface NhiGovConfig {
     readonly retentionDays: number;
   };
   readonly securityHub: boolean;
+}
+
+/** A JSON context value given on the command line (`-c nhi-gov:organization='{...}'`). */
+function parseJsonContext(key: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    const message = `must be a JSON object (${(cause as Error).message})`;
+    throw new ValidationError(`invalid cdk.json context: ${key} ${message}`, [{ path: key, message }]);
+  }
 }
 
 /**
@@ -193,7 +235,8 @@ export function readConfig(tryGetContext: (key: string) => unknown): NhiGovConfi
     const name = key.slice('nhi-gov:'.length);
     const chosen = value ?? fallback;
     // Context given on the command line (`-c key=value`) arrives as a string; JSON values parse here.
-    raw[name] = name === 'organization' && typeof chosen === 'string' ? JSON.parse(chosen) : chosen;
+    raw[name] =
+      name === 'organization' && typeof chosen === 'string' ? parseJsonContext(key, chosen) : chosen;
   }
   const parsed = ContextSchema.safeParse(raw);
   if (!parsed.success) {

@@ -1,18 +1,26 @@
 import { Aspects, CfnOutput, type IAspect, Stack, type StackProps, Tags } from 'aws-cdk-lib';
-import { AccountPrincipal, CfnRole, PolicyDocument, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { CfnRole } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct, IConstruct } from 'constructs';
+import {
+  CROSS_ACCOUNT_ROLES,
+  HUB_DECISIONS_TABLE_NAME,
+  HUB_ORG_EVENTS_TABLE_NAME,
+  MEMBER_TO_HUB_DETAIL_TYPES,
+} from '../lib/config/organization.js';
 import { EVENT_SOURCE } from '../lib/domain/events.js';
 import { type NhiGovConfig, SUITE_ROLE_NAME_PREFIX, SUITE_ROLE_PATH } from './config.js';
 import {
-  allowPutEventsFrom,
+  allowHubDispatcher,
+  allowMemberForwarders,
   busArn,
+  crossAccountRoleName,
+  Dispatch,
   Forward,
-  governanceBusName,
-  governanceDecisionsTableName,
-  memberBusName,
-  suiteRoleArn,
+  hubDecisionsReadersPolicy,
+  hubDecisionsTableArn,
+  OrgEventsIngest,
 } from './constructs/cross-account.js';
 import { DataStore } from './constructs/data-store.js';
 import { SuiteBus } from './constructs/event-bus.js';
@@ -29,18 +37,16 @@ import type { NamedTable } from './constructs/table-access.js';
 import { WorkflowExample } from './constructs/workflow-example.js';
 
 /**
- * Which part of the suite a stack holds: `all` in one account, or in the multi-account option
- * `governance` (central security account, one stack per member account) and `member` (executors and
- * scanners in each member account).
+ * Which part of the suite a stack holds: `all` in one account, or in organization mode `hub` (the one
+ * governance hub in the security account) and `member` (executors, scanner and trail: the template the
+ * StackSet deploys to every account of the chosen OUs, with no account baked in).
  */
-export type StackPart = 'all' | 'governance' | 'member';
+export type StackPart = 'all' | 'hub' | 'member';
 
 export interface NhiGovStackProps extends StackProps {
   readonly config: NhiGovConfig;
   /** Default `all`. */
   readonly part?: StackPart;
-  /** `governance` and `member` parts: the member account this pair of stacks serves. */
-  readonly memberAccount?: string;
 }
 
 /** Puts every IAM role of the suite under the suite's role path, where the provisioning role may never go. */
@@ -50,19 +56,7 @@ class SuiteRolePath implements IAspect {
   }
 }
 
-/** The suite's events that leave a member account for governance (outcomes, findings, revoke requests). */
-const MEMBER_TO_GOVERNANCE = [
-  'AccessProvisioned',
-  'AccessProvisioningFailed',
-  'SecretRotated',
-  'FindingOpened',
-  'FindingResolved',
-  'RevokeRequested',
-];
-/** Decision events the member's executors act on. */
-const GOVERNANCE_TO_MEMBER = ['DecisionApproved', 'DecisionRevoked', 'DecisionExpired'];
-
-/** The suite: one account (`all`), or one side of the multi-account option. */
+/** The suite: one account (`all`), or one side of organization mode (`hub`, `member`). */
 export class NhiGovStack extends Stack {
   readonly data: DataStore;
   readonly bus: SuiteBus;
@@ -75,16 +69,18 @@ export class NhiGovStack extends Stack {
   readonly workflow?: WorkflowExample;
   readonly evidence?: Evidence;
   readonly pipes: EventPipes;
+  /** Hub: decision events to the member buses, member events into the org-events table. */
+  readonly dispatch?: Dispatch;
+  readonly orgIngest?: OrgEventsIngest;
+  /** Member: the rule forwarding member events to the hub bus. */
+  readonly toHub?: Forward;
 
   constructor(scope: Construct, id: string, props: NhiGovStackProps) {
     super(scope, id, props);
     const cfg = props.config;
     const part = props.part ?? 'all';
     const org = cfg.organization;
-    const member = props.memberAccount;
-    if (part !== 'all' && (!org || !member)) {
-      throw new Error(`the ${part} stack needs nhi-gov:organization and a member account`);
-    }
+    if (part !== 'all' && !org) throw new Error(`the ${part} stack needs nhi-gov:organization`);
     const logRetention = cfg.logRetentionDays as RetentionDays;
     const { partition } = this;
     Aspects.of(this).add(new SuiteRolePath());
@@ -92,29 +88,32 @@ export class NhiGovStack extends Stack {
     Tags.of(this).add(SUITE_TAG, this.stackName);
 
     const hasGovernance = part !== 'member';
-    const hasExecutors = part !== 'governance';
+    const hasExecutors = part !== 'hub';
 
-    // Tables: the governance side owns decisions; the executing side the trail, findings and idempotency.
+    // Tables: the hub owns decisions (and the org-wide copy of member events); each member the trail,
+    // its findings and idempotency.
     this.data = new DataStore(this, 'Data', {
       include:
-        part === 'governance'
+        part === 'hub'
           ? ['decisions']
           : part === 'member'
             ? ['executions', 'findings', 'idempotency']
             : undefined,
-      ...(part === 'governance' && member && org
+      ...(part === 'hub' && org
         ? {
-            tableNames: { decisions: governanceDecisionsTableName(member) },
-            resourcePolicies: { decisions: this.decisionsReadersPolicy(member, org.organizationId) },
+            tableNames: { decisions: HUB_DECISIONS_TABLE_NAME },
+            resourcePolicies: { decisions: hubDecisionsReadersPolicy(partition, org) },
+            orgEvents: { tableName: HUB_ORG_EVENTS_TABLE_NAME },
           }
         : {}),
     });
 
     this.bus = new SuiteBus(this, 'Events', {
-      busName:
-        part === 'governance' && member ? governanceBusName(cfg.busName, member) : memberBusName(cfg.busName),
-      // The other side's forwarding role puts the suite's events here.
-      peerAccounts: org && member ? [part === 'governance' ? member : org.governanceAccount] : [],
+      busName: cfg.busName,
+      // The roles of the other side that put the suite's events here: any member account's (the
+      // Allow statement then admits only the forwarding role, from the organization), or the hub's.
+      ...(part === 'hub' ? { peerAccounts: ['*'] } : {}),
+      ...(part === 'member' && org ? { peerAccounts: [org.hubAccount] } : {}),
     });
     this.observability = new Observability(this, 'Observability', {
       ...(cfg.alarmTopicArn ? { alarmTopicArn: cfg.alarmTopicArn } : {}),
@@ -132,14 +131,14 @@ export class NhiGovStack extends Stack {
     }
 
     if (hasExecutors) {
-      // The decisions table executors re-read: here, or the governance account's (by ARN, cross-account).
+      // The decisions table executors re-read: here, or the hub's (a table in another account is
+      // addressed by its ARN, which is also the name the function is told).
       const decisions: NamedTable =
-        part === 'member' && org && member
-          ? (() => {
-              const arn = `arn:${partition}:dynamodb:${org.region}:${org.governanceAccount}:table/${governanceDecisionsTableName(member)}`;
-              // A table in another account is addressed by its ARN.
-              return { tableArn: arn, tableName: arn };
-            })()
+        part === 'member' && org
+          ? {
+              tableArn: hubDecisionsTableArn(partition, org),
+              tableName: hubDecisionsTableArn(partition, org),
+            }
           : this.data.decisions;
       this.boundary = new PermissionsBoundary(this, 'Boundary', {
         ...(cfg.permissionsBoundaryArn ? { existingArn: cfg.permissionsBoundaryArn } : {}),
@@ -199,7 +198,7 @@ export class NhiGovStack extends Stack {
       });
     }
 
-    // The evidence package reads all three tables; in the multi-account option they live in two accounts.
+    // The evidence package reads all three tables; in organization mode they live in different accounts.
     if (part === 'all' && cfg.evidence.enabled) {
       this.evidence = new Evidence(this, 'Evidence', {
         decisions: this.data.decisions,
@@ -215,31 +214,48 @@ export class NhiGovStack extends Stack {
       });
     }
 
-    this.pipes = new EventPipes(this, 'Pipes', { bus: this.bus.bus, tables: this.data.tables });
+    this.pipes = new EventPipes(this, 'Pipes', {
+      bus: this.bus.bus,
+      tables: this.data.tables,
+      // Hub decisions act in one member account each: their events carry it, for the dispatch.
+      decisionAccount: part === 'hub',
+    });
 
-    // Multi-account: events cross between the pair of buses, only within the organization.
-    if (org && member && part === 'governance') {
-      allowPutEventsFrom(this.bus, 'MemberAccountEvents', member, org.organizationId);
-      const forward = new Forward(this, 'ToMember', this.bus, {
-        description: `decisions to the executors of account ${member}`,
-        pattern: { source: [EVENT_SOURCE], detailType: GOVERNANCE_TO_MEMBER },
-        targetBusArn: busArn(partition, org.region, member, memberBusName(cfg.busName)),
+    // Organization mode: events cross between the hub bus and the member buses, only within the
+    // organization, only the suite's roles, only the detail types each direction needs.
+    if (org && part === 'hub') {
+      allowMemberForwarders(this.bus, org);
+      const orgEvents = this.data.orgEvents;
+      if (!orgEvents) throw new Error('the hub stack needs its org-events table');
+      this.dispatch = new Dispatch(this, 'Dispatch', {
+        bus: this.bus.bus,
+        org,
+        busName: cfg.busName,
+        logRetention,
       });
-      this.observability.watchQueue('forward to member', forward.deadLetterQueue);
+      this.orgIngest = new OrgEventsIngest(this, 'OrgEvents', {
+        bus: this.bus.bus,
+        org,
+        table: orgEvents,
+        logRetention,
+      });
+      for (const [label, relay] of [
+        ['dispatch', this.dispatch],
+        ['org events', this.orgIngest],
+      ] as const) {
+        this.observability.watchQueue(`${label} failures`, relay.deadLetterQueue);
+        this.observability.watchQueue(`${label} rule`, relay.ruleDeadLetterQueue);
+      }
     }
-    if (org && member && part === 'member') {
-      allowPutEventsFrom(this.bus, 'GovernanceAccountEvents', org.governanceAccount, org.organizationId);
-      const forward = new Forward(this, 'ToGovernance', this.bus, {
-        description: `outcomes, findings and revoke requests to governance in ${org.governanceAccount}`,
-        pattern: { source: [EVENT_SOURCE], detailType: MEMBER_TO_GOVERNANCE },
-        targetBusArn: busArn(
-          partition,
-          org.region,
-          org.governanceAccount,
-          governanceBusName(cfg.busName, member),
-        ),
+    if (org && part === 'member') {
+      allowHubDispatcher(this.bus, org);
+      this.toHub = new Forward(this, 'ToHub', this.bus, {
+        description: 'member outcomes, findings and revoke requests to the hub bus',
+        pattern: { source: [EVENT_SOURCE], detailType: [...MEMBER_TO_HUB_DETAIL_TYPES] },
+        targetBusArn: busArn(partition, org.hubRegion, org.hubAccount, cfg.busName),
+        roleName: crossAccountRoleName(CROSS_ACCOUNT_ROLES.toHub, this.region),
       });
-      this.observability.watchQueue('forward to governance', forward.deadLetterQueue);
+      this.observability.watchQueue('forward to hub', this.toHub.deadLetterQueue);
     }
 
     // Alarms on every function and dead-letter queue of this stack.
@@ -285,37 +301,5 @@ export class NhiGovStack extends Stack {
     this.boundary?.protectSuiteResources(this);
     if (this.boundary) new CfnOutput(this, 'PermissionsBoundaryArn', { value: this.boundary.arn });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.observability.topic.topicArn });
-  }
-
-  /**
-   * The governance account's decisions table may be read by the member's executors (GetItem: the
-   * consistent re-read before acting) and scanner (GetItem, Query), only from inside the organization.
-   */
-  private decisionsReadersPolicy(member: string, organizationId: string): PolicyDocument {
-    const { partition } = this;
-    const memberRegion = this.region;
-    const role = (id: string) => suiteRoleArn(partition, member, kebab(id), memberRegion);
-    const org = { 'aws:PrincipalOrgID': organizationId };
-    return new PolicyDocument({
-      statements: [
-        new PolicyStatement({
-          sid: 'ExecutorsReReadDecisions',
-          principals: [new AccountPrincipal(member)],
-          actions: ['dynamodb:GetItem'],
-          resources: ['*'],
-          conditions: {
-            StringEquals: org,
-            ArnEquals: { 'aws:PrincipalArn': [role('provision'), role('rotate')] },
-          },
-        }),
-        new PolicyStatement({
-          sid: 'ScannerReadsDecisions',
-          principals: [new AccountPrincipal(member)],
-          actions: ['dynamodb:GetItem', 'dynamodb:Query'],
-          resources: ['*'],
-          conditions: { StringEquals: org, ArnEquals: { 'aws:PrincipalArn': role('scan') } },
-        }),
-      ],
-    });
   }
 }

@@ -8,6 +8,7 @@ import {
 } from 'aws-cdk-lib/aws-dynamodb';
 import type { PolicyDocument } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { ORG_EVENTS_TABLE } from '../../lib/config/organization.js';
 import { type KeyAttribute, TABLES, type TableDefinition, type TableId } from '../../lib/config/tables.js';
 
 export interface DataStoreProps {
@@ -21,6 +22,8 @@ export interface DataStoreProps {
   readonly tableNames?: Partial<Record<TableId, string>>;
   /** Resource-based policies (cross-account readers of the decisions table). */
   readonly resourcePolicies?: Partial<Record<TableId, PolicyDocument>>;
+  /** Organization hub: also the org-events table (member findings and outcomes), with this name. */
+  readonly orgEvents?: { readonly tableName: string };
 }
 
 interface TableOptions {
@@ -37,7 +40,7 @@ const attribute = (a: KeyAttribute): Attribute => ({
 export function tableFromDefinition(
   scope: Construct,
   id: string,
-  def: TableDefinition,
+  def: Omit<TableDefinition, 'id'>,
   props: DataStoreProps,
   options: TableOptions = {},
 ): TableV2 {
@@ -74,10 +77,12 @@ const CONSTRUCT_IDS: Readonly<Record<TableId, string>> = {
 
 /**
  * The suite's tables: decisions, executions, findings and idempotency (all four in one account; in the
- * multi-account option the governance account holds decisions and each member the other three).
+ * organization mode the hub holds decisions and each member the other three).
  */
 export class DataStore extends Construct {
   readonly tables: Partial<Record<TableId, TableV2>> = {};
+  /** Organization hub only: the org-wide copy of member events (not one of the four suite tables). */
+  readonly orgEvents?: TableV2;
 
   constructor(scope: Construct, id: string, props: DataStoreProps = {}) {
     super(scope, id);
@@ -89,6 +94,11 @@ export class DataStore extends Construct {
       this.tables[def.id] = tableFromDefinition(this, CONSTRUCT_IDS[def.id], def, props, {
         ...(tableName ? { tableName } : {}),
         ...(resourcePolicy ? { resourcePolicy } : {}),
+      });
+    }
+    if (props.orgEvents) {
+      this.orgEvents = tableFromDefinition(this, 'OrgEvents', ORG_EVENTS_TABLE, props, {
+        tableName: props.orgEvents.tableName,
       });
     }
   }

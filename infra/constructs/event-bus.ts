@@ -12,8 +12,9 @@ import type { NhiFunction } from './nhi-function.js';
 export interface SuiteBusProps {
   readonly busName: string;
   /**
-   * Accounts besides this one whose suite roles may put `nhi-gov` events on this bus: in the
-   * multi-account option, the other side's forwarding rule role.
+   * Accounts besides this one whose suite roles may put `nhi-gov` events on this bus (organization
+   * mode: the hub's account on a member bus; `*` on the hub bus, where the Allow statement admits only
+   * the members' forwarding role, from inside the organization).
    */
   readonly peerAccounts?: readonly string[];
 }

@@ -5,6 +5,7 @@ import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { CfnPipe } from 'aws-cdk-lib/aws-pipes';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DECISION_ACCOUNT_ATTRIBUTE } from '../../lib/config/organization.js';
 import { type DetailType, EVENT_SOURCE } from '../../lib/domain/events.js';
 import { COMPLETE_ACTION } from '../../lib/domain/execution.js';
 import { deadLetterQueue } from './dead-letter-queue.js';
@@ -48,14 +49,35 @@ function becameStatus(key: Record<string, unknown>, status: string, extra: Recor
   ];
 }
 
-const decisionDetail = template({
+const decisionFields = {
   schemaVersion: '1',
   decisionId: s('id'),
   version: n('version'),
   kind: s('kind'),
   status: s('status'),
   identityKey: s('identityKey'),
-});
+};
+const decisionDetail = template(decisionFields);
+
+/**
+ * Organization hub: a decision acts in one member account, which its events carry (the dispatch
+ * routes on it). Every hub decision names its account; one without would have no executor to reach.
+ */
+export function withDecisionAccount(spec: PipeSpec): PipeSpec {
+  if (spec.source !== 'decisions' || spec.inputTemplate !== decisionDetail) return spec;
+  const account = { [DECISION_ACCOUNT_ATTRIBUTE]: { S: [{ exists: true }] } };
+  return {
+    ...spec,
+    filters: spec.filters.map((f) => {
+      const dynamodb = f.dynamodb as { NewImage: Record<string, unknown> };
+      return { ...f, dynamodb: { ...dynamodb, NewImage: { ...dynamodb.NewImage, ...account } } };
+    }),
+    inputTemplate: template({
+      ...decisionFields,
+      [DECISION_ACCOUNT_ATTRIBUTE]: s(DECISION_ACCOUNT_ATTRIBUTE),
+    }),
+  };
+}
 
 const DECISION_STATUS_EVENTS = [
   ['approved', 'DecisionApproved'],
@@ -165,6 +187,8 @@ export interface EventPipesProps {
   readonly bus: IEventBus;
   /** The tables whose streams this stack turns into events (a member account has no decisions table). */
   readonly tables: Partial<Record<StreamSource, TableV2>>;
+  /** Organization hub: decision events carry the decision's account (withDecisionAccount). */
+  readonly decisionAccount?: boolean;
 }
 
 /**
@@ -180,7 +204,9 @@ export class EventPipes extends Construct {
     const { account } = Stack.of(this);
     for (const source of ['decisions', 'executions', 'findings'] as const) {
       const table = props.tables[source];
-      const specs = PIPE_SPECS.filter((p) => p.source === source);
+      const specs = PIPE_SPECS.filter((p) => p.source === source).map((p) =>
+        props.decisionAccount ? withDecisionAccount(p) : p,
+      );
       if (!table || specs.length === 0) continue;
       const streamArn = table.tableStreamArn;
       if (!streamArn) throw new Error(`the ${source} table has no stream; the pipes need one`);

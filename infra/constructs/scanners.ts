@@ -122,11 +122,11 @@ export class Scanners extends Construct {
       ...(props.localDecisions ? [props.localDecisions] : []),
     ]);
     if (!props.localDecisions) {
-      // The governance account's decisions table (multi-account), addressed by ARN.
+      // The hub's decisions table (organization mode), addressed by ARN.
       acknowledgeWildcard(
         s.role,
         `${nagRender(this, props.decisions.tableArn)}/index/*`,
-        'Query on the indexes of the governance account decisions table only (read-only; its resource policy admits this role from inside the organization).',
+        "Query on the indexes of the hub decisions table only (read-only; its resource policy admits this role from inside the organization, for its own account's keys only).",
       );
     }
 

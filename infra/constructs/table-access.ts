@@ -25,7 +25,7 @@ export function tableStatement(
 
 /**
  * A table a function is told about by name (environment) and reached by ARN (policy); the name is the
- * table's ARN when the table lives in another account (the multi-account decisions table).
+ * table's ARN when the table lives in another account (the hub decisions table, organization mode).
  */
 export interface NamedTable extends TableRef {
   readonly tableName: string;

@@ -25,6 +25,11 @@ export const DecisionEventDetail = z.object({
   status: z.enum(['approved', 'rejected', 'cancelled', 'revoked', 'expired']),
   /** `role/<name>` or `user/<name>`: bounded, as executors record it in findings (their keys). */
   identityKey: z.string().regex(/^(role|user)\/[\w+=,.@-]{1,64}$/, 'must be role/<name> or user/<name>'),
+  /** Organization mode: the member account the decision acts in (the hub dispatches on it). */
+  accountId: z
+    .string()
+    .regex(/^\d{12}$/, 'must be a 12-digit AWS account id')
+    .optional(),
 });
 export type DecisionEventDetail = z.infer<typeof DecisionEventDetail>;
 

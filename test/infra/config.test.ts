@@ -25,7 +25,7 @@ describe('infra config (cdk.json context)', () => {
         'nhi-gov:scanSchedule': 'every day',
         'nhi-gov:logRetentionDays': 17,
         'nhi-gov:permissionsBoundaryArn': 'not-an-arn',
-        'nhi-gov:mode': 'multi-account',
+        'nhi-gov:mode': 'organization',
       });
     } catch (e) {
       error = e;
@@ -81,5 +81,52 @@ describe('infra config (cdk.json context)', () => {
     expect(() => read({ 'nhi-gov:rotationDays': 2, 'nhi-gov:keyDeactivateDelayHours': 48 })).toThrow(
       /nhi-gov:keyDeactivateDelayHours.*shorter than nhi-gov:rotationDays/,
     );
+  });
+
+  describe('organization mode', () => {
+    const org = {
+      organizationId: 'o-abcdef1234',
+      hubAccount: '111111111111',
+      hubRegion: 'eu-west-1',
+      organizationalUnits: ['ou-ab12-cdefgh34'],
+    };
+    const mode = { 'nhi-gov:mode': 'organization' };
+
+    it('reads the organization from cdk.json or from a JSON string on the command line, with defaults', () => {
+      const fromJson = read({ ...mode, 'nhi-gov:organization': JSON.stringify(org) });
+      expect(fromJson.organization).toEqual({ ...org, stackSetCallAs: 'DELEGATED_ADMIN' });
+      expect(read({ ...mode, 'nhi-gov:organization': org }).organization).toEqual(fromJson.organization);
+    });
+
+    it.each([
+      [{ ...org, organizationalUnits: [] }, 'nhi-gov:organization.organizationalUnits'],
+      [{ ...org, organizationalUnits: ['engineering'] }, 'nhi-gov:organization.organizationalUnits[0]'],
+      [{ ...org, hubAccount: '1111' }, 'nhi-gov:organization.hubAccount'],
+      [{ ...org, regions: ['us-east-1'] }, 'nhi-gov:organization.regions'],
+      [{ ...org, stackSetCallAs: 'ANYONE' }, 'nhi-gov:organization.stackSetCallAs'],
+      // The per-member list of the old multi-account mode is refused, not silently ignored.
+      [{ ...org, memberAccounts: ['222222222222'] }, 'nhi-gov:organization'],
+    ])('refuses %j, naming %s', (organization, path) => {
+      let error: unknown;
+      try {
+        read({ ...mode, 'nhi-gov:organization': organization });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).issues.map((i) => i.path)).toContain(path);
+    });
+
+    it('names the key when the command-line JSON does not parse', () => {
+      expect(() => read({ ...mode, 'nhi-gov:organization': '{hubAccount:' })).toThrow(
+        /nhi-gov:organization must be a JSON object/,
+      );
+    });
+
+    it('refuses the removed multi-account mode by name', () => {
+      expect(() => read({ 'nhi-gov:mode': 'multi-account', 'nhi-gov:organization': org })).toThrow(
+        /nhi-gov:mode.*single or organization/,
+      );
+    });
   });
 });

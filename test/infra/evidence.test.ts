@@ -11,13 +11,13 @@ import {
   roleStatements,
   type Statement,
 } from './support/policies.js';
-import { config, nagViolations, type Synthesized, synthMultiAccount, synthSingle } from './support/synth.js';
+import { config, nagViolations, type Synthesized, synthOrganization, synthSingle } from './support/synth.js';
 
 let stack: NhiGovStack;
 let template: Template;
 let variant: Synthesized;
 let off: Synthesized;
-let multi: ReturnType<typeof synthMultiAccount>;
+let org: ReturnType<typeof synthOrganization>;
 let writer: Statement[];
 let bucketId: string;
 const id = (c: { node: { defaultChild?: unknown } }) => stack.getLogicalId(c.node.defaultChild as CfnElement);
@@ -31,7 +31,7 @@ beforeAll(() => {
     'nhi-gov:evidencePeriod': 'week',
   });
   off = synthSingle({ 'nhi-gov:evidence': false });
-  multi = synthMultiAccount();
+  org = synthOrganization();
   ({ stack, template } = synthSingle());
   const evidence = stack.evidence;
   if (!evidence) throw new Error('no evidence construct');
@@ -197,11 +197,11 @@ describe('evidence context and stacks', () => {
     ]);
   });
 
-  it('can be switched off, and is not part of the multi-account stacks', () => {
+  it('can be switched off, and is not part of the organization stacks', () => {
     expect(off.stack.evidence).toBeUndefined();
     expect(Object.keys(off.template.findResources('AWS::S3::Bucket'))).toEqual([]);
-    expect(multi.governance.stack.evidence).toBeUndefined();
-    expect(multi.member.stack.evidence).toBeUndefined();
+    expect(org.hub.stack.evidence).toBeUndefined();
+    expect(org.member.stack.evidence).toBeUndefined();
   });
 
   it('keeps cdk-nag clean with the bucket, its access logs and the writer', () => {

@@ -1,7 +1,7 @@
 import { Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
-import { freshSynthSingle, nagViolations, synthMultiAccount, synthSingle } from './support/synth.js';
+import { freshSynthSingle, nagViolations, synthOrganization, synthSingle } from './support/synth.js';
 
 /** Every acknowledgement recorded in a construct tree: rule id and reason. */
 function acknowledgements(root: IConstruct): { path: string; id: string; reason: string }[] {
@@ -19,8 +19,13 @@ function acknowledgements(root: IConstruct): { path: string; id: string; reason:
 }
 
 const single = synthSingle();
-const multi = synthMultiAccount();
-const stacks = { single: single.stack, governance: multi.governance.stack, member: multi.member.stack };
+const org = synthOrganization();
+const stacks = {
+  single: single.stack,
+  hub: org.hub.stack,
+  member: org.member.stack,
+  ...Object.fromEntries(org.stacks.assets.map((s) => [s.node.id, s])),
+};
 
 describe('cdk-nag (AwsSolutions and Serverless)', () => {
   for (const [name, stack] of Object.entries(stacks)) {

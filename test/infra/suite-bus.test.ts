@@ -3,11 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { ONLY_SUITE_ROLES_SID } from '../../infra/constructs/event-bus.js';
 import { EVENT_SOURCE } from '../../lib/domain/events.js';
 import { renderResource } from './support/policies.js';
-import { ORG, type Synthesized, synthMultiAccount, synthSingle } from './support/synth.js';
+import { ORG, type Synthesized, synthOrganization, synthSingle } from './support/synth.js';
 
 const single = synthSingle();
-const multi = synthMultiAccount();
-const MEMBER = ORG.memberAccounts[0];
+const org = synthOrganization();
 
 /** The bus policy statement that refuses `nhi-gov` events from non-suite principals. */
 function suiteOnly(s: Synthesized) {
@@ -32,7 +31,7 @@ describe('the suite bus accepts nhi-gov events only from the suite roles (forged
   });
 
   it('exempts every role that publishes: functions, pipes, the JIT scheduler and the forwarding rules', () => {
-    for (const s of [single, multi.governance, multi.member]) {
+    for (const s of [single, org.hub, org.member]) {
       const publishers = Object.entries(s.template.findResources('AWS::IAM::Role')).filter(([id, role]) =>
         JSON.stringify([
           role,
@@ -47,10 +46,12 @@ describe('the suite bus accepts nhi-gov events only from the suite roles (forged
     }
   });
 
-  it("exempts the other side's suite roles in the multi-account option, so forwarding still works", () => {
+  it("exempts the other side's suite roles in organization mode, so forwarding and dispatch still work", () => {
+    // Hub: its own roles and a member's (any account: the Allow admits only the members' forwarding
+    // role, from inside the organization). Member: its own roles and the hub's.
     for (const [side, peer, own] of [
-      [multi.governance, MEMBER, ORG.governanceAccount],
-      [multi.member, ORG.governanceAccount, MEMBER],
+      [org.hub, '*', ORG.hubAccount],
+      [org.member, ORG.hubAccount, '<AWS::AccountId>'],
     ] as const) {
       const arns = [suiteOnly(side).Condition.ArnNotLike['aws:PrincipalArn']].flat().map(renderResource);
       expect(arns).toEqual([
@@ -60,13 +61,15 @@ describe('the suite bus accepts nhi-gov events only from the suite roles (forged
         `arn:<AWS::Partition>:iam::${peer}:role/nhi-gov-*`,
       ]);
     }
-    // The forwarding rules' roles (which put on the other bus) are under the suite path.
-    for (const side of [multi.governance, multi.member]) {
-      const forwarders = Object.values(side.template.findResources('AWS::IAM::Role')).filter((r) =>
-        JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('events.amazonaws.com'),
+    // The roles that put on the other side's bus (forwarding rule, dispatch) are under the suite path.
+    for (const side of [org.hub, org.member]) {
+      const crossers = Object.values(side.template.findResources('AWS::IAM::Role')).filter((r) =>
+        /events\.amazonaws\.com|states\.amazonaws\.com/.test(
+          JSON.stringify(r.Properties.AssumeRolePolicyDocument),
+        ),
       );
-      expect(forwarders.length).toBeGreaterThan(0);
-      for (const r of forwarders) expect(r.Properties.Path).toBe('/nhi-gov/');
+      expect(crossers.length).toBeGreaterThan(0);
+      for (const r of crossers) expect(r.Properties.Path).toBe('/nhi-gov/');
     }
   });
 });
@@ -93,11 +96,11 @@ describe('governance-task files only for the workflow role (TASK_REQUESTER_ARNS)
     );
   });
 
-  it('without a workflow (multi-account governance) lists only a reserved role no workflow has, never empty', () => {
-    const value = renderResource(taskEnv(multi.governance).TASK_REQUESTER_ARNS);
+  it('without a workflow (the organization hub) lists only a reserved role no workflow has, never empty', () => {
+    const value = renderResource(taskEnv(org.hub).TASK_REQUESTER_ARNS);
     expect(value).toBe(
-      `arn:<AWS::Partition>:iam::${ORG.governanceAccount}:role/nhi-gov/nhi-gov-no-workflow-deployed`,
+      `arn:<AWS::Partition>:iam::${ORG.hubAccount}:role/nhi-gov/nhi-gov-no-workflow-deployed`,
     );
-    expect(multi.governance.stack.workflow).toBeUndefined();
+    expect(org.hub.stack.workflow).toBeUndefined();
   });
 });

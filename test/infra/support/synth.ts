@@ -8,13 +8,21 @@ import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { afterAll } from 'vitest';
 import { type NhiGovConfig, readConfig } from '../../../infra/config.js';
 import { NhiGovStack, type NhiGovStackProps } from '../../../infra/nhi-gov-stack.js';
+import { buildStacks, type OrganizationStacks } from '../../../infra/stacks.js';
 
+/** The organization of the infra tests: a hub in 111111111111, members in two OUs. */
 export const ORG = {
   organizationId: 'o-abcdef1234',
-  governanceAccount: '111111111111',
-  memberAccounts: ['222222222222'],
-  region: 'eu-west-1',
+  hubAccount: '111111111111',
+  hubRegion: 'eu-west-1',
+  organizationalUnits: ['ou-ab12-cdefgh34', 'ou-ab12-ijklmn56'],
 } as const;
+
+/** The context of organization mode, with organization overrides. */
+export const orgContext = (org: Record<string, unknown> = {}) => ({
+  'nhi-gov:mode': 'organization',
+  'nhi-gov:organization': { ...ORG, ...org },
+});
 
 /**
  * A fresh App for tests: no CloudFormation validation pass (3 s per synth), no bundling unless asked.
@@ -65,7 +73,7 @@ function removeAssembly(outdir: string): void {
 }
 
 let sharedSingle: Synthesized | undefined;
-let sharedMulti: { governance: Synthesized; member: Synthesized } | undefined;
+let sharedOrg: OrganizationSynth | undefined;
 
 /**
  * The single-account stack, as `npx cdk synth` builds it by default. Without context it is synthesized
@@ -83,36 +91,47 @@ export function freshSynthSingle(context: Record<string, unknown> = {}): Synthes
   return synthStack(testApp(), 'NhiGov', { config: config(context) });
 }
 
-/** Both sides of the multi-account option for the first member account, shared like `synthSingle()`. */
-export function synthMultiAccount(): { governance: Synthesized; member: Synthesized } {
-  sharedMulti ??= freshSynthMultiAccount();
-  return sharedMulti;
+export interface OrganizationSynth {
+  readonly hub: Synthesized;
+  readonly member: Synthesized;
+  readonly stacks: OrganizationStacks;
+  /** Every stack of the app, by id, with its template. */
+  readonly all: Record<string, Template>;
 }
 
-/** Both sides of the multi-account option for the first member account (one app, both stacks). */
-export function freshSynthMultiAccount(): { governance: Synthesized; member: Synthesized } {
+/** Organization mode as the app builds it (ORG), shared like `synthSingle()`: treat it as read-only. */
+export function synthOrganization(): OrganizationSynth {
+  sharedOrg ??= freshSynthOrganization();
+  return sharedOrg;
+}
+
+/** Organization mode built by the app's own `buildStacks`, for an organization with overrides. */
+export function freshSynthOrganization(org: Record<string, unknown> = {}): OrganizationSynth {
   const app = testApp();
-  const cfg = config({ 'nhi-gov:mode': 'multi-account', 'nhi-gov:organization': ORG });
-  const member = ORG.memberAccounts[0];
-  const governance = new NhiGovStack(app, `NhiGovGovernance-${member}`, {
-    config: cfg,
-    part: 'governance',
-    memberAccount: member,
-    env: { account: ORG.governanceAccount, region: ORG.region },
-  });
-  const memberSide = new NhiGovStack(app, `NhiGovMember-${member}`, {
-    config: cfg,
-    part: 'member',
-    memberAccount: member,
-    env: { account: member, region: ORG.region },
-  });
-  // Templates only after both stacks exist: the first synthesis freezes the app.
-  const synthesized = {
-    governance: { stack: governance, template: Template.fromStack(governance) },
-    member: { stack: memberSide, template: Template.fromStack(memberSide) },
+  let stacks: OrganizationStacks;
+  let all: Record<string, Template>;
+  try {
+    stacks = buildStacks(app, config(orgContext(org))) as OrganizationStacks;
+    // Templates only after every stack exists: the first synthesis freezes the app.
+    all = Object.fromEntries(
+      app.node.children
+        .filter((c): c is Stack => c instanceof Object && 'templateFile' in c)
+        .map((stack) => [stack.node.id, Template.fromStack(stack)]),
+    );
+  } finally {
+    removeAssembly(app.outdir);
+  }
+  const template = (stack: Stack) => {
+    const t = all[stack.node.id];
+    if (!t) throw new Error(`no template for ${stack.node.id}`);
+    return t;
   };
-  removeAssembly(app.outdir);
-  return synthesized;
+  return {
+    hub: { stack: stacks.hub, template: template(stacks.hub) },
+    member: { stack: stacks.member, template: template(stacks.member) },
+    stacks,
+    all,
+  };
 }
 
 /** AwsSolutions and Serverless findings on a stack that are not acknowledged. */

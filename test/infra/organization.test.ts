@@ -1,0 +1,442 @@
+import type { CfnElement } from 'aws-cdk-lib';
+import type { Template } from 'aws-cdk-lib/assertions';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { SUITE_ROLE_PATH } from '../../infra/config.js';
+import { MEMBER_DECISION_READS } from '../../infra/constructs/cross-account.js';
+import { GOVERNANCE_DECISIONS_ACTIONS } from '../../infra/constructs/governance.js';
+import { MEMBER_STACK_SET_NAME } from '../../infra/constructs/member-stack-set.js';
+import type { NhiFunction } from '../../infra/constructs/nhi-function.js';
+import type { NhiGovStack } from '../../infra/nhi-gov-stack.js';
+import { GOVERNANCE_IAM_READ_ACTIONS } from '../../lib/config/iam-reads.js';
+import {
+  HUB_DECISIONS_TABLE_NAME,
+  HUB_TO_MEMBER_DETAIL_TYPES,
+  MEMBER_TO_HUB_DETAIL_TYPES,
+  memberReadableKeyPatterns,
+  PRINCIPAL_ACCOUNT_VARIABLE,
+} from '../../lib/config/organization.js';
+import { loadPolicyFile } from '../../lib/config/policy-file.js';
+import { isOperator } from '../../lib/domain/governance/policy-evaluation.js';
+import {
+  allowedActionsOf,
+  coversAction,
+  renderResource,
+  roleStatements,
+  type Statement,
+} from './support/policies.js';
+import { freshSynthOrganization, ORG, type Synthesized, synthOrganization } from './support/synth.js';
+
+const org = synthOrganization();
+const { hub, member } = org;
+
+const logicalId = (stack: NhiGovStack, c: { node: { defaultChild?: unknown } }) =>
+  stack.getLogicalId(c.node.defaultChild as CfnElement);
+const statementsOf = (s: Synthesized, f: NhiFunction) =>
+  roleStatements(s.template, logicalId(s.stack, f.role));
+const allRoles = (t: Template) =>
+  Object.keys(t.findResources('AWS::IAM::Role')).map((roleId) => ({
+    roleId,
+    statements: roleStatements(t, roleId),
+  }));
+const resourceCount = (t: Template) => Object.keys(t.toJSON().Resources).length;
+const typesOf = (t: Template) =>
+  Object.values(t.toJSON().Resources as Record<string, { Type: string }>)
+    .map((r) => r.Type)
+    .sort();
+const busPolicies = (t: Template) =>
+  Object.values(t.findResources('AWS::Events::EventBusPolicy')).map((p) => p.Properties.Statement);
+
+const DYNAMO_WRITES = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:PartiQLInsert',
+  'dynamodb:PartiQLUpdate',
+  'dynamodb:PartiQLDelete',
+  'dynamodb:TransactWriteItems',
+];
+const HUB_DECISIONS_ARN = `arn:<AWS::Partition>:dynamodb:${ORG.hubRegion}:${ORG.hubAccount}:table/${HUB_DECISIONS_TABLE_NAME}`;
+
+/** IAM `StringLike`: `*` any run of characters, `?` one character, case-sensitive. */
+const stringLike = (pattern: string, value: string) =>
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  ).test(value);
+
+describe('organization mode: one hub, one StackSet-deployable member template', () => {
+  it('synthesizes one hub stack and one member template (plus one asset bucket stack per extra region)', () => {
+    expect(Object.keys(org.all).sort()).toEqual(['NhiGovHub', 'NhiGovMember']);
+    const twoRegions = freshSynthOrganization({ regions: ['eu-west-1', 'us-east-1'] });
+    expect(Object.keys(twoRegions.all).sort()).toEqual([
+      'NhiGovHub',
+      'NhiGovMember',
+      'NhiGovMemberAssets-us-east-1',
+    ]);
+    expect(typesOf(twoRegions.all['NhiGovMemberAssets-us-east-1'] as Template)).toEqual([
+      'AWS::S3::Bucket',
+      'AWS::S3::BucketPolicy',
+    ]);
+  });
+
+  it('keeps the hub the same size for 10 and for 1,000 member accounts: nothing in it is per account', () => {
+    // Arrange: the accounts (a pilot filter inside the OUs) are the only place a list of accounts can enter.
+    const accounts = (n: number) => Array.from({ length: n }, (_, i) => String(200000000000 + i));
+    // Act
+    const ten = freshSynthOrganization({ accounts: accounts(10) });
+    const thousand = freshSynthOrganization({ accounts: accounts(1000) });
+    // Assert: same stacks, same resources of the same types; the list is one property of the StackSet.
+    expect(Object.keys(thousand.all)).toEqual(Object.keys(ten.all));
+    expect(resourceCount(thousand.hub.template)).toBe(resourceCount(ten.hub.template));
+    expect(typesOf(thousand.hub.template)).toEqual(typesOf(ten.hub.template));
+    expect(resourceCount(ten.hub.template)).toBe(resourceCount(hub.template));
+    expect(thousand.member.template.toJSON()).toEqual(ten.member.template.toJSON());
+    const strip = (t: Template) =>
+      JSON.stringify(t.toJSON()).replace(/"Accounts":\[[^\]]*\]/, '"Accounts":[]');
+    expect(strip(thousand.hub.template)).toBe(strip(ten.hub.template));
+  });
+
+  it('bakes no member account into the member template: the account comes from AWS::AccountId', () => {
+    const text = JSON.stringify(member.template.toJSON());
+    const accountIds = new Set(text.match(/(?<![0-9a-f])\d{12}(?![0-9a-f])/g));
+    // The only account named is the hub's (its bus, its decisions table, its dispatch role, the asset bucket).
+    expect([...accountIds]).toEqual([ORG.hubAccount]);
+    expect(text).toContain('AWS::AccountId');
+    expect(member.stack.account).toMatch(/^\$\{Token/);
+    expect(member.template.toJSON().Parameters ?? {}).toEqual({});
+  });
+
+  it('deploys the member template as a service-managed StackSet, automatically to the chosen OUs', () => {
+    const [stackSet] = Object.values(hub.template.findResources('AWS::CloudFormation::StackSet'));
+    const p = stackSet?.Properties;
+    expect(p.StackSetName).toBe(MEMBER_STACK_SET_NAME);
+    expect(p.PermissionModel).toBe('SERVICE_MANAGED');
+    expect(p.AutoDeployment).toEqual({ Enabled: true, RetainStacksOnAccountRemoval: true });
+    expect(p.CallAs).toBe('DELEGATED_ADMIN');
+    expect(p.StackInstancesGroup).toEqual([
+      {
+        DeploymentTargets: { OrganizationalUnitIds: [...ORG.organizationalUnits] },
+        Regions: [ORG.hubRegion],
+      },
+    ]);
+    // The template is an asset of the hub (the member template is larger than a TemplateBody may be).
+    expect(JSON.stringify(p.TemplateURL)).toMatch(
+      /cdk-hnb659fds-assets-111111111111-eu-west-1\/[0-9a-f]{64}\.json/,
+    );
+    expect(JSON.stringify(member.template.toJSON()).length).toBeGreaterThan(51_200);
+    // The functions' bundles come from the organization-readable asset bucket of the member's region.
+    for (const fn of Object.values(member.template.findResources('AWS::Lambda::Function'))) {
+      expect(fn.Properties.Code.S3Bucket).toEqual({
+        'Fn::Sub': `nhi-gov-member-assets-${ORG.hubAccount}-\${AWS::Region}`,
+      });
+    }
+    const [bucketPolicy] = Object.values(hub.template.findResources('AWS::S3::BucketPolicy'));
+    const read = bucketPolicy?.Properties.PolicyDocument.Statement.find(
+      (s: Statement) => s.Sid === 'OrganizationReadsMemberAssets',
+    );
+    expect(read.Action).toBe('s3:GetObject');
+    expect(read.Condition).toEqual({ StringEquals: { 'aws:PrincipalOrgID': ORG.organizationId } });
+  });
+
+  it('splits the suite: decisions and governance in the hub; trail, findings, executors and scanner in the member', () => {
+    const functions = (t: Template) => Object.keys(t.findResources('AWS::Lambda::Function')).length;
+    expect(functions(hub.template)).toBe(4);
+    expect(functions(member.template)).toBe(3);
+    expect(Object.keys(hub.stack.data.tables)).toEqual(['decisions']);
+    expect(hub.stack.data.orgEvents).toBeDefined();
+    expect(Object.keys(member.stack.data.tables).sort()).toEqual(['executions', 'findings', 'idempotency']);
+    expect(hub.stack.provisioning).toBeUndefined();
+    expect(member.stack.governance).toBeUndefined();
+    expect(Object.keys(hub.template.findResources('AWS::ApiGatewayV2::Api'))).toHaveLength(1);
+    expect(Object.keys(hub.template.findResources('AWS::Events::EventBus'))).toHaveLength(1);
+  });
+});
+
+describe('organization mode: separation of duties and least privilege on both templates', () => {
+  it('keeps every hub role free of IAM writes and Secrets Manager actions', () => {
+    for (const { roleId, statements } of allRoles(hub.template)) {
+      for (const action of allowedActionsOf(statements, 'iam'))
+        expect(GOVERNANCE_IAM_READ_ACTIONS as readonly string[], `${roleId} ${action}`).toContain(action);
+      expect(allowedActionsOf(statements, 'secretsmanager'), roleId).toEqual([]);
+    }
+  });
+
+  it('gives each governance function of the hub exactly its decisions-table actions, and no other table', () => {
+    const governance = hub.stack.governance;
+    if (!governance) throw new Error('no governance in the hub');
+    const tableId = logicalId(hub.stack, hub.stack.data.decisions);
+    for (const f of governance.functions) {
+      const dynamo = statementsOf(hub, f).filter((s) => s.Action.some((a) => a.startsWith('dynamodb:')));
+      expect(dynamo, f.functionId).toHaveLength(1);
+      expect(new Set(dynamo[0]?.Action)).toEqual(
+        new Set(GOVERNANCE_DECISIONS_ACTIONS[f.functionId as keyof typeof GOVERNANCE_DECISIONS_ACTIONS]),
+      );
+      expect(JSON.stringify(dynamo[0]?.Resource)).toContain(tableId);
+    }
+  });
+
+  it('names every function role of both templates so the default policy treats it as an operator, who can never approve', () => {
+    const policy = loadPolicyFile();
+    for (const s of [hub, member]) {
+      const lambdaRoles = Object.values(s.template.findResources('AWS::IAM::Role')).filter((r) =>
+        JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('lambda.amazonaws.com'),
+      );
+      expect(lambdaRoles.length).toBeGreaterThanOrEqual(3);
+      for (const r of lambdaRoles) {
+        const name = renderResource(r.Properties.RoleName).replace('<AWS::Region>', 'eu-west-1');
+        expect(isOperator(policy, `arn:aws:iam::222222222222:role${r.Properties.Path}${name}`), name).toBe(
+          true,
+        );
+      }
+    }
+  });
+
+  it('lets no member role write decisions: executors and scanner only read the hub table', () => {
+    for (const { roleId, statements } of allRoles(member.template)) {
+      for (const s of statements.filter((x) => x.Effect === 'Allow')) {
+        const onHub = s.Resource.some((r) => r === '*' || renderResource(r).startsWith(HUB_DECISIONS_ARN));
+        if (!onHub) continue;
+        for (const w of DYNAMO_WRITES) expect(coversAction(s, w), `${roleId} ${w}`).toBe(false);
+      }
+    }
+    const reads = (f: NhiFunction | undefined) => {
+      if (!f) throw new Error('missing member function');
+      return statementsOf(member, f)
+        .filter((s) => s.Resource.some((r) => renderResource(r).startsWith(HUB_DECISIONS_ARN)))
+        .flatMap((s) => s.Action)
+        .sort();
+    };
+    // Exactly what the hub table's resource policy admits for each of them.
+    expect(new Set(reads(member.stack.provisioning?.provision))).toEqual(
+      new Set(MEMBER_DECISION_READS.provision),
+    );
+    expect(new Set(reads(member.stack.rotation?.rotate))).toEqual(new Set(MEMBER_DECISION_READS.rotate));
+    expect(new Set(reads(member.stack.scanners?.scan))).toEqual(new Set(MEMBER_DECISION_READS.scan));
+  });
+
+  it("reaches no other member's tables: member roles name only their own stack's tables and the hub decisions table", () => {
+    for (const { roleId, statements } of allRoles(member.template)) {
+      for (const s of statements.filter(
+        (x) => x.Effect === 'Allow' && x.Action.some((a) => a.startsWith('dynamodb:')),
+      )) {
+        for (const r of s.Resource) {
+          const text = renderResource(r);
+          // Either a table of this very stack (a GetAtt) or the hub's decisions table.
+          expect(text.startsWith('<') || text.startsWith(HUB_DECISIONS_ARN), `${roleId} ${text}`).toBe(true);
+        }
+      }
+    }
+    // And no table of the member or of the hub's org view admits anyone from another account.
+    for (const t of [member.template, hub.template]) {
+      for (const table of Object.values(t.findResources('AWS::DynamoDB::GlobalTable'))) {
+        if (table.Properties.TableName === HUB_DECISIONS_TABLE_NAME) continue;
+        expect(table.Properties.Replicas[0].ResourcePolicy, table.Properties.TableName).toBeUndefined();
+      }
+    }
+  });
+});
+
+describe("organization mode: the hub decisions table admits members' suite roles, for their own items only", () => {
+  const [decisions] = Object.values(hub.template.findResources('AWS::DynamoDB::GlobalTable')).filter(
+    (t) => t.Properties.TableName === HUB_DECISIONS_TABLE_NAME,
+  );
+  const statements = decisions?.Properties.Replicas[0].ResourcePolicy.PolicyDocument.Statement as Statement[];
+
+  it('grants only reads (GetItem, Query), inside the organization, to suite role names', () => {
+    const rotate = statements.find((s) => JSON.stringify(s.Condition).includes('nhi-gov-rotate-'));
+    expect(rotate?.Action).toBe('dynamodb:GetItem');
+    const actions = statements.flatMap((s) => [s.Action].flat());
+    expect(new Set(actions)).toEqual(new Set(['dynamodb:GetItem', 'dynamodb:Query']));
+    const roles = statements.flatMap((s) =>
+      [s.Condition?.ArnLike?.['aws:PrincipalArn']].flat().map(renderResource),
+    );
+    expect(roles.sort()).toEqual(
+      ['provision', 'rotate', 'scan'].map(
+        (f) => `arn:<AWS::Partition>:iam::*:role${SUITE_ROLE_PATH}nhi-gov-${f}-*`,
+      ),
+    );
+    for (const s of statements) {
+      expect(s.Effect).toBe('Allow');
+      expect(s.Condition?.StringEquals).toEqual({ 'aws:PrincipalOrgID': ORG.organizationId });
+      expect(s.Condition?.['ForAllValues:StringLike']).toEqual({
+        'dynamodb:LeadingKeys': memberReadableKeyPatterns(PRINCIPAL_ACCOUNT_VARIABLE),
+      });
+    }
+  });
+
+  it("never lets one account's key patterns match another account's keys (every spelling tried)", () => {
+    const account = fc.stringMatching(/^\d{12}$/);
+    // Every key a hub decision item can have for an account: the decision, its claims and attempts.
+    const key = (acct: string) =>
+      fc.oneof(
+        fc.uuid().map((u) => `DECISION#${acct}-${u}`),
+        fc.stringMatching(/^[0-9A-HJKMNP-TV-Z]{26}$/).map((id) => `DECISION#${acct}-${id}`),
+      );
+    fc.assert(
+      fc.property(account, account, (mine, other) => {
+        fc.pre(mine !== other);
+        const patterns = memberReadableKeyPatterns(mine);
+        const sample = fc.sample(key(other), { numRuns: 5, seed: Number(other.slice(0, 9)) });
+        for (const k of sample)
+          expect(
+            patterns.some((p) => stringLike(p, k)),
+            k,
+          ).toBe(false);
+        // Its own keys do match.
+        for (const k of fc.sample(key(mine), { numRuns: 3, seed: Number(mine.slice(0, 9)) }))
+          expect(
+            patterns.some((p) => stringLike(p, k)),
+            k,
+          ).toBe(true);
+      }),
+      { numRuns: 60 },
+    );
+    // A longer or shorter account number that shares the prefix is someone else; the org-wide index
+    // partitions (every account's approved decisions, one identity name in every account) are nobody's.
+    const mine = '111111111111';
+    for (const k of [
+      `DECISION#${mine}1-x`,
+      `DECISION#11111111111-x`,
+      `DECISION#-${mine}`,
+      `decision#${mine}-x`,
+      'DECISION#approved',
+      'IDENTITY#role/app',
+      'EXPIRES#approved',
+    ])
+      expect(
+        memberReadableKeyPatterns(mine).some((p) => stringLike(p, k)),
+        k,
+      ).toBe(false);
+  });
+});
+
+describe('organization mode: events cross accounts only inside the organization, only from suite roles', () => {
+  it("lets onto the hub bus only the members' forwarding role, from the organization, only member event types", () => {
+    const allows = busPolicies(hub.template).filter((s) => s.Effect === 'Allow');
+    expect(allows).toHaveLength(1);
+    const s = allows[0];
+    expect(s.Principal).toEqual({ AWS: '*' });
+    expect(s.Action).toBe('events:PutEvents');
+    expect(s.Condition.StringEquals).toEqual({
+      'aws:PrincipalOrgID': ORG.organizationId,
+      'events:source': 'nhi-gov',
+    });
+    expect(s.Condition['ForAllValues:StringEquals']).toEqual({
+      'events:detail-type': [...MEMBER_TO_HUB_DETAIL_TYPES],
+    });
+    expect(renderResource(s.Condition.ArnLike['aws:PrincipalArn'])).toBe(
+      'arn:<AWS::Partition>:iam::*:role/nhi-gov/nhi-gov-to-hub-*',
+    );
+    // No member account is listed in the bus policy (only the hub's own, in the Deny of non-suite
+    // publishers): it does not grow with the organization.
+    expect(new Set(JSON.stringify(busPolicies(hub.template)).match(/\d{12}/g))).toEqual(
+      new Set([ORG.hubAccount]),
+    );
+  });
+
+  it("names the member's forwarding role so the hub admits it, and lets it put on the hub bus only", () => {
+    const toHub = member.stack.toHub;
+    if (!toHub) throw new Error('no forward to hub');
+    const role = member.template.findResources('AWS::IAM::Role')[logicalId(member.stack, toHub.role)];
+    expect(renderResource(role?.Properties.RoleName)).toBe('nhi-gov-to-hub-<AWS::Region>');
+    expect(role?.Properties.Path).toBe('/nhi-gov/');
+    const statements = roleStatements(member.template, logicalId(member.stack, toHub.role));
+    expect(statements).toHaveLength(1);
+    expect(statements[0]?.Action).toEqual(['events:PutEvents']);
+    expect(statements[0]?.Resource.map(renderResource)).toEqual([
+      `arn:<AWS::Partition>:events:${ORG.hubRegion}:${ORG.hubAccount}:event-bus/nhi-gov`,
+    ]);
+    const [rule] = Object.values(member.template.findResources('AWS::Events::Rule')).filter((r) =>
+      JSON.stringify(r.Properties.Targets).includes(':event-bus/'),
+    );
+    expect(rule?.Properties.EventPattern['detail-type']).toEqual([...MEMBER_TO_HUB_DETAIL_TYPES]);
+  });
+
+  it('lets onto a member bus only the hub dispatch role, from the organization, only decision events', () => {
+    const allows = busPolicies(member.template).filter((s) => s.Effect === 'Allow');
+    expect(allows).toHaveLength(1);
+    const s = allows[0];
+    expect(renderResource(s.Principal.AWS)).toBe(
+      `arn:<AWS::Partition>:iam::${ORG.hubAccount}:role/nhi-gov/nhi-gov-dispatch-${ORG.hubRegion}`,
+    );
+    expect(s.Condition.StringEquals).toEqual({
+      'aws:PrincipalOrgID': ORG.organizationId,
+      'events:source': 'nhi-gov',
+    });
+    expect(s.Condition['ForAllValues:StringEquals']).toEqual({
+      'events:detail-type': [...HUB_TO_MEMBER_DETAIL_TYPES],
+    });
+  });
+
+  it("dispatches only the hub's own decision events, to suite buses of accounts in the organization", () => {
+    const dispatch = hub.stack.dispatch;
+    if (!dispatch) throw new Error('no dispatch');
+    const role = hub.template.findResources('AWS::IAM::Role')[logicalId(hub.stack, dispatch.role)];
+    expect(role?.Properties.RoleName).toBe(`nhi-gov-dispatch-${ORG.hubRegion}`);
+    const put = roleStatements(hub.template, logicalId(hub.stack, dispatch.role)).filter((s) =>
+      s.Action.includes('events:PutEvents'),
+    );
+    expect(put).toHaveLength(1);
+    expect(put[0]?.Resource.map(renderResource)).toEqual([
+      `arn:<AWS::Partition>:events:${ORG.hubRegion}:*:event-bus/nhi-gov`,
+    ]);
+    expect(put[0]?.Condition).toEqual({ StringEquals: { 'aws:ResourceOrgID': ORG.organizationId } });
+    const rules = Object.values(hub.template.findResources('AWS::Events::Rule')).filter((r) =>
+      JSON.stringify(r.Properties.Targets).includes(logicalId(hub.stack, dispatch.stateMachine)),
+    );
+    expect(rules).toHaveLength(1);
+    expect(rules[0]?.Properties.EventPattern).toEqual({
+      source: ['nhi-gov'],
+      'detail-type': [...HUB_TO_MEMBER_DETAIL_TYPES],
+      account: [ORG.hubAccount],
+      detail: { accountId: [{ exists: true }] },
+    });
+  });
+
+  it('keys the org view by the account EventBridge stamped on the event, never by a field of its detail', () => {
+    const ingest = hub.stack.orgIngest;
+    if (!ingest) throw new Error('no org ingest');
+    const machine = hub.template.findResources('AWS::StepFunctions::StateMachine')[
+      logicalId(hub.stack, ingest.stateMachine)
+    ];
+    const definition = JSON.stringify(machine?.Properties.DefinitionString);
+    expect(definition).toContain("States.Format('ACCOUNT#{}', $.account)");
+    expect(definition).not.toMatch(/\$\.detail\.[A-Za-z]*[Aa]ccount/);
+    expect(definition).toContain('attribute_not_exists(pk)');
+    const writes = roleStatements(hub.template, logicalId(hub.stack, ingest.role)).filter((s) =>
+      s.Action.some((a) => a.startsWith('dynamodb:')),
+    );
+    expect(writes.map((s) => s.Action)).toEqual([['dynamodb:PutItem']]);
+    const orgEvents = hub.stack.data.orgEvents;
+    if (!orgEvents) throw new Error('no org events table');
+    expect(JSON.stringify(writes[0]?.Resource)).toContain(logicalId(hub.stack, orgEvents));
+    // No role of the hub writes both decisions and the org view (two trails).
+    const decisionsId = logicalId(hub.stack, hub.stack.data.decisions);
+    for (const { roleId, statements } of allRoles(hub.template)) {
+      const writesTo = (id: string) =>
+        statements.some(
+          (s) =>
+            s.Effect === 'Allow' &&
+            DYNAMO_WRITES.some((w) => coversAction(s, w)) &&
+            JSON.stringify(s.Resource).includes(id),
+        );
+      expect(writesTo(decisionsId) && writesTo(logicalId(hub.stack, orgEvents)), roleId).toBe(false);
+    }
+  });
+
+  it('puts the account of each hub decision into its events, for the dispatch', () => {
+    const pipes = Object.values(hub.template.findResources('AWS::Pipes::Pipe')).filter(
+      (p) => p.Properties.TargetParameters.EventBridgeEventBusParameters.DetailType === 'DecisionApproved',
+    );
+    expect(pipes).toHaveLength(1);
+    expect(pipes[0]?.Properties.TargetParameters.InputTemplate).toContain(
+      '"accountId": "<$.dynamodb.NewImage.accountId.S>"',
+    );
+    for (const f of pipes[0]?.Properties.SourceParameters.FilterCriteria.Filters ?? [])
+      expect(JSON.parse(f.Pattern).dynamodb.NewImage.accountId).toEqual({ S: [{ exists: true }] });
+  });
+});
