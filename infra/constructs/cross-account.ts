@@ -15,7 +15,8 @@ import {
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import {
-  Chain,
+  Choice,
+  Condition,
   CustomState,
   DefinitionBody,
   Fail,
@@ -34,6 +35,7 @@ import {
   memberReadableKeyPatterns,
   ORG_VIEW_DETAIL_TYPES,
   PRINCIPAL_ACCOUNT_VARIABLE,
+  SCAN_LOG_PARTITION,
 } from '../../lib/config/organization.js';
 import { EVENT_SOURCE } from '../../lib/domain/events.js';
 import { type Organization, SUITE_ROLE_NAME_PREFIX, SUITE_ROLE_PATH } from '../config.js';
@@ -215,6 +217,8 @@ abstract class HubRelay extends Construct {
       readonly roleName?: string;
       readonly description: string;
       readonly task: Record<string, unknown>;
+      /** Detail types handled by another task instead of `task` (a Choice on `detail-type`). */
+      readonly byDetailType?: Readonly<Record<string, Record<string, unknown>>>;
       readonly pattern: EventPattern;
       /** Errors of the task that mean "already done" (idempotent replays): end in success. */
       readonly alreadyDone?: readonly string[];
@@ -240,15 +244,32 @@ abstract class HubRelay extends Construct {
     this.deadLetterQueue.grantSendMessages(this.role);
     const failed = new Fail(this, 'Failed', { error: 'RelayFailed' });
     const done = new Succeed(this, 'Done');
-    const task = new CustomState(this, 'Relay', { stateJson: props.task }).addRetry({
-      errors: ['States.ALL'],
-      interval: Duration.seconds(1),
-      maxAttempts: 4,
-      backoffRate: 2,
-    });
-    if (props.alreadyDone?.length) task.addCatch(done, { errors: [...props.alreadyDone] });
-    task.addCatch(keep.next(failed), { errors: ['States.ALL'], resultPath: '$.error' });
-    const definition = Chain.start(task).next(done);
+    keep.next(failed);
+    const relay = (id: string, stateJson: Record<string, unknown>) => {
+      const task = new CustomState(this, id, { stateJson }).addRetry({
+        errors: ['States.ALL'],
+        interval: Duration.seconds(1),
+        maxAttempts: 4,
+        backoffRate: 2,
+      });
+      if (props.alreadyDone?.length) task.addCatch(done, { errors: [...props.alreadyDone] });
+      task.addCatch(keep, { errors: ['States.ALL'], resultPath: '$.error' });
+      return task.next(done);
+    };
+    const others = Object.entries(props.byDetailType ?? {});
+    const definition =
+      others.length === 0
+        ? relay('Relay', props.task)
+        : others
+            .reduce(
+              (choice, [detailType, stateJson]) =>
+                choice.when(
+                  Condition.stringEquals('$.detail-type', detailType),
+                  relay(detailType, stateJson),
+                ),
+              new Choice(this, 'ByDetailType'),
+            )
+            .otherwise(relay('Relay', props.task));
     const logs = new LogGroup(this, 'Logs', {
       retention: props.logRetention,
       removalPolicy: RemovalPolicy.RETAIN,
@@ -355,6 +376,29 @@ export class OrgEventsIngest extends HubRelay {
         account: Match.anythingBut(props.org.hubAccount),
       },
       alreadyDone: ['DynamoDB.ConditionalCheckFailedException'],
+      byDetailType: {
+        // The member's scan heartbeat: the newest scan of the account, in the scan log's own shape
+        // (lib/adapters/dynamodb/scan-log.ts), so the stale-accounts report reads it as it reads a
+        // local store. An older scan never overwrites a newer one.
+        ScanCompleted: {
+          Type: 'Task',
+          Resource: `arn:${Aws.PARTITION}:states:::dynamodb:putItem`,
+          Parameters: {
+            TableName: props.table.tableName,
+            Item: {
+              pk: { S: SCAN_LOG_PARTITION },
+              sk: { 'S.$': "States.Format('ACCOUNT#{}', $.account)" },
+              entity: { S: 'scan' },
+              accountId: { 'S.$': '$.account' },
+              asOf: { 'S.$': '$.detail.asOf' },
+              ranAt: { 'S.$': '$.detail.ranAt' },
+              source: { S: 'live' },
+            },
+            ConditionExpression: 'attribute_not_exists(pk) OR asOf <= :asOf',
+            ExpressionAttributeValues: { ':asOf': { 'S.$': '$.detail.asOf' } },
+          },
+        },
+      },
       task: {
         Type: 'Task',
         Resource: `arn:${Aws.PARTITION}:states:::dynamodb:putItem`,

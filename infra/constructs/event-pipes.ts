@@ -5,7 +5,7 @@ import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { CfnPipe } from 'aws-cdk-lib/aws-pipes';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { DECISION_ACCOUNT_ATTRIBUTE } from '../../lib/config/organization.js';
+import { DECISION_ACCOUNT_ATTRIBUTE, SCAN_LOG_PARTITION } from '../../lib/config/organization.js';
 import { type DetailType, EVENT_SOURCE } from '../../lib/domain/events.js';
 import { COMPLETE_ACTION } from '../../lib/domain/execution.js';
 import { deadLetterQueue } from './dead-letter-queue.js';
@@ -180,6 +180,21 @@ export const PIPE_SPECS: readonly PipeSpec[] = [
     detailType: 'FindingResolved',
     filters: [becameStatus(FINDING_KEY, 'resolved')[1] as Record<string, unknown>],
     inputTemplate: findingDetail,
+  },
+  {
+    id: 'ScanCompleted',
+    source: 'findings',
+    detailType: 'ScanCompleted',
+    // The account's latest-scan item of the scan log, written (or replaced by a newer scan) once per scan.
+    filters: [
+      { eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { pk: { S: [SCAN_LOG_PARTITION] } } } },
+    ],
+    inputTemplate: template({
+      schemaVersion: '1',
+      accountId: s('accountId'),
+      asOf: s('asOf'),
+      ranAt: s('ranAt'),
+    }),
   },
 ];
 

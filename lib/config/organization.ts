@@ -28,11 +28,15 @@ export const MEMBER_TO_HUB_DETAIL_TYPES = [
   'SecretRotated',
   'FindingOpened',
   'FindingResolved',
+  'ScanCompleted',
   'RevokeRequested',
 ] as const;
 
 /** The member events the hub keeps in its org-events table (RevokeRequested goes to governance instead). */
 export const ORG_VIEW_DETAIL_TYPES = MEMBER_TO_HUB_DETAIL_TYPES.filter((t) => t !== 'RevokeRequested');
+
+/** The scan log's partition (lib/adapters/dynamodb/scan-log.ts): the hub keeps each member's newest scan there. */
+export const SCAN_LOG_PARTITION = 'SCANS';
 
 /** Decision events the hub dispatches to the executors of the decision's account. */
 export const HUB_TO_MEMBER_DETAIL_TYPES = ['DecisionApproved', 'DecisionRevoked', 'DecisionExpired'] as const;

@@ -69,6 +69,19 @@ export const FindingEventDetail = z.object({
 });
 export type FindingEventDetail = z.infer<typeof FindingEventDetail>;
 
+/**
+ * A scan finished and was recorded in the account's scan log: the member's heartbeat. In organization
+ * mode the hub keeps the newest one per account (keyed by the sending account, not by this detail),
+ * so the org-wide reports can say which accounts are stale.
+ */
+export const ScanCompletedDetail = z.object({
+  schemaVersion: SchemaVersion,
+  accountId: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
+  asOf: IsoTimestamp,
+  ranAt: IsoTimestamp,
+});
+export type ScanCompletedDetail = z.infer<typeof ScanCompletedDetail>;
+
 export const ExceptionExpiredDetail = z.object({
   schemaVersion: SchemaVersion,
   decisionId: Id,
@@ -115,6 +128,7 @@ export const EVENT_DETAIL_SCHEMAS = {
   SecretRotated: SecretRotatedDetail,
   FindingOpened: FindingEventDetail,
   FindingResolved: FindingEventDetail,
+  ScanCompleted: ScanCompletedDetail,
   ExceptionExpired: ExceptionExpiredDetail,
   RevokeRequested: RevokeRequestedDetail,
   AccessRequested: AccessRequestedDetail,

@@ -180,6 +180,37 @@ describe('event pipes: filters over stream records', () => {
       expect(detail.findingId).toBe(open.id);
     }
   });
+
+  it("emits ScanCompleted (the member's heartbeat) when the scan log records a newer scan, not for its history items", () => {
+    // Arrange: the items DynamoScanLog writes, the latest-scan item and the history item.
+    const scan = {
+      accountId: '222222222222',
+      asOf: '2026-03-01T00:00:00.000Z',
+      ranAt: '2026-03-01T00:05:00.000Z',
+      source: 'live',
+    };
+    const latest = { pk: 'SCANS', sk: `ACCOUNT#${scan.accountId}`, entity: 'scan', ...scan };
+    const newer = { ...latest, asOf: '2026-03-02T00:00:00.000Z', ranAt: '2026-03-02T00:05:00.000Z' };
+    const history = {
+      pk: `SCAN#${scan.accountId}`,
+      sk: `ASOF#${scan.asOf}#${scan.ranAt}`,
+      entity: 'scan',
+      ...scan,
+    };
+    // Act / Assert
+    expect(firing(record('INSERT', history))).toEqual([]);
+    const first = record('INSERT', latest);
+    expect(firing(first)).toEqual(['ScanCompleted']);
+    const next = record('MODIFY', newer, latest);
+    expect(firing(next)).toEqual(['ScanCompleted']);
+    const spec = PIPE_SPECS.find((s) => s.detailType === 'ScanCompleted') as PipeSpec;
+    expect(EVENT_DETAIL_SCHEMAS.ScanCompleted.parse(render(spec.inputTemplate, next))).toEqual({
+      schemaVersion: '1',
+      accountId: scan.accountId,
+      asOf: newer.asOf,
+      ranAt: newer.ranAt,
+    });
+  });
 });
 
 describe('event pipes: the synthesized template', () => {
@@ -226,6 +257,7 @@ describe('event pipes: the synthesized template', () => {
       'AccessProvisioningFailed',
       'FindingOpened',
       'FindingResolved',
+      'ScanCompleted',
     ];
     expect(PIPE_SPECS.map((s) => s.detailType).sort()).toEqual([...produced].sort());
   });

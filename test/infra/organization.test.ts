@@ -405,6 +405,9 @@ describe('organization mode: events cross accounts only inside the organization,
     ];
     const definition = JSON.stringify(machine?.Properties.DefinitionString);
     expect(definition).toContain("States.Format('ACCOUNT#{}', $.account)");
+    // The heartbeat goes to the scan log's shape, its account the envelope's too, never older over newer.
+    expect(definition).toContain('\\"accountId\\":{\\"S.$\\":\\"$.account\\"}');
+    expect(definition).toContain('attribute_not_exists(pk) OR asOf <= :asOf');
     expect(definition).not.toMatch(/\$\.detail\.[A-Za-z]*[Aa]ccount/);
     expect(definition).toContain('attribute_not_exists(pk)');
     const writes = roleStatements(hub.template, logicalId(hub.stack, ingest.role)).filter((s) =>

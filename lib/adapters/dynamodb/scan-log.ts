@@ -1,11 +1,12 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { SCAN_LOG_PARTITION } from '../../config/organization.js';
 import { ScanRecord } from '../../domain/scanning/scan-time.js';
 import type { ScanLog } from '../../ports/scan-log.js';
 import { queryAll, stripKeys } from './query.js';
 
 /** One partition holds the newest scan of every account: one item per account, one query for all. */
-const LATEST_PK = 'SCANS';
+const LATEST_PK = SCAN_LOG_PARTITION;
 const latestKey = (accountId: string) => ({ pk: LATEST_PK, sk: `ACCOUNT#${accountId}` });
 /** Each account's scan history, sorted by as-of, then by when it ran. */
 const historyKey = (r: ScanRecord) => ({ pk: `SCAN#${r.accountId}`, sk: `ASOF#${r.asOf}#${r.ranAt}` });
