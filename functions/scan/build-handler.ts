@@ -32,6 +32,8 @@ export interface ScanSummary {
   readonly open: number;
   readonly suppressed: number;
   readonly resolved: number;
+  /** Findings stored by this scan (opened, changed, resolved): an unchanged finding costs no write. */
+  readonly written: number;
   readonly revokesRequested: number;
   readonly revokesFailed: number;
   readonly metricsDay: string;
@@ -85,6 +87,7 @@ export function buildHandler(deps: ScanHandlerDeps) {
       open: result.findings.filter((f) => f.status === 'open').length,
       suppressed: result.findings.filter((f) => f.status === 'suppressed').length,
       resolved: result.resolved.length,
+      written: result.written,
       revokesRequested: result.revokes.requested.length,
       revokesFailed: result.revokes.failed.length,
       metricsDay: result.metrics.day,

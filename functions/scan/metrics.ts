@@ -8,6 +8,8 @@ import type { ScanSummary } from './build-handler.js';
 export function emitScanMetrics(metrics: Metrics, summary: ScanSummary): void {
   metrics.addMetric('OpenFindings', MetricUnit.Count, summary.open);
   metrics.addMetric('ResolvedFindings', MetricUnit.Count, summary.resolved);
+  // What the scan cost in writes: an unchanged account writes (almost) nothing.
+  metrics.addMetric('FindingsWritten', MetricUnit.Count, summary.written);
   metrics.addMetric('RevokesRequested', MetricUnit.Count, summary.revokesRequested);
   metrics.addMetric('RevokesFailed', MetricUnit.Count, summary.revokesFailed);
   metrics.addMetric('ReviewsCompleted', MetricUnit.Count, summary.reviews.reviewed);

@@ -36,6 +36,12 @@ export const Finding = z.strictObject({
   identityArn: z.string().optional(),
   owner: z.string().optional(),
   title: z.string().min(1),
+  /**
+   * The title with its day counts as tokens (`{{days-since:<instant>}}`), for titles that count days
+   * ("not used for 101 days"): the store renders `title` from it at `lastSeen`, so the next day's scan
+   * need not rewrite the finding to move the count (lib/domain/scanning/dated-title.ts).
+   */
+  titleTemplate: z.string().min(1).optional(),
   /** What was seen, for a human and for the audit: never a secret. */
   evidence: z.record(z.string(), z.unknown()),
   firstSeen: IsoTimestamp,

@@ -10,13 +10,40 @@ export interface MetricsStore {
   listMetrics(from: string, to: string): Promise<MetricsSnapshot[]>;
 }
 
+/**
+ * What a scan's merge needs of a stored open or suppressed finding, without its title and evidence:
+ * enough to keep `firstSeen`, to decide what it resolves, and to tell a changed finding from an unchanged one.
+ */
+export interface StoredFindingSummary {
+  readonly id: string;
+  readonly type: Finding['type'];
+  readonly identityKey: string;
+  readonly source: Finding['source'];
+  readonly status: Finding['status'];
+  readonly firstSeen: string;
+  /** `findingDigest` of the stored content; absent on findings written before digests were kept. */
+  readonly digest?: string;
+  /** True when its `lastSeen` follows its account's scans (written by `putSeen`). */
+  readonly seenWithScans: boolean;
+}
+
 /** Bulk access to findings, so a scan of thousands of identities is not a round trip per finding. */
 export interface FindingBatch {
   /** The stored findings with these ids; missing ids are simply absent from the result. */
   getMany(ids: readonly string[]): Promise<Finding[]>;
 
-  /** Writes many findings (create or replace), retrying what the store leaves unprocessed. */
+  /** Writes many findings (create or replace) as given, retrying what the store leaves unprocessed. */
   putMany(findings: readonly Finding[]): Promise<void>;
+
+  /**
+   * Writes findings a scan of their account saw at its as-of (their `lastSeen`). While they stay open
+   * or suppressed, each later scan of the account sees them again without rewriting them: the store
+   * reports the account's latest scan as their `lastSeen` (and renders a dated title at it).
+   */
+  putSeen(findings: readonly Finding[]): Promise<void>;
+
+  /** The open and suppressed findings of one account, summarized for a scan's merge (no evidence read). */
+  listActiveSummaries(accountId: string): Promise<StoredFindingSummary[]>;
 
   /** The open and suppressed findings of one account (what its scan may resolve). */
   listActiveInAccount(accountId: string): Promise<Finding[]>;

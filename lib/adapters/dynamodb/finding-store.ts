@@ -6,11 +6,14 @@ import {
   GetCommand,
   PutCommand,
 } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
 import { INDEX } from '../../config/tables.js';
-import { Finding, type FindingStatus, type FindingType } from '../../domain/finding.js';
+import { Finding, FindingSource, FindingStatus, FindingType } from '../../domain/finding.js';
 import { MetricsSnapshot } from '../../domain/metrics.js';
+import { renderTitle } from '../../domain/scanning/dated-title.js';
+import { findingDigest } from '../../domain/scanning/finding-digest.js';
 import type { FindingStore } from '../../ports/finding-store.js';
-import type { FindingBatch, MetricsStore } from '../../ports/metrics-store.js';
+import type { FindingBatch, MetricsStore, StoredFindingSummary } from '../../ports/metrics-store.js';
 import { queryAll, stripKeys } from './query.js';
 import { DynamoScanLog } from './scan-log.js';
 
@@ -37,10 +40,19 @@ function identityIndexKeys(finding: Finding): { gsi3pk: string; gsi3sk: string }
     : { gsi3pk: `IDENTITY#${finding.identityKey}`, gsi3sk: `${finding.type}#${finding.id}` };
 }
 
-/** The stored item: the finding plus key and index attributes that follow its status and owner. */
-export function findingItem(finding: Finding): Record<string, unknown> {
+/**
+ * The stored item: the finding plus key and index attributes that follow its status and owner, and
+ * the digest of its content (what a re-scan compares). `seenWithScans` marks a finding a scan wrote:
+ * while it is open or suppressed, its real `lastSeen` is its account's latest scan (see `toFinding`).
+ */
+export function findingItem(
+  finding: Finding,
+  options: { seenWithScans?: boolean } = {},
+): Record<string, unknown> {
   return {
     ...findingKey(finding.id),
+    digest: findingDigest(finding),
+    ...(options.seenWithScans && finding.accountId ? { seenWithScans: true } : {}),
     entity: 'finding',
     gsi1pk: `STATUS#${finding.status}`,
     gsi1sk: `${finding.type}#${finding.firstSeen}#${finding.id}`,
@@ -52,7 +64,52 @@ export function findingItem(finding: Finding): Record<string, unknown> {
   };
 }
 
-const toFinding = (item: Record<string, unknown>) => Finding.parse(stripKeys(item));
+const ACTIVE = new Set<unknown>(['open', 'suppressed']);
+
+/** Whether a stored item's `lastSeen` follows its account's scans (a scan wrote it and it is still active). */
+const followsScans = (item: Record<string, unknown>) =>
+  item.seenWithScans === true && ACTIVE.has(item.status) && typeof item.accountId === 'string';
+
+/**
+ * The finding an item stands for. A finding a scan wrote and that is still open or suppressed was seen
+ * by every later scan of its account (a scan that does not see it resolves or freezes it, which is a
+ * write): its `lastSeen` is the latest scan's as-of, and a dated title is rendered at it. The answer is
+ * what the scans would have stored had they rewritten every finding.
+ * @param latest the as-of of each account's latest scan (only needed when the item follows the scans).
+ */
+export function toFinding(item: Record<string, unknown>, latest?: ReadonlyMap<string, string>): Finding {
+  const { digest: _digest, seenWithScans: _seen, ...rest } = stripKeys(item);
+  if (followsScans(item)) {
+    const asOf = latest?.get(item.accountId as string);
+    if (asOf !== undefined && typeof rest.lastSeen === 'string' && asOf > rest.lastSeen) {
+      rest.lastSeen = asOf;
+      if (typeof rest.titleTemplate === 'string') rest.title = renderTitle(rest.titleTemplate, asOf);
+    }
+  }
+  return Finding.parse(rest);
+}
+
+/** What `listActiveSummaries` reads of each item: no title, no evidence. */
+const SUMMARY_ATTRIBUTES = [
+  'id',
+  'type',
+  'identityKey',
+  'source',
+  'status',
+  'firstSeen',
+  'digest',
+  'seenWithScans',
+];
+const Summary = z.object({
+  id: z.string().min(1),
+  type: FindingType,
+  identityKey: z.string().min(1),
+  source: FindingSource,
+  status: FindingStatus,
+  firstSeen: z.string().min(1),
+  digest: z.string().optional(),
+  seenWithScans: z.boolean().optional(),
+});
 
 export class DynamoFindingStore implements FindingStore, FindingBatch, MetricsStore {
   private readonly scans: DynamoScanLog;
@@ -74,7 +131,7 @@ export class DynamoFindingStore implements FindingStore, FindingBatch, MetricsSt
     const result = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: findingKey(id), ConsistentRead: true }),
     );
-    return result.Item ? toFinding(result.Item) : undefined;
+    return result.Item ? (await this.toFindings([result.Item]))[0] : undefined;
   }
 
   async listByStatus(status: FindingStatus, type?: FindingType): Promise<Finding[]> {
@@ -84,7 +141,7 @@ export class DynamoFindingStore implements FindingStore, FindingBatch, MetricsSt
       KeyConditionExpression: type ? 'gsi1pk = :pk AND begins_with(gsi1sk, :type)' : 'gsi1pk = :pk',
       ExpressionAttributeValues: { ':pk': `STATUS#${status}`, ...(type ? { ':type': `${type}#` } : {}) },
     });
-    return items.map(toFinding);
+    return this.toFindings(items);
   }
 
   async listByOwner(owner: string, status?: FindingStatus): Promise<Finding[]> {
@@ -94,7 +151,7 @@ export class DynamoFindingStore implements FindingStore, FindingBatch, MetricsSt
       KeyConditionExpression: status ? 'gsi2pk = :pk AND begins_with(gsi2sk, :status)' : 'gsi2pk = :pk',
       ExpressionAttributeValues: { ':pk': `OWNER#${owner}`, ...(status ? { ':status': `${status}#` } : {}) },
     });
-    return items.map(toFinding);
+    return this.toFindings(items);
   }
 
   /**
@@ -123,7 +180,7 @@ export class DynamoFindingStore implements FindingStore, FindingBatch, MetricsSt
             KeyConditionExpression: 'gsi3pk = :pk',
             ExpressionAttributeValues: { ':pk': `IDENTITY#${identityKey}` },
           });
-    return [...inAccounts.flat(), ...unscoped].map(toFinding);
+    return this.toFindings([...inAccounts.flat(), ...unscoped]);
   }
 
   /** The open and suppressed findings of one account: one query of its partition. */
@@ -140,7 +197,7 @@ export class DynamoFindingStore implements FindingStore, FindingBatch, MetricsSt
         ':suppressed': 'suppressed',
       },
     });
-    return items.map(toFinding);
+    return this.toFindings(items);
   }
 
   /** Open and suppressed scanner findings stored without an account (before accounts were kept). */
@@ -157,13 +214,13 @@ export class DynamoFindingStore implements FindingStore, FindingBatch, MetricsSt
         }),
       ),
     );
-    return lists.flat().map(toFinding);
+    return this.toFindings(lists.flat());
   }
 
   /** BatchGetItem in chunks of 100, strongly consistent, retrying unprocessed keys. */
   async getMany(ids: readonly string[]): Promise<Finding[]> {
     const unique = [...new Set(ids)];
-    const found: Finding[] = [];
+    const found: Record<string, unknown>[] = [];
     await inChunks(unique, BATCH_GET_MAX, async (chunk) => {
       let keys: Record<string, unknown>[] | undefined = chunk.map(findingKey);
       for (let round = 0; keys && keys.length > 0; round++) {
@@ -174,16 +231,49 @@ export class DynamoFindingStore implements FindingStore, FindingBatch, MetricsSt
             RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } },
           }),
         );
-        for (const item of result.Responses?.[this.tableName] ?? []) found.push(toFinding(item));
+        for (const item of result.Responses?.[this.tableName] ?? []) found.push(item);
         keys = result.UnprocessedKeys?.[this.tableName]?.Keys;
       }
     });
-    return found;
+    return this.toFindings(found);
   }
 
   /** BatchWriteItem in chunks of 25 (a few in parallel), retrying unprocessed items with backoff. */
   async putMany(findings: readonly Finding[]): Promise<void> {
-    const items = findings.map((f) => findingItem(Finding.parse(f)));
+    await this.writeItems(findings.map((f) => findingItem(Finding.parse(f))));
+  }
+
+  /** As `putMany`, marking each finding as seen with its account's scans (see `toFinding`). */
+  async putSeen(findings: readonly Finding[]): Promise<void> {
+    await this.writeItems(findings.map((f) => findingItem(Finding.parse(f), { seenWithScans: true })));
+  }
+
+  /**
+   * The open and suppressed findings of one account, summarized: one query of the account's partition
+   * of the by-identity index, projecting only the attributes the merge needs.
+   */
+  async listActiveSummaries(accountId: string): Promise<StoredFindingSummary[]> {
+    const names = Object.fromEntries(SUMMARY_ATTRIBUTES.map((a, i) => [`#a${i}`, a]));
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: INDEX.findingsByIdentity,
+      KeyConditionExpression: 'gsi3pk = :pk',
+      FilterExpression: `#a${SUMMARY_ATTRIBUTES.indexOf('status')} IN (:open, :suppressed)`,
+      ProjectionExpression: Object.keys(names).join(', '),
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: {
+        ':pk': `ACCOUNT#${accountId}`,
+        ':open': 'open',
+        ':suppressed': 'suppressed',
+      },
+    });
+    return items.map((item) => {
+      const { seenWithScans, digest, ...rest } = Summary.parse(item);
+      return { ...rest, ...(digest ? { digest } : {}), seenWithScans: seenWithScans === true };
+    });
+  }
+
+  private async writeItems(items: readonly Record<string, unknown>[]): Promise<void> {
     await inChunks(items, BATCH_WRITE_MAX, async (chunk) => {
       let requests: { PutRequest?: { Item: Record<string, unknown> } }[] | undefined = chunk.map((Item) => ({
         PutRequest: { Item },
@@ -198,6 +288,14 @@ export class DynamoFindingStore implements FindingStore, FindingBatch, MetricsSt
         requests = result.UnprocessedItems?.[this.tableName] as typeof requests;
       }
     });
+  }
+
+  /** Items to findings, with the latest scans read once when some item's lastSeen follows them. */
+  private async toFindings(items: readonly Record<string, unknown>[]): Promise<Finding[]> {
+    const latest = items.some(followsScans)
+      ? new Map((await this.scans.listLatestScans()).map((s) => [s.accountId, s.asOf]))
+      : undefined;
+    return items.map((item) => toFinding(item, latest));
   }
 
   async putMetrics(snapshot: MetricsSnapshot): Promise<void> {

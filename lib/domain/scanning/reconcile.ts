@@ -2,6 +2,7 @@ import type { Decision } from '../decision.js';
 import { DEFAULT_SEVERITY, type Finding, FRAMEWORKS, findingId } from '../finding.js';
 import { findingTypesWhere } from '../findings/types/index.js';
 import type { PolicyFile } from '../policy/schema.js';
+import { isDatedTitle, renderTitle } from './dated-title.js';
 import type { FindingDraft } from './rules/rule.js';
 
 /** Finding types whose condition can only be judged from the credential report. */
@@ -24,12 +25,12 @@ export const DOCUMENT_TYPES: ReadonlySet<Finding['type']> = new Set(
 /**
  * Turns drafts into findings of the scanned account: stable id, severity from the policy, framework
  * mapping, `firstSeen` kept from the stored finding (also when it had been resolved and came back),
- * `lastSeen` = the scan time, and `suppressed` with the exception's id when an active exception names
- * the identity and the type.
+ * `lastSeen` = the scan time, the title rendered at the scan time (its template kept when it counts
+ * days), and `suppressed` with the exception's id when an active exception names the identity and the type.
  */
 export function toFindings(
   drafts: readonly FindingDraft[],
-  stored: ReadonlyMap<string, Finding>,
+  stored: ReadonlyMap<string, Pick<Finding, 'firstSeen'>>,
   exceptions: readonly Decision[],
   policy: PolicyFile,
   asOf: string,
@@ -57,7 +58,8 @@ export function toFindings(
       identityKey: draft.identityKey,
       ...(draft.identityArn ? { identityArn: draft.identityArn } : {}),
       ...(draft.owner ? { owner: draft.owner } : {}),
-      title: draft.title,
+      title: renderTitle(draft.title, asOf),
+      ...(isDatedTitle(draft.title) ? { titleTemplate: draft.title } : {}),
       evidence: draft.evidence,
       // Never later than the scan itself (a read-only scan of the past shows what it saw then).
       firstSeen: previous && previous.firstSeen < asOf ? previous.firstSeen : asOf,

@@ -15,6 +15,7 @@ import type { Policy } from '../policy/schema.js';
 import { DAY_MS } from '../primitives.js';
 import { activeExceptions, approvedState, isExpired } from './approved-state.js';
 import { type ClassifiedIdentity, classifyInventory } from './classify.js';
+import { findingDigest } from './finding-digest.js';
 import { computeMetrics } from './metrics.js';
 import { CREDENTIAL_REPORT_TYPES, DOCUMENT_TYPES, resolveGone, toFindings } from './reconcile.js';
 import { RULES, type RuleInput } from './rules/index.js';
@@ -55,8 +56,8 @@ export interface ScanInput {
   readonly onCount?: (done: number, total: number, label: string) => void;
 }
 
-/** Findings written per store call, so a large scan's longest phase shows a counter. */
-const WRITE_CHUNK = 250;
+/** Findings per store call, so a large scan's longest phase shows a counter (the store batches and parallelizes each). */
+const WRITE_CHUNK = 2_000;
 
 export interface ScanResult {
   readonly asOf: string;
@@ -77,6 +78,11 @@ export interface ScanResult {
   readonly findings: Finding[];
   /** Stored findings whose condition is gone, now `resolved`. */
   readonly resolved: Finding[];
+  /**
+   * Findings this scan wrote: opened, changed (content, status, suppression), resolved, or frozen (not
+   * judged by this scan, so their lastSeen stops following the scans). Unchanged findings cost no write.
+   */
+  readonly written: number;
   readonly revokes: {
     readonly requested: RevokeRequestedDetail[];
     readonly failed: { readonly decisionId: string; readonly error: string }[];
@@ -138,13 +144,16 @@ export async function runScan(deps: ScanDeps, input: ScanInput): Promise<ScanRes
   const drafts = RULES.flatMap((rule) => rule.run(ruleInput));
 
   progress(`merging ${drafts.length} findings with the store`);
-  // Only this account's findings: a scan of one account never resolves another's.
-  const inThisAccount = await deps.findings.listActiveInAccount(accountId);
+  // Only this account's findings: a scan of one account never resolves another's. Summaries only: the
+  // merge needs ids, types, firstSeen and content digests, never the evidence of 50,000 findings.
+  const summaries = await deps.findings.listActiveSummaries(accountId);
   const adopted = newest
     ? []
     : adoptable(await deps.findings.listUnscopedActive(), accountId, known.length === 0);
-  const storedActive = [...inThisAccount, ...adopted];
-  const stored = new Map(storedActive.map((f) => [f.id, f]));
+  const summaryById = new Map(summaries.map((f) => [f.id, f]));
+  const stored = new Map<string, Pick<Finding, 'firstSeen'>>(
+    [...summaries, ...adopted].map((f) => [f.id, f]),
+  );
   const exceptions = activeExceptions(approved, asOf);
   const account = { accountId, adopted: new Map(adopted.map((f) => [f.id, f])) };
   let current = toFindings(drafts, stored, exceptions, policy, at, account);
@@ -156,18 +165,33 @@ export async function runScan(deps: ScanDeps, input: ScanInput): Promise<ScanRes
   }
 
   const users = new Map(inventory.users.map((u) => [`user/${u.name}`, u]));
-  const canJudge = (f: Finding) => {
+  const canJudge = (f: Pick<Finding, 'type' | 'identityKey'>) => {
     // Without managed policy documents this scan could not see document-level conditions again.
     if (DOCUMENT_TYPES.has(f.type) && inventory.managedPolicies === undefined) return false;
     if (!CREDENTIAL_REPORT_TYPES.has(f.type)) return true;
     const user = users.get(f.identityKey);
     return user === undefined || user.credentialReportSeen;
   };
+  const currentIds = new Set(current.map((f) => f.id));
   // Going backwards, "resolved since the last scan" has no meaning: a read-only scan resolves nothing.
-  const resolved =
-    mode.kind === 'write'
-      ? resolveGone(storedActive, new Set(current.map((f) => f.id)), canJudge, at, accountId)
-      : [];
+  let resolved: Finding[] = [];
+  let frozen: Finding[] = [];
+  if (mode.kind === 'write') {
+    // Stored findings this scan no longer sees: resolved when it could judge them; otherwise, if their
+    // lastSeen followed the scans, frozen at the last scan that saw them (written once, as given).
+    // Read in full (only these) before this scan is recorded, so their lastSeen is the previous scan's.
+    const gone = [...summaries, ...adopted].filter(
+      (f) => f.source === 'scanner' && f.status !== 'resolved' && !currentIds.has(f.id),
+    );
+    const follows = (id: string) => summaryById.get(id)?.seenWithScans === true;
+    const needed = gone.filter((f) => canJudge(f) || follows(f.id));
+    const full = new Map(adopted.map((f) => [f.id, f]));
+    const toRead = needed.filter((f) => !full.has(f.id)).map((f) => f.id);
+    for (const f of await deps.findings.getMany(toRead)) full.set(f.id, f);
+    const goneFull = needed.flatMap((f) => full.get(f.id) ?? []);
+    resolved = resolveGone(goneFull, currentIds, canJudge, at, accountId);
+    frozen = goneFull.filter((f) => !canJudge(f));
+  }
   if (mode.kind === 'write') {
     const ranAt = input.now.toISOString();
     const claimed = await deps.scans.recordScan({ accountId, asOf: at, ranAt, source: inventory.source });
@@ -177,12 +201,35 @@ export async function runScan(deps: ScanDeps, input: ScanInput): Promise<ScanRes
       throw new Error(`could not record the scan of account ${accountId}`);
   }
   const writes = mode.kind === 'write';
+  if (!writes) {
+    resolved = [];
+    frozen = [];
+  }
+  // Write what changed: a finding seen again with the same content (and already following the scans)
+  // is seen by recording the scan above, not by rewriting it.
+  const seen = writes
+    ? current.filter((f) => {
+        const before = summaryById.get(f.id);
+        return !before?.seenWithScans || before.digest !== findingDigest(f);
+      })
+    : [];
+  const settled = [...resolved, ...frozen];
+  const written = seen.length + settled.length;
   if (writes) {
-    progress(`writing ${current.length} findings, resolving ${resolved.length}`);
-    const toWrite = [...current, ...resolved];
-    for (let i = 0; i < toWrite.length; i += WRITE_CHUNK) {
-      await deps.findings.putMany(toWrite.slice(i, i + WRITE_CHUNK));
-      input.onCount?.(Math.min(i + WRITE_CHUNK, toWrite.length), toWrite.length, 'writing findings');
+    progress(
+      `writing ${seen.length} new or changed findings of ${current.length}, resolving ${resolved.length}`,
+    );
+    let done = 0;
+    for (const [batch, put] of [
+      [seen, (c: Finding[]) => deps.findings.putSeen(c)],
+      [settled, (c: Finding[]) => deps.findings.putMany(c)],
+    ] as const) {
+      for (let i = 0; i < batch.length; i += WRITE_CHUNK) {
+        const chunk = batch.slice(i, i + WRITE_CHUNK);
+        await put(chunk);
+        done += chunk.length;
+        input.onCount?.(done, written, 'writing findings');
+      }
     }
   }
 
@@ -249,6 +296,7 @@ export async function runScan(deps: ScanDeps, input: ScanInput): Promise<ScanRes
     identities: { ...categories, managed: identities.filter((i) => i.managed).length },
     findings: current.sort(compareFindings),
     resolved: resolved.sort(compareFindings),
+    written,
     revokes: { requested, failed },
     metrics,
   };

@@ -6,6 +6,7 @@ import type { PolicyFile } from '../../policy/schema.js';
 import { DAY_MS } from '../../primitives.js';
 import { type ApprovedIdentityState, isExpired } from '../approved-state.js';
 import type { ClassifiedIdentity } from '../classify.js';
+import { daysSinceToken } from '../dated-title.js';
 
 /** What a rule saw: everything a finding needs except what the store and exceptions add. */
 export interface FindingDraft<T extends FindingType = FindingType> {
@@ -60,8 +61,12 @@ export function identityOf(input: RuleInput, key: string): ClassifiedIdentity | 
   return index.get(key);
 }
 
-/** Whole days between an instant and `asOf`, rounded down: for evidence, not for the rules. */
-export const daysSince = (iso: string, asOf: Date) => Math.floor((asOf.getTime() - Date.parse(iso)) / DAY_MS);
+/**
+ * Whole days between an instant and the as-of, for titles: a token the scan renders at its as-of and
+ * the store re-renders at the finding's lastSeen, so the count moving by a day is no change to store
+ * (lib/domain/scanning/dated-title.ts).
+ */
+export const daysSince = (iso: string, _asOf: Date) => daysSinceToken(iso);
 
 /** True when `iso` lies more than `days` days before `asOf` (exactly `days` days is not more). */
 export const olderThan = (iso: string, asOf: Date, days: number) =>

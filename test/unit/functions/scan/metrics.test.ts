@@ -11,6 +11,7 @@ const summary: ScanSummary = {
   open: 7,
   suppressed: 1,
   resolved: 2,
+  written: 3,
   revokesRequested: 1,
   revokesFailed: 0,
   metricsDay: '2026-11-01',
@@ -63,6 +64,7 @@ describe('emitScanMetrics', () => {
     const totals = docs.find((d) => !('type' in d));
     expect(totals).toMatchObject({
       OpenFindings: 7,
+      FindingsWritten: 3,
       ReviewsCompleted: 15,
       ReviewsDue: 20,
       ReviewsOverdue: 5,
