@@ -114,11 +114,17 @@ const Summary = z.object({
 export class DynamoFindingStore implements FindingStore, FindingBatch, MetricsStore {
   private readonly scans: DynamoScanLog;
 
+  private readonly backoff: (round: number) => Promise<void>;
+
+  /** @param options.sleep the wait between retry rounds (a test seam; default a real timer). */
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    options: { readonly sleep?: (ms: number) => Promise<void> } = {},
   ) {
     this.scans = new DynamoScanLog(client, tableName);
+    const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+    this.backoff = (round) => sleep(backoffMs(round));
   }
 
   async put(finding: Finding): Promise<void> {
@@ -224,13 +230,16 @@ export class DynamoFindingStore implements FindingStore, FindingBatch, MetricsSt
     await inChunks(unique, BATCH_GET_MAX, async (chunk) => {
       let keys: Record<string, unknown>[] | undefined = chunk.map(findingKey);
       for (let round = 0; keys && keys.length > 0; round++) {
-        if (round > 0) await backoff(round);
+        if (round > 0) await this.backoff(round);
         if (round >= MAX_UNPROCESSED_ROUNDS) throw new Error('DynamoDB left keys unprocessed after retries');
-        const result: BatchGetCommandOutput = await this.client.send(
-          new BatchGetCommand({
-            RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } },
-          }),
+        const result: BatchGetCommandOutput | undefined = await throttled(() =>
+          this.client.send(
+            new BatchGetCommand({
+              RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } },
+            }),
+          ),
         );
+        if (!result) continue;
         for (const item of result.Responses?.[this.tableName] ?? []) found.push(item);
         keys = result.UnprocessedKeys?.[this.tableName]?.Keys;
       }
@@ -238,7 +247,10 @@ export class DynamoFindingStore implements FindingStore, FindingBatch, MetricsSt
     return this.toFindings(found);
   }
 
-  /** BatchWriteItem in chunks of 25 (a few in parallel), retrying unprocessed items with backoff. */
+  /**
+   * BatchWriteItem in chunks of 25, at most 8 in flight, retrying unprocessed items and throttled
+   * batches with exponential backoff and jitter (beyond the SDK's own retries), 8 rounds at most.
+   */
   async putMany(findings: readonly Finding[]): Promise<void> {
     await this.writeItems(findings.map((f) => findingItem(Finding.parse(f))));
   }
@@ -279,13 +291,14 @@ export class DynamoFindingStore implements FindingStore, FindingBatch, MetricsSt
         PutRequest: { Item },
       }));
       for (let round = 0; requests && requests.length > 0; round++) {
-        if (round > 0) await backoff(round);
+        if (round > 0) await this.backoff(round);
         if (round >= MAX_UNPROCESSED_ROUNDS)
           throw new Error('DynamoDB left writes unprocessed after retries');
-        const result = await this.client.send(
-          new BatchWriteCommand({ RequestItems: { [this.tableName]: requests as never } }),
+        const result = await throttled(() =>
+          this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests as never } })),
         );
-        requests = result.UnprocessedItems?.[this.tableName] as typeof requests;
+        // Throttled as a whole (after the SDK's own retries): the same requests again, after a longer wait.
+        if (result) requests = result.UnprocessedItems?.[this.tableName] as typeof requests;
       }
     });
   }
@@ -335,8 +348,29 @@ async function inChunks<T>(
   await Promise.all(Array.from({ length: Math.min(BATCH_CONCURRENCY, chunks.length) }, worker));
 }
 
-/** Exponential backoff with full jitter, as AWS advises for unprocessed batch items. */
-function backoff(round: number): Promise<void> {
+/** DynamoDB's answers that mean "too fast, try again later" (the SDK retried them already). */
+const THROTTLING = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+]);
+
+/**
+ * Runs one batch call; when DynamoDB still throttles it after the SDK's retry strategy gave up, answers
+ * `undefined` so the caller backs off and sends the same batch again (within its bounded rounds).
+ */
+async function throttled<T>(call: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await call();
+  } catch (error) {
+    const e = error as { name?: string; $retryable?: { throttling?: boolean } };
+    if ((e.name && THROTTLING.has(e.name)) || e.$retryable?.throttling) return undefined;
+    throw error;
+  }
+}
+
+/** Exponential backoff with full jitter, as AWS advises for unprocessed batch items: the wait before a round. */
+function backoffMs(round: number): number {
   const cap = Math.min(2_000, 50 * 2 ** round);
-  return new Promise((resolve) => setTimeout(resolve, Math.random() * cap));
+  return Math.random() * cap;
 }

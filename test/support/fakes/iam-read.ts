@@ -82,26 +82,6 @@ export function installFakeIamAccount(
     RoleDetailList: Record<string, unknown>[];
     UserDetailList: Record<string, unknown>[];
   };
-  const sdkShape = (item: Record<string, unknown>) => {
-    const out: Record<string, unknown> = {
-      ...item,
-      CreateDate: new Date(String(item.CreateDate).replace(' ', 'T')),
-    };
-    if (item.AssumeRolePolicyDocument)
-      out.AssumeRolePolicyDocument = encodeURIComponent(JSON.stringify(item.AssumeRolePolicyDocument));
-    const lastUsed = item.RoleLastUsed as { LastUsedDate?: string; Region?: string } | undefined;
-    if (lastUsed?.LastUsedDate)
-      out.RoleLastUsed = { ...lastUsed, LastUsedDate: new Date(lastUsed.LastUsedDate.replace(' ', 'T')) };
-    for (const list of ['RolePolicyList', 'UserPolicyList'] as const) {
-      const policies = item[list] as { PolicyName: string; PolicyDocument: unknown }[] | undefined;
-      if (policies)
-        out[list] = policies.map((p) => ({
-          ...p,
-          PolicyDocument: encodeURIComponent(JSON.stringify(p.PolicyDocument)),
-        }));
-    }
-    return out;
-  };
   const all = [
     ...gaad.RoleDetailList.map((r) => ({ kind: 'role' as const, item: sdkShape(r) })),
     ...gaad.UserDetailList.map((u) => ({ kind: 'user' as const, item: sdkShape(u) })),
@@ -120,6 +100,18 @@ export function installFakeIamAccount(
         ...(end < all.length ? { Marker: String(end) } : {}),
       };
     });
+  return installFakeCredentialReport(iam, () => toCredentialReportCsv(inventory), options);
+}
+
+/**
+ * The credential report half of the fake: STARTED → INPROGRESS → COMPLETE over `reportReadyAfter`
+ * GenerateCredentialReport calls; GetCredentialReport fails until then, then returns `csv()`.
+ */
+export function installFakeCredentialReport(
+  iam: AwsClientStub<IAMClient>,
+  csv: () => string | Uint8Array,
+  options: { reportReadyAfter?: number } = {},
+): { generateCalls: () => number } {
   let generated = 0;
   const readyAfter = options.reportReadyAfter ?? 2;
   iam.on(GenerateCredentialReportCommand).callsFake(() => {
@@ -129,11 +121,34 @@ export function installFakeIamAccount(
   iam.on(GetCredentialReportCommand).callsFake(() => {
     if (generated < readyAfter)
       throw new CredentialReportNotReadyException({ message: 'Report is not ready', $metadata: {} });
+    const content = csv();
     return {
-      Content: new TextEncoder().encode(toCredentialReportCsv(inventory)),
+      Content: typeof content === 'string' ? new TextEncoder().encode(content) : content,
       ReportFormat: 'text/csv',
       GeneratedTime: new Date(),
     };
   });
   return { generateCalls: () => generated };
+}
+
+/** A GAAD JSON item (as `toGaadJson` writes it) in the shape the SDK returns: Dates, URL-encoded documents. */
+export function sdkShape(item: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    ...item,
+    CreateDate: new Date(String(item.CreateDate).replace(' ', 'T')),
+  };
+  if (item.AssumeRolePolicyDocument)
+    out.AssumeRolePolicyDocument = encodeURIComponent(JSON.stringify(item.AssumeRolePolicyDocument));
+  const lastUsed = item.RoleLastUsed as { LastUsedDate?: string; Region?: string } | undefined;
+  if (lastUsed?.LastUsedDate)
+    out.RoleLastUsed = { ...lastUsed, LastUsedDate: new Date(lastUsed.LastUsedDate.replace(' ', 'T')) };
+  for (const list of ['RolePolicyList', 'UserPolicyList'] as const) {
+    const policies = item[list] as { PolicyName: string; PolicyDocument: unknown }[] | undefined;
+    if (policies)
+      out[list] = policies.map((p) => ({
+        ...p,
+        PolicyDocument: encodeURIComponent(JSON.stringify(p.PolicyDocument)),
+      }));
+  }
+  return out;
 }
