@@ -11,8 +11,9 @@ export interface MetricsStore {
 }
 
 /**
- * What a scan's merge needs of a stored open or suppressed finding, without its title and evidence:
- * enough to keep `firstSeen`, to decide what it resolves, and to tell a changed finding from an unchanged one.
+ * What a scan's merge needs of a stored finding of its account, without its title and evidence:
+ * enough to keep `firstSeen` (also of a resolved finding that comes back), to decide what it resolves,
+ * and to tell a changed finding from an unchanged one.
  */
 export interface StoredFindingSummary {
   readonly id: string;
@@ -42,11 +43,8 @@ export interface FindingBatch {
    */
   putSeen(findings: readonly Finding[]): Promise<void>;
 
-  /** The open and suppressed findings of one account, summarized for a scan's merge (no evidence read). */
-  listActiveSummaries(accountId: string): Promise<StoredFindingSummary[]>;
-
-  /** The open and suppressed findings of one account (what its scan may resolve). */
-  listActiveInAccount(accountId: string): Promise<Finding[]>;
+  /** Every finding of one account (open, suppressed and resolved), summarized for a scan's merge (no evidence read). */
+  listSummaries(accountId: string): Promise<StoredFindingSummary[]>;
 
   /** Open and suppressed scanner findings stored without an account, before accounts were kept. */
   listUnscopedActive(): Promise<Finding[]>;

@@ -89,7 +89,7 @@ export function toFinding(item: Record<string, unknown>, latest?: ReadonlyMap<st
   return Finding.parse(rest);
 }
 
-/** What `listActiveSummaries` reads of each item: no title, no evidence. */
+/** What `listSummaries` reads of each item: no title, no evidence. */
 const SUMMARY_ATTRIBUTES = [
   'id',
   'type',
@@ -261,23 +261,20 @@ export class DynamoFindingStore implements FindingStore, FindingBatch, MetricsSt
   }
 
   /**
-   * The open and suppressed findings of one account, summarized: one query of the account's partition
-   * of the by-identity index, projecting only the attributes the merge needs.
+   * Every finding of one account, summarized: one query of the account's partition of the by-identity
+   * index, projecting only the attributes the merge needs. Resolved ones come too: the query reads
+   * them either way (a filter would not save their read cost), and their firstSeen spares a later
+   * read by key of every new finding.
    */
-  async listActiveSummaries(accountId: string): Promise<StoredFindingSummary[]> {
+  async listSummaries(accountId: string): Promise<StoredFindingSummary[]> {
     const names = Object.fromEntries(SUMMARY_ATTRIBUTES.map((a, i) => [`#a${i}`, a]));
     const items = await queryAll(this.client, {
       TableName: this.tableName,
       IndexName: INDEX.findingsByIdentity,
       KeyConditionExpression: 'gsi3pk = :pk',
-      FilterExpression: `#a${SUMMARY_ATTRIBUTES.indexOf('status')} IN (:open, :suppressed)`,
       ProjectionExpression: Object.keys(names).join(', '),
       ExpressionAttributeNames: names,
-      ExpressionAttributeValues: {
-        ':pk': `ACCOUNT#${accountId}`,
-        ':open': 'open',
-        ':suppressed': 'suppressed',
-      },
+      ExpressionAttributeValues: { ':pk': `ACCOUNT#${accountId}` },
     });
     return items.map((item) => {
       const { seenWithScans, digest, ...rest } = Summary.parse(item);

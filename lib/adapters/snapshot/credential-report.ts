@@ -1,5 +1,5 @@
 import type { AccessKey } from '../../domain/inventory.js';
-import { type CsvRecord, parseCsv } from './csv.js';
+import { type CsvRecord, forEachCsvRecord } from './csv.js';
 import { NO_VALUE, readIamDate } from './iam-dates.js';
 import { issuesError } from './issues.js';
 
@@ -34,42 +34,43 @@ const ROOT_ROW = '<root_account>';
  * @throws ValidationError naming the source, the line and the column of every bad cell.
  */
 export function parseCredentialReport(text: string, source: string): CredentialReport {
-  const { records, problems } = parseCsv(text);
-  const issues = problems.map((p) => ({ path: `${source}:${p.line}`, message: p.message }));
-  const [header, ...rows] = records;
-  if (!header) {
-    throw issuesError(`credential report ${source}`, [{ path: source, message: 'the file is empty' }]);
-  }
-  const columns = new Map(header.cells.map((name, i) => [name.trim(), i]));
-  const missing = REQUIRED_COLUMNS.filter((c) => !columns.has(c));
-  if (missing.length > 0) {
-    throw issuesError(`credential report ${source}`, [
-      {
-        path: `${source}:${header.line}`,
-        message: `the header lacks column(s) ${missing.join(', ')}; is this a credential report?`,
-      },
-    ]);
-  }
-
+  const issues: { path: string; message: string }[] = [];
   const users = new Map<string, CredentialReportUser>();
+  let header: CsvRecord | undefined;
+  let columns = new Map<string, number>();
   let rootRowSeen = false;
-  for (const row of rows) {
+  // Row by row as the text is split: a report of 25,000 users is never held as an array of records.
+  const problems = forEachCsvRecord(text, (row) => {
+    if (!header) {
+      header = row;
+      columns = new Map(row.cells.map((name, i) => [name.trim(), i]));
+      const missing = REQUIRED_COLUMNS.filter((c) => !columns.has(c));
+      if (missing.length > 0) {
+        throw issuesError(`credential report ${source}`, [
+          {
+            path: `${source}:${row.line}`,
+            message: `the header lacks column(s) ${missing.join(', ')}; is this a credential report?`,
+          },
+        ]);
+      }
+      return;
+    }
     const reader = cellReader(row, columns, source, issues);
     if (row.cells.length !== header.cells.length) {
       issues.push({
         path: `${source}:${row.line}`,
         message: `has ${row.cells.length} cells, the header has ${header.cells.length}`,
       });
-      continue;
+      return;
     }
     const name = reader.text('user');
     if (name === ROOT_ROW) {
       rootRowSeen = true;
-      continue;
+      return;
     }
     if (!name) {
       issues.push({ path: `${source}:${row.line} column user`, message: 'is empty' });
-      continue;
+      return;
     }
     const accessKeys: AccessKey[] = [];
     for (const slot of [1, 2] as const) {
@@ -100,8 +101,13 @@ export function parseCredentialReport(text: string, source: string): CredentialR
       ...(mfaActive !== undefined ? { mfaActive } : {}),
       accessKeys,
     });
+  });
+  if (!header) {
+    throw issuesError(`credential report ${source}`, [{ path: source, message: 'the file is empty' }]);
   }
-  if (issues.length > 0) throw issuesError(`credential report ${source}`, issues);
+  // The splitter's problems first, then the rows', as they were listed when the file was split first.
+  const all = [...problems.map((p) => ({ path: `${source}:${p.line}`, message: p.message })), ...issues];
+  if (all.length > 0) throw issuesError(`credential report ${source}`, all);
   return { users, rootRowSeen };
 }
 

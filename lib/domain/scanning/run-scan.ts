@@ -145,24 +145,20 @@ export async function runScan(deps: ScanDeps, input: ScanInput): Promise<ScanRes
 
   progress(`merging ${drafts.length} findings with the store`);
   // Only this account's findings: a scan of one account never resolves another's. Summaries only: the
-  // merge needs ids, types, firstSeen and content digests, never the evidence of 50,000 findings.
-  const summaries = await deps.findings.listActiveSummaries(accountId);
+  // merge needs ids, types, firstSeen and content digests, never the evidence of 50,000 findings. The
+  // resolved ones give their firstSeen to findings that come back.
+  const all = await deps.findings.listSummaries(accountId);
+  const summaries = all.filter((f) => f.status !== 'resolved');
   const adopted = newest
     ? []
     : adoptable(await deps.findings.listUnscopedActive(), accountId, known.length === 0);
   const summaryById = new Map(summaries.map((f) => [f.id, f]));
-  const stored = new Map<string, Pick<Finding, 'firstSeen'>>(
-    [...summaries, ...adopted].map((f) => [f.id, f]),
-  );
+  const stored = new Map<string, Pick<Finding, 'firstSeen'>>([...all, ...adopted].map((f) => [f.id, f]));
   const exceptions = activeExceptions(approved, asOf);
   const account = { accountId, adopted: new Map(adopted.map((f) => [f.id, f])) };
-  let current = toFindings(drafts, stored, exceptions, policy, at, account);
-  // Findings that were resolved earlier and came back keep their firstSeen: fetch only those.
-  const unknownIds = current.filter((f) => !stored.has(f.id)).map((f) => f.id);
-  if (unknownIds.length > 0) {
-    for (const f of await deps.findings.getMany(unknownIds)) stored.set(f.id, f);
-    current = toFindings(drafts, stored, exceptions, policy, at, account);
-  }
+  const current = toFindings(drafts, stored, exceptions, policy, at, account);
+  // Only the drafts that file a revoke are needed from here on; the rest can go (memory at 50,000).
+  const revokeDrafts = drafts.filter((d) => d.revoke !== undefined);
 
   const users = new Map(inventory.users.map((u) => [`user/${u.name}`, u]));
   const canJudge = (f: Pick<Finding, 'type' | 'identityKey'>) => {
@@ -236,7 +232,7 @@ export async function runScan(deps: ScanDeps, input: ScanInput): Promise<ScanRes
   const requested: RevokeRequestedDetail[] = [];
   const failed: { decisionId: string; error: string }[] = [];
   const filed = new Set<string>();
-  for (const draft of writes ? drafts : []) {
+  for (const draft of writes ? revokeDrafts : []) {
     if (!draft.revoke || filed.has(draft.revoke.decisionId)) continue;
     filed.add(draft.revoke.decisionId);
     const detail: RevokeRequestedDetail = {

@@ -95,7 +95,7 @@ const legacyWritePath = (store: DynamoFindingStore): FindingBatch => ({
   getMany: (ids) => store.getMany(ids),
   putMany: (f) => store.putMany(f),
   putSeen: (f) => store.putMany(f),
-  listActiveSummaries: (a) => store.listActiveSummaries(a),
+  listSummaries: (a) => store.listSummaries(a),
   listUnscopedActive: () => store.listUnscopedActive(),
 });
 
