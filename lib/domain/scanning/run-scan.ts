@@ -56,8 +56,11 @@ export interface ScanInput {
   readonly onCount?: (done: number, total: number, label: string) => void;
 }
 
-/** Findings per store call, so a large scan's longest phase shows a counter (the store batches and parallelizes each). */
-const WRITE_CHUNK = 2_000;
+/**
+ * Findings per store call, so a large scan's longest phase shows a counter: 200 is one round of the
+ * store's 8 parallel batches of 25, so no call leaves the store's parallelism half used.
+ */
+const WRITE_CHUNK = 200;
 
 export interface ScanResult {
   readonly asOf: string;
@@ -212,8 +215,9 @@ export async function runScan(deps: ScanDeps, input: ScanInput): Promise<ScanRes
   const settled = [...resolved, ...frozen];
   const written = seen.length + settled.length;
   if (writes) {
+    const unchanged = current.length - seen.length;
     progress(
-      `writing ${seen.length} new or changed findings of ${current.length}, resolving ${resolved.length}`,
+      `writing ${seen.length} findings, resolving ${resolved.length}${unchanged > 0 ? `, ${unchanged} unchanged` : ''}`,
     );
     let done = 0;
     for (const [batch, put] of [

@@ -246,7 +246,7 @@ describe('nhi-gov scan', () => {
     expect(lines[0]).toBe('scan: starting the local store');
     expect(lines).toContain('scan: writing 300 findings, resolving 0');
     const writing = lines.flatMap((l) => /^scan: writing findings \((\d+)\/300, \d+%\)$/.exec(l)?.[1] ?? []);
-    expect(writing.map(Number)).toEqual([250, 300]);
+    expect(writing.map(Number)).toEqual([200, 300]);
     expect(r.stdout).not.toContain('\x1b');
   });
 
