@@ -20,6 +20,7 @@ import { startLocalDynamo } from '../lib/adapters/dynamodb/local-server.js';
 import { FUNCTION_ENV } from '../lib/config/functions.js';
 import { DEFAULT_POLICY_PATH, policyFileAsJson } from '../lib/config/policy-file.js';
 import { ENV, localTableNames } from '../lib/config/tables.js';
+import { DAY_MS } from '../lib/domain/primitives.js';
 import type { BenchContext } from './index.js';
 import { installIamFromDisk, writeIamAccount } from './support/iam-on-disk.js';
 import { AS_OF, generate } from './support/inventory.js';
@@ -67,7 +68,7 @@ export async function run({ dir, size }: BenchContext): Promise<void> {
 
     const lines: string[] = [];
     // The re-scan is the next day's scheduled run on an unchanged account: every day count moves.
-    const nextDay = new Date(Date.parse(AS_OF) + 86_400_000).toISOString();
+    const nextDay = new Date(Date.parse(AS_OF) + DAY_MS).toISOString();
     for (const [name, asOf] of [
       ['first scan', AS_OF],
       ['re-scan, a day later', nextDay],

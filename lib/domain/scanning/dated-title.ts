@@ -1,6 +1,4 @@
-// A day in milliseconds, as the rules count it (one source is #11's work; this module must not import
-// the rules, which import it).
-const DAY = 86_400_000;
+import { DAY_MS } from '../primitives.js';
 
 /**
  * A title part that depends on the scan's as-of ("not used for 101 days"): a token naming the instant,
@@ -26,5 +24,7 @@ export function isDatedTitle(template: string): boolean {
  */
 export function renderTitle(template: string, asOf: string): string {
   const at = Date.parse(asOf);
-  return template.replace(TOKEN, (_token, iso: string) => String(Math.floor((at - Date.parse(iso)) / DAY)));
+  return template.replace(TOKEN, (_token, iso: string) =>
+    String(Math.floor((at - Date.parse(iso)) / DAY_MS)),
+  );
 }
