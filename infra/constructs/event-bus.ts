@@ -4,6 +4,7 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { BusRoute, EventPatternJson } from '../../lib/config/event-routes.js';
 import { EVENT_SOURCE } from '../../lib/domain/events.js';
 import { SUITE_ROLE_NAME_PREFIX, SUITE_ROLE_PATH } from '../config.js';
 import { deadLetterQueue } from './dead-letter-queue.js';
@@ -79,6 +80,15 @@ export class SuiteBus extends Construct {
     });
   }
 
+  /** A rule declared in lib/config/event-routes.ts (shared with the local pipeline) to its function. */
+  routeTo(route: BusRoute, target: NhiFunction): Rule {
+    return this.route(route.id, {
+      description: route.description,
+      pattern: cdkPattern(route.pattern),
+      target,
+    });
+  }
+
   /** A rule on the bus to one function, with retries and a dead-letter queue. */
   route(id: string, props: RouteProps): Rule {
     const dlq = deadLetterQueue(this, `${id}Dlq`);
@@ -97,4 +107,10 @@ export class SuiteBus extends Construct {
     );
     return rule;
   }
+}
+
+/** CDK spells `detail-type` as `detailType`; every other field of a pattern keeps its name. */
+export function cdkPattern(pattern: EventPatternJson): EventPattern {
+  const { 'detail-type': detailType, ...rest } = pattern as Record<string, unknown>;
+  return { ...rest, ...(detailType === undefined ? {} : { detailType }) } as EventPattern;
 }

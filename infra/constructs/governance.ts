@@ -7,10 +7,10 @@ import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { accessRequestedRoute, BUS_ROUTES } from '../../lib/config/event-routes.js';
 import { FUNCTION_ENV } from '../../lib/config/functions.js';
 import { GOVERNANCE_IAM_READ_ACTIONS } from '../../lib/config/iam-reads.js';
 import { ENV } from '../../lib/config/tables.js';
-import { EVENT_SOURCE } from '../../lib/domain/events.js';
 import { SUITE_ROLE_NAME_PREFIX, SUITE_ROLE_PATH } from '../config.js';
 import type { SuiteBus } from './event-bus.js';
 import { acknowledgeIndexQueries, acknowledgeWildcard, nagPseudo } from './nag-helpers.js';
@@ -172,26 +172,10 @@ export class Governance extends Construct {
     }
 
     // Only the ticketing sources the policy trusts; without any, no AccessRequested rule exists.
-    if (props.ticketingSources.length > 0) {
-      props.bus.route('AccessRequested', {
-        description: 'access requests from the trusted ticketing integrations to governance',
-        pattern: { source: [...props.ticketingSources], detailType: ['AccessRequested'] },
-        target: this.events,
-      });
-    }
-    props.bus.route('RevokeRequested', {
-      description: 'system revoke requests (JIT expiry schedule, scanners) to governance',
-      pattern: { source: [EVENT_SOURCE], detailType: ['RevokeRequested'] },
-      target: this.events,
-    });
-    props.bus.route('DecisionFinal', {
-      description: 'final decisions to the task-token callback',
-      pattern: {
-        source: [EVENT_SOURCE],
-        detailType: ['DecisionApproved', 'DecisionRejected', 'DecisionCancelled'],
-      },
-      target: this.callback,
-    });
+    const ticketing = accessRequestedRoute(props.ticketingSources);
+    if (ticketing) props.bus.routeTo(ticketing, this.events);
+    props.bus.routeTo(BUS_ROUTES.RevokeRequested, this.events);
+    props.bus.routeTo(BUS_ROUTES.DecisionFinal, this.callback);
 
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
       retention: props.logRetention,

@@ -5,11 +5,10 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { BUS_ROUTES } from '../../lib/config/event-routes.js';
 import { FUNCTION_ENV } from '../../lib/config/functions.js';
 import { POLICY_READ_ACTIONS } from '../../lib/config/iam-reads.js';
 import { INDEX } from '../../lib/config/tables.js';
-import { EVENT_SOURCE } from '../../lib/domain/events.js';
-import { GRANT_KINDS, PROVISIONED_KINDS } from '../../lib/domain/provisioning/kinds.js';
 import { SUITE_ROLE_NAME_PREFIX, SUITE_ROLE_PATH } from '../config.js';
 import { deadLetterQueue } from './dead-letter-queue.js';
 import type { SuiteBus } from './event-bus.js';
@@ -342,24 +341,5 @@ export class Provisioning extends Construct {
       `arn:${nag.partition}:scheduler:${nag.region}:${nag.account}:schedule/${props.scheduleGroupName}/*`,
       `One-time JIT revoke schedules are created at runtime, one per grant, in the ${props.scheduleGroupName} group only.`,
     );
-
-    props.bus.route('ApprovedToProvision', {
-      description: 'approved IAM decisions to provisioning',
-      pattern: {
-        source: [EVENT_SOURCE],
-        detailType: ['DecisionApproved'],
-        detail: { kind: [...PROVISIONED_KINDS] },
-      },
-      target: p,
-    });
-    props.bus.route('EndedToProvision', {
-      description: 'revoked and expired grants to provisioning (access is removed)',
-      pattern: {
-        source: [EVENT_SOURCE],
-        detailType: ['DecisionRevoked', 'DecisionExpired'],
-        detail: { kind: [...GRANT_KINDS] },
-      },
-      target: p,
-    });
   }
 }

@@ -9,9 +9,8 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { CallAwsService } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { BUS_ROUTES } from '../../lib/config/event-routes.js';
 import { FUNCTION_ENV } from '../../lib/config/functions.js';
-import { EVENT_SOURCE } from '../../lib/domain/events.js';
-import { ROTATED_KINDS } from '../../lib/domain/provisioning/kinds.js';
 import { deadLetterQueue } from './dead-letter-queue.js';
 import type { SuiteBus } from './event-bus.js';
 import { acknowledgeIndexQueries, acknowledgeWildcard, nagPseudo } from './nag-helpers.js';
@@ -193,15 +192,7 @@ export class Rotation extends Construct {
       sourceAccount: account,
     });
 
-    props.bus.route('ApprovedToRotate', {
-      description: 'approved rotate decisions to the rotation function',
-      pattern: {
-        source: [EVENT_SOURCE],
-        detailType: ['DecisionApproved'],
-        detail: { kind: [...ROTATED_KINDS] },
-      },
-      target: r,
-    });
+    props.bus.routeTo(BUS_ROUTES.ApprovedToRotate, r);
 
     // Switch rotation on for each managed secret as provision creates it.
     const logs = new LogGroup(this, 'EnableRotationLogs', {

@@ -7,34 +7,11 @@ import type { NhiGovStack } from '../../infra/nhi-gov-stack.js';
 import { decisionItem } from '../../lib/adapters/dynamodb/decision-store.js';
 import { executionSortKey } from '../../lib/adapters/dynamodb/execution-trail.js';
 import { findingItem } from '../../lib/adapters/dynamodb/finding-store.js';
+import { matchesPattern } from '../../lib/adapters/local-bus/event-pattern.js';
+import { renderPipeTemplate } from '../../lib/adapters/local-bus/pipe-template.js';
 import { type DetailType, EVENT_DETAIL_SCHEMAS } from '../../lib/domain/events.js';
 import { aDecision, aFinding, anExecution } from '../support/builders.js';
 import { synthSingle } from './support/synth.js';
-
-/**
- * A small EventBridge pattern matcher, enough for the pipes' filters: exact values, `anything-but`,
- * `prefix` and `exists`, nested objects, arrays as "any of".
- */
-function matches(pattern: unknown, event: unknown): boolean {
-  if (Array.isArray(pattern)) {
-    return pattern.some((p) => {
-      if (p !== null && typeof p === 'object') {
-        const rule = p as Record<string, unknown>;
-        if ('anything-but' in rule)
-          return event !== undefined && !(rule['anything-but'] as unknown[]).includes(event);
-        if ('prefix' in rule) return typeof event === 'string' && event.startsWith(String(rule.prefix));
-        if ('exists' in rule) return (event !== undefined) === rule.exists;
-        throw new Error(`unsupported rule ${JSON.stringify(rule)}`);
-      }
-      return p === event;
-    });
-  }
-  if (pattern !== null && typeof pattern === 'object') {
-    if (event === null || typeof event !== 'object') return false;
-    return Object.entries(pattern).every(([k, v]) => matches(v, (event as Record<string, unknown>)[k]));
-  }
-  throw new Error(`bad pattern ${JSON.stringify(pattern)}`);
-}
 
 /** A DynamoDB stream record as the pipe sees it. */
 function record(
@@ -55,17 +32,8 @@ function record(
   };
 }
 
-/** Renders a pipe input template the way Pipes does: each `<$.path>` replaced by the value at that path. */
-function render(template: string, event: unknown): unknown {
-  const text = template.replace(/<\$\.([^>]+)>/g, (_, path: string) => {
-    const value = path
-      .split('.')
-      .reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], event);
-    if (value === undefined) throw new Error(`template path ${path} is missing from the record`);
-    return JSON.stringify(String(value)).slice(1, -1);
-  });
-  return JSON.parse(text);
-}
+const matches = (pattern: unknown, event: unknown) => matchesPattern(pattern, event);
+const render = renderPipeTemplate;
 
 const firing = (event: unknown) =>
   PIPE_SPECS.filter((spec) => spec.filters.some((f) => matches(f, event))).map((s) => s.detailType);

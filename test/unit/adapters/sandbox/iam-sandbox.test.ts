@@ -10,13 +10,15 @@ import {
   seedSandbox,
 } from '../../../../lib/adapters/sandbox/local-sandbox.js';
 import { readSnapshot } from '../../../../lib/adapters/snapshot/read-snapshot.js';
+import type { PolicyDocument } from '../../../../lib/domain/request.js';
 import { ExternalCallError } from '../../../../lib/domain/provisioning/errors.js';
 import { tempDir } from '../../../support/temp.js';
 
 const BOUNDARY = 'arn:aws:iam::111122223333:policy/nhi-gov-boundary';
 const clock = { now: () => new Date('2026-03-01T10:00:00Z') };
-const role = { type: 'role', name: 'app-reader' } as const;
-const user = { type: 'user', name: 'ci-bot' } as const;
+type Ref = { readonly type: 'role' | 'user'; readonly name: string };
+const role: Ref = { type: 'role', name: 'app-reader' };
+const user: Ref = { type: 'user', name: 'ci-bot' };
 
 function sandbox() {
   const account = emptyAccount('111122223333');
@@ -42,13 +44,13 @@ async function awsCodeOf(promise: Promise<unknown>): Promise<string> {
   throw new Error('expected the call to fail');
 }
 
-const trust = {
+const trust: PolicyDocument = {
   Version: '2012-10-17',
   Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
 };
 const create = (
   ports: ReturnType<typeof sandbox>['ports'],
-  ref: typeof role | typeof user,
+  ref: Ref,
   name = ref.name,
 ) =>
   ports.iam.createIdentity({
@@ -155,7 +157,7 @@ describe('IAM sandbox behind the SDK adapters', () => {
       'LimitExceeded',
     );
     const before = JSON.stringify(box.iam.account());
-    const huge = {
+    const huge: PolicyDocument = {
       Version: '2012-10-17',
       Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'x'.repeat(10_300) }],
     };
