@@ -37,7 +37,7 @@ async function loadCli() {
     if (error?.code !== 'ERR_MODULE_NOT_FOUND') throw error;
     const { register } = await import('tsx/esm/api');
     register();
-    return import('../lib/cli/main.ts');
+    return import('../local/main.ts');
   }
 }
 

@@ -21,7 +21,7 @@ export async function buildCli() {
   const tmp = `${CLI_BUNDLE}.${process.pid}.tmp`;
   mkdirSync(dirname(CLI_BUNDLE), { recursive: true });
   const result = await build({
-    entryPoints: [join(ROOT, 'lib', 'cli', 'main.ts')],
+    entryPoints: [join(ROOT, 'local', 'main.ts')],
     outfile: tmp,
     bundle: true,
     format: 'esm',

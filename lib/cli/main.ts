@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { AppError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
-import { COMMANDS } from './commands/index.js';
+import { COMMANDS, type RegisterCommand } from './commands/index.js';
 import { type CliIo, EXIT, processIo, UsageError } from './io.js';
 import { checkOutputOption, examples } from './options.js';
 
@@ -11,7 +11,11 @@ export class ExitCode extends Error {
   }
 }
 
-export function buildProgram(io: CliIo): Command {
+/**
+ * The program with every command of lib/cli, plus `extra` commands from a composition root outside
+ * lib/ (local/main.ts adds the local loop's `run`, `sandbox` and `demo`).
+ */
+export function buildProgram(io: CliIo, extra: readonly RegisterCommand[] = []): Command {
   const program = new Command('nhi-gov')
     .description(
       'Govern non-human identities in AWS: decide, execute, scan and report.\nLocal mode keeps its data in an embedded DynamoDB Local under .nhi-gov/.',
@@ -39,7 +43,7 @@ error, 3 refused or unexpected error. See docs/cli.md.`,
       writeErr: (s) => io.stderr.write(s),
       outputError: (s, write) => write(s),
     });
-  for (const register of COMMANDS) register(program, io);
+  for (const register of [...COMMANDS, ...extra]) register(program, io);
   for (const sub of program.commands) sub.exitOverride();
   // Every input and output is checked before the first write: `-o` naming a directory fails here.
   // (`evidence` writes a package *directory* with -o and checks it itself: docs/evidence.md.)
@@ -50,8 +54,12 @@ error, 3 refused or unexpected error. See docs/cli.md.`,
 }
 
 /** Runs the command line and returns its exit code; prints errors as one line on stderr. */
-export async function run(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
-  const program = buildProgram(io);
+export async function run(
+  argv: readonly string[],
+  io: CliIo = processIo(),
+  extra: readonly RegisterCommand[] = [],
+): Promise<number> {
+  const program = buildProgram(io, extra);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return EXIT.ok;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import type { CliIo } from '../../lib/cli/io.js';
-import { run } from '../../lib/cli/main.js';
+import { run } from '../../local/main.js';
 
 /** Local-mode environment on the run's DynamoDB Local, with tables under `<name>-<random>`. */
 export function localCliEnv(name: string): {

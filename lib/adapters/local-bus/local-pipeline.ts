@@ -83,6 +83,7 @@ export class LocalPipeline {
   private readonly reader: StreamReader;
   private readonly queue: BusEvent[] = [];
   private readonly account: string;
+  private bus: EventBridgeClient | undefined;
 
   constructor(private readonly deps: LocalPipelineDeps) {
     this.reader = new StreamReader(deps.dynamo, deps.checkpoints);
@@ -91,13 +92,15 @@ export class LocalPipeline {
 
   /** An EventBridge client whose PutEvents puts the entries on this local bus (the rotate function's SecretRotated). */
   busClient(): EventBridgeClient {
-    return answerInProcess(new EventBridgeClient(IN_PROCESS_CLIENT_CONFIG), (command, input) => {
+    if (this.bus) return this.bus;
+    this.bus = answerInProcess(new EventBridgeClient(IN_PROCESS_CLIENT_CONFIG), (command, input) => {
       if (command !== 'PutEvents') throw new Error(`the local bus does not implement ${command}`);
       const entries = (input.Entries ?? []) as { DetailType?: string; Source?: string; Detail?: string }[];
       for (const e of entries)
         this.queue.push(this.envelope(e.DetailType ?? '', JSON.parse(e.Detail ?? '{}'), e.Source ?? ''));
       return { FailedEntryCount: 0, Entries: entries.map(() => ({ EventId: randomUUID() })) };
     });
+    return this.bus;
   }
 
   async drain(options: { maxRounds?: number } = {}): Promise<DrainReport> {

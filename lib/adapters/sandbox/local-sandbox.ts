@@ -118,8 +118,13 @@ export class LocalSandbox {
  * Replaces a home's sandbox with the account of a snapshot: IAM from the GAAD and credential report,
  * no secrets, no schedules. Every file is written atomically.
  */
-export function seedSandbox(home: string, inventory: IamInventory): SandboxAccount {
+export function seedSandbox(
+  home: string,
+  inventory: IamInventory,
+  prepare?: (account: SandboxAccount) => void,
+): SandboxAccount {
   const account = accountFromInventory(inventory);
+  prepare?.(account);
   const stores = fileStores(home);
   stores.iam.save(account);
   stores.secrets.save({

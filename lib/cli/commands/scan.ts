@@ -26,7 +26,7 @@ import { renderGridCsv } from '../report/render.js';
 import type { RegisterCommand } from './index.js';
 
 /** `2026-03-01` (midnight UTC) or an ISO-8601 timestamp with an offset. */
-function parseAsOf(text: string): Date | undefined {
+export function parseAsOf(text: string): Date | undefined {
   if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
     const day = new Date(`${text}T00:00:00Z`);
     return Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== text ? undefined : day;

@@ -4,10 +4,10 @@ import type { Command } from 'commander';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../../../lib/cli/io.js';
-import { buildProgram } from '../../../lib/cli/main.js';
 import { flagOf } from '../../../lib/cli/options.js';
 import { OUTPUT_FORMATS } from '../../../lib/cli/output.js';
 import { FINDING_PROJECTION_KEYS, FindingProjection } from '../../../lib/domain/finding-projection.js';
+import { buildProgram } from '../../../local/main.js';
 import { localCliEnv, runCli } from '../../support/cli.js';
 import { tempDir } from '../../support/temp.js';
 

@@ -10,8 +10,8 @@ import {
   seedSandbox,
 } from '../../../../lib/adapters/sandbox/local-sandbox.js';
 import { readSnapshot } from '../../../../lib/adapters/snapshot/read-snapshot.js';
-import type { PolicyDocument } from '../../../../lib/domain/request.js';
 import { ExternalCallError } from '../../../../lib/domain/provisioning/errors.js';
+import type { PolicyDocument } from '../../../../lib/domain/request.js';
 import { tempDir } from '../../../support/temp.js';
 
 const BOUNDARY = 'arn:aws:iam::111122223333:policy/nhi-gov-boundary';
@@ -48,11 +48,7 @@ const trust: PolicyDocument = {
   Version: '2012-10-17',
   Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
 };
-const create = (
-  ports: ReturnType<typeof sandbox>['ports'],
-  ref: Ref,
-  name = ref.name,
-) =>
+const create = (ports: ReturnType<typeof sandbox>['ports'], ref: Ref, name = ref.name) =>
   ports.iam.createIdentity({
     identity: { ...ref, name },
     path: '/nhi/',
