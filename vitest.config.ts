@@ -1,7 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
 /** Files that start their own processes (Java, a second Node): slow, so they run in their own project. */
-const E2E = ['test/integration/adapters/dynamodb/local-server.test.ts'];
+const E2E = [
+  'test/integration/adapters/dynamodb/local-server.test.ts',
+  'test/integration/local/story.test.ts',
+];
 
 export default defineConfig({
   test: {

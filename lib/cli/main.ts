@@ -27,7 +27,7 @@ export function buildProgram(io: CliIo, extra: readonly RegisterCommand[] = []):
     .addHelpText(
       'after',
       `${examples(
-        'npm start                      # scan the example account into the local store',
+        'npm start                      # the whole loop on an example account (nhi-gov demo --fresh)',
         'nhi-gov scan --gaad gaad.json --credential-report report.csv',
         'nhi-gov report overview --format html -o nhi-gov.html',
         'nhi-gov request --as arn:aws:iam::111122223333:role/team-lead-alice --file request.json',
