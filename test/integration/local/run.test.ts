@@ -66,4 +66,63 @@ describe('nhi-gov run: the local event pipeline on the sandbox', () => {
     const audit = await cli('report', 'audit', 'role/payments-batch', '--format', 'json');
     expect(audit.stdout).toContain(filed.id);
   });
+
+  it('refuses bad input and IAM refusals with the documented exit codes, writing nothing', async () => {
+    // Arrange
+    const cwd = tempDir('nhi-gov-loop-');
+    const home = join(cwd, '.nhi-gov');
+    const env = { ...localCliEnv('loop'), NHI_GOV_HOME: home };
+    const cli = (...argv: string[]) => runCli(argv, { env, cwd, now: '2026-03-02T09:00:00.000Z' });
+    const notSeeded = await cli('run');
+    await cli(
+      'sandbox',
+      'seed',
+      '--gaad',
+      `${EXAMPLES}acme-gaad.json`,
+      '--credential-report',
+      `${EXAMPLES}acme-credential-report.csv`,
+    );
+    const seeded = readFileSync(sandboxPaths(home).gaad, 'utf8');
+
+    // Act
+    const future = await cli('run', '--as-of', '2026-03-02T09:06:00Z');
+    const bogus = await cli('sandbox', 'console', 'delete-everything', '--role-name', 'x');
+    const missing = await cli(
+      'sandbox',
+      'console',
+      'attach-role-policy',
+      '--role-name',
+      'nope',
+      '--policy-arn',
+      'arn:aws:iam::aws:policy/ReadOnlyAccess',
+    );
+    const key = await cli(
+      'sandbox',
+      'console',
+      'create-access-key',
+      '--user-name',
+      'build-bot',
+      '--format',
+      'json',
+    );
+    const afterKey = readFileSync(sandboxPaths(home).gaad, 'utf8');
+    const third = await cli('sandbox', 'console', 'create-access-key', '--user-name', 'build-bot');
+
+    // Assert
+    expect(notSeeded.code).toBe(2);
+    expect(notSeeded.stderr).toContain('nhi-gov sandbox seed');
+    expect(future.code).toBe(2);
+    expect(future.stderr).toContain('--as-of 2026-03-02T09:06:00.000Z is in the future');
+    expect(bogus.code).toBe(2);
+    expect(bogus.stderr).toContain('<action> delete-everything: must be one of');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('NoSuchEntity');
+    expect(afterKey).not.toBe(seeded);
+    const created = JSON.parse(key.stdout);
+    expect(created.createdAccessKeyId).toMatch(/^AKIA[A-Z2-7]{16}$/);
+    expect(key.stdout).not.toMatch(/secret/i);
+    expect(third.code).toBe(3);
+    expect(third.stderr).toContain('LimitExceeded');
+    expect(readFileSync(sandboxPaths(home).gaad, 'utf8')).toBe(afterKey);
+  });
 });
