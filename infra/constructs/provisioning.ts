@@ -341,5 +341,8 @@ export class Provisioning extends Construct {
       `arn:${nag.partition}:scheduler:${nag.region}:${nag.account}:schedule/${props.scheduleGroupName}/*`,
       `One-time JIT revoke schedules are created at runtime, one per grant, in the ${props.scheduleGroupName} group only.`,
     );
+
+    props.bus.routeTo(BUS_ROUTES.ApprovedToProvision, p);
+    props.bus.routeTo(BUS_ROUTES.EndedToProvision, p);
   }
 }
