@@ -44,7 +44,9 @@ describe('Secrets Manager sandbox behind SecretsManagerVault', () => {
     // Assert
     await expect(second).rejects.toMatchObject({ awsCode: ROTATION_IN_PROGRESS, retryable: true });
     await expect(conflict).rejects.toBeInstanceOf(ExternalCallError);
-    await expect(vault.readAccessKey('nhi-gov/ci-bot')).resolves.toMatchObject({ accessKeyId: 'AKIA2XXXXXXXXXXXXXXX' });
+    await expect(vault.readAccessKey('nhi-gov/ci-bot')).resolves.toMatchObject({
+      accessKeyId: 'AKIA2XXXXXXXXXXXXXXX',
+    });
     await expect(vault.readAccessKey('nhi-gov/ci-bot', { stage: 'AWSPREVIOUS' })).resolves.toMatchObject({
       accessKeyId: 'AKIA1XXXXXXXXXXXXXXX',
     });
