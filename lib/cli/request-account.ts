@@ -20,3 +20,21 @@ export async function withDefaultAccount(stores: Stores, request: unknown, file:
     `${file}: the request names no "account" and the store knows several accounts (${known.join(', ')}): add "account": "<12 digits>"`,
   );
 }
+
+/**
+ * The request file with the accounts given by `--account` (repeatable) as its `accounts` list.
+ * @throws UsageError when the file names its account(s) too: one place says which accounts.
+ */
+export function withCliAccounts(
+  request: unknown,
+  accounts: readonly string[] | undefined,
+  file: string,
+): unknown {
+  if (accounts === undefined || accounts.length === 0) return request;
+  if (typeof request !== 'object' || request === null || Array.isArray(request)) return request;
+  if (Object.hasOwn(request, 'account') || Object.hasOwn(request, 'accounts'))
+    throw new UsageError(
+      `${file} names its account(s) and --account ${accounts.join(' --account ')} was given too: name the accounts in one place`,
+    );
+  return { ...request, accounts: [...accounts] };
+}

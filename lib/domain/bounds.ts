@@ -104,6 +104,8 @@ export const BOUNDS = {
   policyHoursMax: 24 * 3660,
   /** A caller-chosen idempotency key or Step Functions task token (hashed into the decision id). */
   idempotencyKeyLength: 1024,
+  /** The accounts one request may name (`accounts`, `--account`): one decision is stored per account. */
+  requestAccounts: 100,
   /** EventBridge envelope fields recorded in evidence (`source`, `detail-type`). */
   eventSourceLength: 256,
   eventDetailTypeLength: 128,

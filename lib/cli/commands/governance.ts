@@ -10,6 +10,7 @@ import { NotFoundError, ValidationError } from '../../domain/errors.js';
 import { parseId } from '../../domain/governance/deps.js';
 import { type Governance, publicDecision } from '../../domain/governance/index.js';
 import { parseCaller } from '../../domain/governance/principals.js';
+import { requestsPerAccount } from '../../domain/governance/submit-accounts.js';
 import type { IamInventory } from '../../domain/inventory.js';
 import { DecisionRequest, ExceptionRequest } from '../../domain/request.js';
 import { parseOrThrow } from '../../domain/validation.js';
@@ -20,7 +21,7 @@ import { type Stores, withLocalStores } from '../local-store.js';
 import { addOutputOptions, asOption, deliverOutput, examples, formatOf } from '../options.js';
 import { renderJson } from '../output.js';
 import { boundPolicy, requestedPolicy } from '../policy-binding.js';
-import { withDefaultAccount } from '../request-account.js';
+import { withCliAccounts, withDefaultAccount } from '../request-account.js';
 
 interface CommonOptions {
   as: string;
@@ -246,6 +247,11 @@ export function registerGovernance(program: Command, io: CliIo): void {
       )
       .option('--idempotency-key <key>', 'submitting again with the same key returns the first decision')
       .option(
+        '--account <id>',
+        'an account the request is for (repeat for several: one decision per account); instead of "account"/"accounts" in the file',
+        (value: string, previous: string[] = []) => [...previous, value],
+      )
+      .option(
         '--gaad <file>',
         'IAM snapshot (get-account-authorization-details JSON) the escalation analysis reads policy documents and the identity from',
       ),
@@ -257,29 +263,38 @@ export function registerGovernance(program: Command, io: CliIo): void {
         `nhi-gov request --as ${REQUESTER} --file request.json`,
         `nhi-gov request --as ${REQUESTER} --file request.json --idempotency-key ticket-4711 --format json | jq -r .id`,
         `nhi-gov request --as ${REQUESTER} --file grant.json --gaad gaad.json   # escalation analysis (docs/escalation.md)`,
+        `nhi-gov request --as ${REQUESTER} --file grant.json --account 111111111111 --account 222222222222   # one decision per account`,
       )}${ACT_HELP}`,
     )
-    .action(async (opts: CommonOptions & { file: string; idempotencyKey?: string; gaad?: string }) => {
-      const print = outputOf(io, opts, 'nhi-gov request');
-      // Checked before the store starts (and again by the use case): a bad file writes nothing.
-      const request = parseOrThrow(DecisionRequest, readJsonFile(io, opts.file), 'request');
-      checkArgs(opts);
-      const inventory = await campaignInventory(io, opts);
-      const d = await withGovernance(
-        io,
-        opts,
-        async (gov, stores) =>
-          gov.submit({
-            request: await withDefaultAccount(stores, request, opts.file),
-            requester: opts.as,
-            source: 'cli',
-            ...(opts.idempotencyKey ? { idempotencyKey: opts.idempotencyKey } : {}),
-          }),
-        'governance',
-        inventory ? new SnapshotPolicyDocuments(inventory) : undefined,
-      );
-      printDecision(print, d);
-    });
+    .action(
+      async (
+        opts: CommonOptions & { file: string; idempotencyKey?: string; gaad?: string; account?: string[] },
+      ) => {
+        const print = outputOf(io, opts, 'nhi-gov request');
+        // Checked before the store starts (and again by the use case): a bad file writes nothing.
+        const raw = withCliAccounts(readJsonFile(io, opts.file), opts.account, opts.file);
+        const perAccount = requestsPerAccount(raw);
+        for (const r of perAccount) parseOrThrow(DecisionRequest, r, 'request');
+        checkArgs(opts);
+        const inventory = await campaignInventory(io, opts);
+        const several = perAccount.length > 1 || raw !== perAccount[0];
+        const decisions = await withGovernance(
+          io,
+          opts,
+          async (gov, stores) =>
+            gov.submitForAccounts({
+              request: several ? raw : await withDefaultAccount(stores, raw, opts.file),
+              requester: opts.as,
+              source: 'cli',
+              ...(opts.idempotencyKey ? { idempotencyKey: opts.idempotencyKey } : {}),
+            }),
+          'governance',
+          inventory ? new SnapshotPolicyDocuments(inventory) : undefined,
+        );
+        if (!several && decisions[0]) printDecision(print, decisions[0]);
+        else print(decisions.map(publicDecision), decisions.map(describeDecision).join(''));
+      },
+    );
 
   actCommand(
     program,

@@ -3,6 +3,7 @@ import { type Decision, transition } from '../decision.js';
 import { ConflictError, ForbiddenError, SeparationOfDutiesError } from '../errors.js';
 import { denied, type GovernanceDeps, mustGet } from './deps.js';
 import { approverBasis, grantExpiry, isOperator, PolicyDeniedError } from './policy-evaluation.js';
+import { depsForDecisionAccount, policyForAccount } from './policy-scope.js';
 import { canonicalPrincipal, parseCaller, samePrincipal } from './principals.js';
 import { revokeAuthority } from './revoke-authority.js';
 import { endReferencedGrant } from './revoke-effects.js';
@@ -26,11 +27,13 @@ function requireStatus(decision: Decision, ...allowed: Decision['status'][]) {
  * operator/executor, allowed by the decision's tier. Returns the approval basis.
  */
 async function authorizeDecider(
-  deps: GovernanceDeps,
+  unscoped: GovernanceDeps,
   decision: Decision,
   actor: string,
   action: string,
 ): Promise<string> {
+  // The rules of the decision's account: an approver scoped to some accounts approves only there.
+  const deps = depsForDecisionAccount(unscoped, decision);
   if (samePrincipal(actor, decision.requester))
     throw await denied(
       deps,
@@ -191,7 +194,12 @@ export async function revokeDecision(deps: GovernanceDeps, input: ActInput): Pro
     );
   requireStatus(decision, 'approved');
   // The same rule as a revoke request (revoke-authority.ts): requester, owner or tier approver.
-  const authority = revokeAuthority(deps.policy, actor, [decision], decision.tier);
+  const authority = revokeAuthority(
+    policyForAccount(deps.policy, decision.accountId),
+    actor,
+    [decision],
+    decision.tier,
+  );
   if (authority.kind !== 'may-end')
     throw await denied(
       deps,

@@ -22,6 +22,7 @@ import {
 import { type GovernanceDeps, parseId } from './deps.js';
 import { type ExceptionInput, renewException, requestException } from './exceptions.js';
 import { type SubmitInput, submitRequest } from './submit.js';
+import { submitForAccounts } from './submit-accounts.js';
 import { fileSystemRevoke } from './system-revoke.js';
 import { submitTicketed, type TicketedRequest } from './ticketing.js';
 
@@ -46,6 +47,8 @@ export interface Governance {
   submit(input: SubmitInput): Promise<Decision>;
   /** See submitTicketed: an AccessRequested event from a ticketing system the policy trusts. */
   submitTicketed(input: TicketedRequest): Promise<Decision>;
+  /** A request that may name several `accounts`: one decision per account (see submitForAccounts). */
+  submitForAccounts(input: SubmitInput): Promise<Decision[]>;
   approve(input: ActInput): Promise<Decision>;
   reject(input: ActInput): Promise<Decision>;
   cancel(input: ActInput): Promise<Decision>;
@@ -75,6 +78,7 @@ export function createGovernance(deps: GovernanceDeps): Governance {
   return {
     submit: (input) => submitRequest(deps, input),
     submitTicketed: (input) => submitTicketed(deps, input),
+    submitForAccounts: (input) => submitForAccounts(deps, input),
     approve: (input) => approveDecision(deps, input),
     reject: (input) => rejectDecision(deps, input),
     cancel: (input) => cancelDecision(deps, input),

@@ -114,7 +114,8 @@ export function approverBasis(policy: Policy, tierName: string, principal: strin
   const tier = policy.document.tiers[tierName];
   if (!tier) return undefined;
   const pattern = firstMatchingPattern(tier.approvers, principal, policy.document.accounts);
-  return pattern ? `tier ${tierName}: ${pattern}` : undefined;
+  const scope = policy.scope ? ` (scope ${policy.scope})` : '';
+  return pattern ? `tier ${tierName}${scope}: ${pattern}` : undefined;
 }
 
 /** True when the principal may approve at some tier that needs approvals (reviewers, campaign owners). */

@@ -16,6 +16,7 @@ import {
   planSubmission,
   type SubmissionPlan,
 } from './policy-evaluation.js';
+import { depsForRequestAccount } from './policy-scope.js';
 import { parseCaller, principalKey, SYSTEM_PRINCIPAL, samePrincipal } from './principals.js';
 import { grantsEndedBy, type RevokeAuthority, revokeAuthority } from './revoke-authority.js';
 import { endReferencedGrant } from './revoke-effects.js';
@@ -105,7 +106,7 @@ export async function approveByPolicy(
  * @throws PolicyDeniedError when the policy refuses the request; only the denied attempt is written.
  * @throws NotFoundError / ConflictError for a bad `revokes` / `renewalOf` reference.
  */
-export async function submitRequest(deps: GovernanceDeps, input: SubmitInput): Promise<Decision> {
+export async function submitRequest(unscoped: GovernanceDeps, input: SubmitInput): Promise<Decision> {
   const requester = parseCaller(input.requester, 'requester');
   if (input.idempotencyKey !== undefined && input.idempotencyKey.length > BOUNDS.idempotencyKeyLength)
     throw new ValidationError(`idempotency key: must be at most ${BOUNDS.idempotencyKeyLength} characters`, [
@@ -114,6 +115,8 @@ export async function submitRequest(deps: GovernanceDeps, input: SubmitInput): P
   const parsed = parseOrThrow(DecisionRequest, input.request, 'request');
   let request: DecisionRequest =
     input.ticket && !parsed.ticket ? { ...parsed, ticket: input.ticket } : parsed;
+  // The rules of the request's account (a scope of the policy, by account or organizational unit).
+  const deps = depsForRequestAccount(unscoped, request.account);
   const identityKey = requestIdentityKey(request);
   const owner = checkedOwner(deps.policy.document, request);
 

@@ -6,6 +6,7 @@ import { parseOrThrow } from '../validation.js';
 import { type GovernanceDeps, mustGet } from './deps.js';
 import { newPendingDecision } from './new-decision.js';
 import { planSubmission } from './policy-evaluation.js';
+import { policyForAccount } from './policy-scope.js';
 import { SYSTEM_PRINCIPAL } from './principals.js';
 import { approveByPolicy } from './submit.js';
 
@@ -76,7 +77,13 @@ export async function fileSystemRevoke(deps: GovernanceDeps, input: unknown): Pr
     justification: `system revoke of decision ${target.id} (${entitlementKey(target.request.entitlement)}): ${detail.reason}`,
     ...(target.owner ? { owner: target.owner } : {}),
   };
-  const plan = planSubmission(deps.policy, request, SYSTEM_PRINCIPAL, target.identityKey, now);
+  const plan = planSubmission(
+    policyForAccount(deps.policy, target.accountId),
+    request,
+    SYSTEM_PRINCIPAL,
+    target.identityKey,
+    now,
+  );
   const at = now.toISOString();
   const decision = newPendingDecision({
     id: deps.ids.next(),

@@ -46,6 +46,67 @@ const EntitlementRule = z.strictObject({
   tier: Name,
 });
 
+/** A 12-digit account id, as text: YAML would read `012345678901` unquoted as a number. */
+const PolicyAccountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id (quote it in YAML)');
+
+/**
+ * The organization the policy governs (docs/policy.md#organization): which accounts sit in which
+ * organizational unit, named by OU id (`ou-ab12-cd34ef56`) or by a name of your choosing.
+ */
+const Organization = z.strictObject({
+  units: z
+    .record(Name, List(PolicyAccountId).min(1))
+    .refine((u) => Object.keys(u).length > 0, 'define at least one unit'),
+  /** How often every account is meant to be scanned: an older last scan marks the account stale. */
+  scanIntervalHours: z
+    .number()
+    .positive()
+    .max(BOUNDS.policyHoursMax, `must be at most ${BOUNDS.policyHoursMax} hours`)
+    .optional(),
+});
+
+/**
+ * Rules that hold only in some accounts: those listed, or those in the listed units. For an account
+ * the first matching scope applies; its tiers replace the policy's tiers of the same name (and may
+ * add tiers), its kinds and breakGlass fields replace the policy's, and its entitlements replace the
+ * policy's list. Accounts no scope matches follow the policy's own rules.
+ */
+const Scope = z
+  .strictObject({
+    name: Name,
+    accounts: List(PolicyAccountId).optional(),
+    units: List(Name).optional(),
+    tiers: z.record(Name, Tier).optional(),
+    kinds: z
+      .strictObject(
+        Object.fromEntries(REQUEST_KINDS.map((k) => [k, z.strictObject({ tier: Name })])) as Record<
+          (typeof REQUEST_KINDS)[number],
+          z.ZodObject<{ tier: z.ZodString }, z.core.$strict>
+        >,
+      )
+      .partial()
+      .optional(),
+    entitlements: List(EntitlementRule).optional(),
+    breakGlass: z
+      .strictObject({
+        enabled: z.boolean(),
+        requesters: List(Pattern),
+        entitlements: List(Pattern),
+        maxDurationMinutes: Count,
+        reviewWithinHours: Hours,
+      })
+      .partial()
+      .optional(),
+  })
+  .refine((s) => (s.accounts?.length ?? 0) + (s.units?.length ?? 0) > 0, {
+    message: 'a scope must name accounts or units',
+  });
+
+/** Where the policy checks put their issues (a zod refinement context, its paths under a prefix). */
+interface IssueSink {
+  addIssue(issue: { code: 'custom'; path: (string | number)[]; message: string }): void;
+}
+
 interface PatternLists {
   readonly accounts?: readonly string[] | undefined;
   readonly operators: readonly string[];
@@ -59,7 +120,7 @@ interface PatternLists {
  * auto-approve requesters) may not name an IAM path (a session ARN does not show it, so it cannot be
  * checked) and may use `*` for the account only when the policy lists its `accounts`.
  */
-function checkPrincipalPatterns(p: PatternLists, ctx: z.RefinementCtx): void {
+function checkPrincipalPatterns(p: PatternLists, ctx: IssueSink): void {
   const lists: { path: (string | number)[]; patterns: readonly string[]; gives: boolean }[] = [
     { path: ['operators'], patterns: p.operators, gives: false },
     ...Object.entries(p.tiers).map(([name, t]) => ({
@@ -204,38 +265,87 @@ export const PolicyFile = z
         principal: PrincipalArn,
       }),
     ).optional(),
+    /** Which accounts sit in which organizational unit (optional; see docs/policy.md#organization). */
+    organization: Organization.optional(),
+    /** Rules scoped by account or organizational unit; first match wins (see {@link scopedDocument}). */
+    scopes: List(Scope).optional(),
   })
   .superRefine((p, ctx) => {
-    const tiers = new Set(Object.keys(p.tiers));
-    const check = (tier: string, path: (string | number)[]) => {
-      if (!tiers.has(tier))
+    checkDocument(p, ctx, []);
+    const units = new Set(Object.keys(p.organization?.units ?? {}));
+    const names = new Set<string>();
+    (p.scopes ?? []).forEach((scope, i) => {
+      if (names.has(scope.name))
         ctx.addIssue({
           code: 'custom',
-          path,
-          message: `unknown tier "${tier}" (defined: ${[...tiers].join(', ')})`,
+          path: ['scopes', i, 'name'],
+          message: `scope "${scope.name}" is named twice`,
         });
-    };
-    for (const [kind, rule] of Object.entries(p.kinds)) check(rule.tier, ['kinds', kind, 'tier']);
-    p.entitlements.forEach((rule, i) => {
-      check(rule.tier, ['entitlements', i, 'tier']);
+      names.add(scope.name);
+      (scope.units ?? []).forEach((unit, j) => {
+        if (!units.has(unit))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['scopes', i, 'units', j],
+            message: `unknown unit "${unit}" (defined in organization.units: ${[...units].join(', ') || 'none'})`,
+          });
+      });
+      // What holds in the scope's accounts is checked as a whole policy of its own.
+      checkDocument(scopedDocument(p, scope), ctx, ['scopes', i]);
     });
-    check(p.exceptions.tier, ['exceptions', 'tier']);
-    checkPrincipalPatterns(p, ctx);
-    if (p.escalation) {
-      check(p.escalation.completesPath, ['escalation', 'completesPath']);
-      check(p.escalation.unanalysable, ['escalation', 'unanalysable']);
-    }
-    for (const [name, tier] of Object.entries(p.tiers)) {
-      if (tier.approvals > 0 && tier.approvers.length === 0) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['tiers', name, 'approvers'],
-          message: 'a tier that needs approvals must list who may approve',
-        });
-      }
-    }
   });
 export type PolicyFile = z.infer<typeof PolicyFile>;
+export type PolicyScope = NonNullable<PolicyFile['scopes']>[number];
+
+/** The rules that hold under a scope: the policy's own, with the scope's replacing theirs. */
+export function scopedDocument<P extends Omit<PolicyFile, 'scopes'>>(p: P, scope: PolicyScope): P {
+  return {
+    ...p,
+    tiers: { ...p.tiers, ...(scope.tiers ?? {}) },
+    kinds: { ...p.kinds, ...(scope.kinds ?? {}) },
+    entitlements: scope.entitlements ?? p.entitlements,
+    breakGlass: { ...p.breakGlass, ...(scope.breakGlass ?? {}) },
+  };
+}
+
+/** The checks every set of rules must pass: the policy's own, and each scope's merged with them. */
+function checkDocument(
+  p: Omit<PolicyFile, 'scopes'>,
+  parent: z.RefinementCtx,
+  prefix: (string | number)[],
+): void {
+  const ctx: IssueSink = {
+    addIssue: (issue) => parent.addIssue({ ...issue, path: [...prefix, ...issue.path] }),
+  };
+  const tiers = new Set(Object.keys(p.tiers));
+  const check = (tier: string, path: (string | number)[]) => {
+    if (!tiers.has(tier))
+      ctx.addIssue({
+        code: 'custom',
+        path,
+        message: `unknown tier "${tier}" (defined: ${[...tiers].join(', ')})`,
+      });
+  };
+  for (const [kind, rule] of Object.entries(p.kinds)) check(rule.tier, ['kinds', kind, 'tier']);
+  p.entitlements.forEach((rule, i) => {
+    check(rule.tier, ['entitlements', i, 'tier']);
+  });
+  check(p.exceptions.tier, ['exceptions', 'tier']);
+  checkPrincipalPatterns(p, ctx);
+  if (p.escalation) {
+    check(p.escalation.completesPath, ['escalation', 'completesPath']);
+    check(p.escalation.unanalysable, ['escalation', 'unanalysable']);
+  }
+  for (const [name, tier] of Object.entries(p.tiers)) {
+    if (tier.approvals > 0 && tier.approvers.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tiers', name, 'approvers'],
+        message: 'a tier that needs approvals must list who may approve',
+      });
+    }
+  }
+}
 
 /** A parsed policy with its content hash: the version every decision records. */
 export interface Policy {
@@ -243,4 +353,6 @@ export interface Policy {
   /** `sha256:<hex>` of the file's canonical JSON form. */
   readonly version: string;
   readonly source: string;
+  /** Set on the rules of one account (policyForAccount): the scope that applies there, if any. */
+  readonly scope?: string;
 }

@@ -1,0 +1,44 @@
+import { ValidationError } from '../errors.js';
+import { scopeOf } from '../organization.js';
+import { type Policy, scopedDocument } from '../policy/schema.js';
+import type { GovernanceDeps } from './deps.js';
+
+/**
+ * The rules that hold in one account: the policy's, with those of the first scope that matches the
+ * account (by id or organizational unit) in their place. Same version: scopes are part of the file.
+ */
+export function policyForAccount(policy: Policy, accountId: string | undefined): Policy {
+  const scope = scopeOf(policy.document, accountId);
+  if (!scope) return policy;
+  return { ...policy, document: scopedDocument(policy.document, scope), scope: scope.name };
+}
+
+/** True when some rules of the policy hold only in some accounts. */
+export function hasScopes(policy: Policy): boolean {
+  return (policy.document.scopes?.length ?? 0) > 0;
+}
+
+/**
+ * The governance dependencies with the rules of a request's account. When the policy scopes rules
+ * by account, a request must name its account: without one it would escape its account's rules.
+ * @throws ValidationError naming the request field `account` when it is needed and missing.
+ */
+export function depsForRequestAccount(deps: GovernanceDeps, accountId: string | undefined): GovernanceDeps {
+  if (accountId === undefined && hasScopes(deps.policy))
+    throw new ValidationError(
+      'request: "account" is required: the policy scopes its rules by account or organizational unit',
+      [{ path: 'account', message: 'is required when the policy has scopes' }],
+    );
+  return { ...deps, policy: policyForAccount(deps.policy, accountId) };
+}
+
+/**
+ * The governance dependencies with the rules of a stored decision's account. A decision stored
+ * without an account (before accounts were kept) follows the policy's own rules, never a scope's.
+ */
+export function depsForDecisionAccount(
+  deps: GovernanceDeps,
+  decision: { accountId?: string },
+): GovernanceDeps {
+  return { ...deps, policy: policyForAccount(deps.policy, decision.accountId) };
+}
