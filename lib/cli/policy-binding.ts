@@ -24,6 +24,12 @@ export function requestedPolicy(io: CliIo, file: string | undefined): Policy | u
   return file ? loadPolicyFile(resolve(io.cwd, file)) : undefined;
 }
 
+/** The policy a local store is bound to, read only (nothing is bound): undefined when none is yet. */
+export async function currentPolicy(stores: Stores): Promise<Policy | undefined> {
+  const current = await bindingStore(stores).current();
+  return current ? fromBinding(current) : undefined;
+}
+
 function fromBinding(binding: PolicyBinding): Policy {
   return parsePolicy(
     binding.document,

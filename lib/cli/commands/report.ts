@@ -30,6 +30,7 @@ import { terminalProgress } from '../report/progress.js';
 import { renderReport } from '../report/render.js';
 import { reportSources } from '../report/sources.js';
 import type { RegisterCommand } from './index.js';
+import { registerOrganizationReport } from './report-organization.js';
 
 const SEVERITY_VALUES = 'info, low, medium, high or critical';
 
@@ -361,4 +362,6 @@ export const registerReport: RegisterCommand = (program, io) => {
         return (sources, progress) => overviewReport(sources, query, { now: nowOf(o), progress });
       }),
     );
+
+  registerOrganizationReport(report, io);
 };

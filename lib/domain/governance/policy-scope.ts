@@ -13,9 +13,21 @@ export function policyForAccount(policy: Policy, accountId: string | undefined):
   return { ...policy, document: scopedDocument(policy.document, scope), scope: scope.name };
 }
 
-/** True when some rules of the policy hold only in some accounts. */
-export function hasScopes(policy: Policy): boolean {
-  return (policy.document.scopes?.length ?? 0) > 0;
+/**
+ * True when decisions must name their account: the policy describes an organization (one hub for
+ * many accounts) or scopes some rules to some accounts.
+ */
+export function needsAccount(policy: Policy): boolean {
+  return policy.document.organization !== undefined || (policy.document.scopes?.length ?? 0) > 0;
+}
+
+/**
+ * The id of a new decision: in an organization, `<accountId>-<id>`, so every key of the decision
+ * (`DECISION#<accountId>-...`) begins with its account and a member's read of the hub's table can be
+ * limited to its own keys (`dynamodb:LeadingKeys`); otherwise `id` itself.
+ */
+export function decisionIdFor(policy: Policy, accountId: string | undefined, id: string): string {
+  return policy.document.organization !== undefined && accountId !== undefined ? `${accountId}-${id}` : id;
 }
 
 /**
@@ -24,10 +36,10 @@ export function hasScopes(policy: Policy): boolean {
  * @throws ValidationError naming the request field `account` when it is needed and missing.
  */
 export function depsForRequestAccount(deps: GovernanceDeps, accountId: string | undefined): GovernanceDeps {
-  if (accountId === undefined && hasScopes(deps.policy))
+  if (accountId === undefined && needsAccount(deps.policy))
     throw new ValidationError(
-      'request: "account" is required: the policy scopes its rules by account or organizational unit',
-      [{ path: 'account', message: 'is required when the policy has scopes' }],
+      'request: "account" is required: the policy governs an organization (organization or scopes)',
+      [{ path: 'account', message: 'is required when the policy has organization or scopes' }],
     );
   return { ...deps, policy: policyForAccount(deps.policy, accountId) };
 }

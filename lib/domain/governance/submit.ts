@@ -16,7 +16,7 @@ import {
   planSubmission,
   type SubmissionPlan,
 } from './policy-evaluation.js';
-import { depsForRequestAccount } from './policy-scope.js';
+import { decisionIdFor, depsForRequestAccount } from './policy-scope.js';
 import { parseCaller, principalKey, SYSTEM_PRINCIPAL, samePrincipal } from './principals.js';
 import { grantsEndedBy, type RevokeAuthority, revokeAuthority } from './revoke-authority.js';
 import { endReferencedGrant } from './revoke-effects.js';
@@ -120,9 +120,13 @@ export async function submitRequest(unscoped: GovernanceDeps, input: SubmitInput
   const identityKey = requestIdentityKey(request);
   const owner = checkedOwner(deps.policy.document, request);
 
-  const id = input.idempotencyKey
-    ? derivedId('request', input.source, principalKey(requester), input.idempotencyKey)
-    : deps.ids.next();
+  const id = decisionIdFor(
+    deps.policy,
+    request.account,
+    input.idempotencyKey
+      ? derivedId('request', input.source, principalKey(requester), input.idempotencyKey)
+      : deps.ids.next(),
+  );
   Id.parse(id);
   if (input.idempotencyKey) {
     const existing = await deps.decisions.get(id, { consistent: true });

@@ -6,7 +6,7 @@ import { parseOrThrow } from '../validation.js';
 import { type GovernanceDeps, mustGet } from './deps.js';
 import { newPendingDecision } from './new-decision.js';
 import { planSubmission } from './policy-evaluation.js';
-import { policyForAccount } from './policy-scope.js';
+import { decisionIdFor, policyForAccount } from './policy-scope.js';
 import { SYSTEM_PRINCIPAL } from './principals.js';
 import { approveByPolicy } from './submit.js';
 
@@ -86,7 +86,7 @@ export async function fileSystemRevoke(deps: GovernanceDeps, input: unknown): Pr
   );
   const at = now.toISOString();
   const decision = newPendingDecision({
-    id: deps.ids.next(),
+    id: decisionIdFor(deps.policy, target.accountId, deps.ids.next()),
     request,
     identityKey: target.identityKey,
     accountId: target.accountId,

@@ -32,6 +32,9 @@ describe('a request naming several accounts (DynamoDB Local)', () => {
     // Assert: three pending decisions, one per account
     expect([prod?.accountId, dev?.accountId, loose?.accountId]).toEqual([PROD_A, DEV, LOOSE]);
     expect(new Set([prod?.id, dev?.id, loose?.id]).size).toBe(3);
+    // In an organization every decision key begins with its account (members read only their own).
+    expect(prod?.id.startsWith(`${PROD_A}-`)).toBe(true);
+    expect(dev?.id.startsWith(`${DEV}-`)).toBe(true);
     // The prod approver approves in prod only; the security approver everywhere else.
     await expect(h.gov.approve({ id: dev?.id as string, actor: PAT })).rejects.toThrow(PolicyDeniedError);
     await expect(h.gov.approve({ id: prod?.id as string, actor: BOB })).rejects.toThrow(PolicyDeniedError);
