@@ -106,6 +106,8 @@ export const Decision = z.strictObject({
   /** A Step Functions task token to answer when the decision reaches a final state. Never returned to callers. */
   taskToken: z.string().optional(),
   statusReason: z.string().optional(),
+  /** The id the decision had before it moved into an organization hub (docs/data-model.md). */
+  migratedFrom: Id.optional(),
   history: z.array(HistoryEntry),
 });
 export type Decision = z.infer<typeof Decision>;

@@ -41,6 +41,8 @@ export const ExecutionRecord = z.strictObject({
   /** Milliseconds from decision to the end of this action. */
   latencyMs: z.number().nonnegative().optional(),
   error: z.string().optional(),
+  /** The decision id this record had before it moved into an organization hub (docs/data-model.md). */
+  migratedFrom: Id.optional(),
 });
 export type ExecutionRecord = z.infer<typeof ExecutionRecord>;
 
