@@ -49,15 +49,18 @@ const ROUTES: readonly { method: string; pattern: RegExp; handle: Handler }[] = 
   {
     method: 'POST',
     pattern: /^\/requests$/,
-    handle: async (gov, req) =>
-      decisionResult(201)(
-        await gov.submit({
-          request: req.body,
-          requester: req.caller,
-          source: 'api',
-          ...(req.idempotencyKey ? { idempotencyKey: req.idempotencyKey } : {}),
-        }),
-      ),
+    handle: async (gov, req) => {
+      const input = {
+        request: req.body,
+        requester: req.caller,
+        source: 'api' as const,
+        ...(req.idempotencyKey ? { idempotencyKey: req.idempotencyKey } : {}),
+      };
+      // A request naming several `accounts`: one decision per account, all or none stored.
+      if (typeof req.body === 'object' && req.body !== null && Object.hasOwn(req.body, 'accounts'))
+        return { status: 201, body: { decisions: (await gov.submitForAccounts(input)).map(publicDecision) } };
+      return decisionResult(201)(await gov.submit(input));
+    },
   },
   {
     method: 'GET',

@@ -114,6 +114,26 @@ describe('governance-api handler', () => {
     expect(await snapshot(h.tables)).toEqual(before);
   });
 
+  it('stores one decision per account for a request naming several, and none when one account is bad', async () => {
+    const before = await snapshot(h.tables);
+    const bad = await call('POST', '/requests', ALICE, {
+      ...grant,
+      accounts: ['111111111111', '11111111111'],
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.issues[0].path).toBe('accounts[1]');
+    expect(await snapshot(h.tables)).toEqual(before);
+    const res = await call('POST', '/requests', ALICE, {
+      ...grant,
+      accounts: ['111111111111', '222222222222'],
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.decisions.map((d: { accountId: string }) => d.accountId)).toEqual([
+      '111111111111',
+      '222222222222',
+    ]);
+  });
+
   it('answers 403 for a policy denial, 404 for an unknown decision, 409 for a wrong state', async () => {
     const denied = await call('POST', '/requests', ALICE, { ...grant, durationHours: 721 });
     expect(denied.status).toBe(403);
