@@ -1,0 +1,136 @@
+/**
+ * Benchmark: a local organization. Generates `accounts` accounts' IAM snapshots (default 200, each
+ * the scan benchmark's generated account at 50 identities, moved to its own account id; every 20th
+ * account three days late), scans each into one local store (account-keyed) through the CLI, then
+ * runs the org-wide report (all accounts, and one unit) through the CLI and once more through its
+ * query with DynamoDB's consumed capacity returned on every read, to count read units.
+ * Prints wall times, the Node process's peak RSS and the read units.
+ *
+ *   npm run bench -- --only org [accounts]    # 200 by default
+ */
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { documentClient } from '../lib/adapters/dynamodb/client.js';
+import { DynamoScanLog } from '../lib/adapters/dynamodb/scan-log.js';
+import { acquireLocalStore } from '../lib/adapters/dynamodb/shared-local-store.js';
+import { storesFor } from '../lib/cli/local-store.js';
+import { run as runCli } from '../lib/cli/main.js';
+import { localTableNames } from '../lib/config/tables.js';
+import type { OrganizationReport } from '../lib/domain/reports/organization.js';
+import { organizationReport } from '../lib/domain/reports/organization.js';
+import type { BenchContext } from './index.js';
+import { AS_OF, scanArgs, writeOrganization } from './support/organization.js';
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const IDENTITIES = 50;
+
+/** A DynamoDB client that asks for and adds up the consumed capacity of every read. */
+function countingClient(endpoint: string) {
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'nhigovlocal', secretAccessKey: 'nhigovlocal' },
+  });
+  const counted = { readUnits: 0, requests: 0 };
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const input = (args as { input: Record<string, unknown> }).input;
+      input.ReturnConsumedCapacity = 'TOTAL';
+      const result = await next(args);
+      const consumed = (result.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
+      for (const c of Array.isArray(consumed) ? consumed : consumed ? [consumed] : [])
+        counted.readUnits += (c as { CapacityUnits?: number }).CapacityUnits ?? 0;
+      counted.requests++;
+      return result;
+    },
+    { step: 'initialize', name: 'countReadUnits' },
+  );
+  return { client, counted };
+}
+
+export async function run({ dir, size }: BenchContext): Promise<void> {
+  const N = size ?? 200;
+  let t = performance.now();
+  const org = writeOrganization(dir, { accounts: N, identities: IDENTITIES, units: 5, lateEvery: 20 });
+  const generated = performance.now() - t;
+
+  // One DynamoDB Local for the whole run; every CLI command joins it.
+  const lease = await acquireLocalStore({ home: join(dir, 'home'), idleSeconds: 0 });
+  try {
+    const env = { ...process.env, NHI_GOV_DYNAMODB_ENDPOINT: lease.endpoint, CI: 'true' };
+    const io = {
+      stdout: { write: () => true },
+      stderr: { write: (s: string) => (process.env.BENCH_VERBOSE ? process.stderr.write(s) : true) },
+      env,
+      cwd: dir,
+      now: () => new Date(AS_OF),
+    };
+    t = performance.now();
+    for (const account of org.accounts) {
+      const code = await runCli(scanArgs(dir, org, account), io);
+      if (code !== 0) throw new Error(`scan of ${account} exited with ${code}`);
+    }
+    const scanned = performance.now() - t;
+
+    const report = async (...extra: string[]) => {
+      let out = '';
+      const start = performance.now();
+      const code = await runCli(['report', 'organization', '--format', 'json', ...extra], {
+        ...io,
+        stdout: { write: (s: string) => ((out += s), true) },
+      });
+      if (code !== 0) throw new Error(`report organization exited with ${code}`);
+      return { ms: performance.now() - start, doc: JSON.parse(out) as OrganizationReport };
+    };
+    const whole = await report();
+    const unit = await report('--ou', 'ou-0');
+
+    // The same query once more, with the consumed capacity of every read added up.
+    const { client, counted } = countingClient(lease.endpoint);
+    const stores = storesFor(client, localTableNames('nhi-gov'));
+    const sources = {
+      findings: stores.findings,
+      decisions: stores.decisions,
+      executions: stores.executions,
+      scans: new DynamoScanLog(documentClient(client), stores.names.findings),
+    };
+    const query = {
+      units: org.units,
+      scanIntervalHours: 24,
+      expiringWithinDays: 14,
+      window: { since: new Date(Date.parse(AS_OF) - 30 * 86_400_000).toISOString(), until: AS_OF },
+    };
+    t = performance.now();
+    await organizationReport(sources, query, { now: new Date(AS_OF) });
+    const queried = performance.now() - t;
+    const wholeUnits = { ...counted };
+    counted.readUnits = 0;
+    counted.requests = 0;
+    await organizationReport(
+      sources,
+      { ...query, accounts: org.units['ou-0'] ?? [] },
+      { now: new Date(AS_OF) },
+    );
+    const unitUnits = { ...counted };
+    client.destroy();
+
+    const rss = process.resourceUsage().maxRSS * 1024;
+    const lines = [
+      `accounts:                   ${N} in 5 units, ${IDENTITIES} identities each (${N * IDENTITIES} in all), ${org.late.length} late by 72 h`,
+      `open findings (org-wide):   ${whole.doc.totals.openFindings} (${JSON.stringify(whole.doc.totals.bySeverity)})`,
+      `stale accounts reported:    ${whole.doc.stale.length} (expected ${org.late.length})`,
+      `generate snapshots:         ${seconds(generated)}`,
+      `scan ${N} accounts (CLI):    ${seconds(scanned)}  (${seconds(scanned / N)} per account, one store)`,
+      `report organization (CLI):  ${seconds(whole.ms)}  all accounts`,
+      `report organization --ou:   ${seconds(unit.ms)}  ${unit.doc.accounts.length} accounts`,
+      `org query alone:            ${seconds(queried)}`,
+      `read units, all accounts:   ${wholeUnits.readUnits.toFixed(1)} in ${wholeUnits.requests} requests`,
+      `read units, one unit:       ${unitUnits.readUnits.toFixed(1)} in ${unitUnits.requests} requests`,
+      `peak RSS (node process):    ${mb(rss)}  (DynamoDB Local's Java process not included)`,
+    ];
+    process.stdout.write(`nhi-gov organization benchmark, ${N} accounts\n${lines.join('\n')}\n`);
+  } finally {
+    await lease.release();
+  }
+}
