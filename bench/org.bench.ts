@@ -78,7 +78,12 @@ export async function run({ dir, size }: BenchContext): Promise<void> {
       const start = performance.now();
       const code = await runCli(['report', 'organization', '--format', 'json', ...extra], {
         ...io,
-        stdout: { write: (s: string) => ((out += s), true) },
+        stdout: {
+          write: (s: string) => {
+            out += s;
+            return true;
+          },
+        },
       });
       if (code !== 0) throw new Error(`report organization exited with ${code}`);
       return { ms: performance.now() - start, doc: JSON.parse(out) as OrganizationReport };
