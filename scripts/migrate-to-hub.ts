@@ -16,12 +16,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Command } from 'commander';
 import { documentClient } from '../lib/adapters/dynamodb/client.js';
-import {
-  type MigrationOptions,
-  migrateToHub,
-  type TableCopy,
-} from '../lib/adapters/dynamodb/hub-migration.js';
 import { ValidationError } from '../lib/domain/errors.js';
+import { type MigrationOptions, migrateToHub, type TableCopy } from './lib/hub-migration.js';
 
 const TABLE = /^[\w.-]{3,255}$/;
 

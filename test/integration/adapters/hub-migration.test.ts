@@ -3,15 +3,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDecisionStore } from '../../../lib/adapters/dynamodb/decision-store.js';
 import { DynamoExecutionTrail } from '../../../lib/adapters/dynamodb/execution-trail.js';
 import { DynamoFindingStore } from '../../../lib/adapters/dynamodb/finding-store.js';
-import {
-  hubDecisionId,
-  type MigrationOptions,
-  migrateToHub,
-} from '../../../lib/adapters/dynamodb/hub-migration.js';
 import { DynamoScanLog } from '../../../lib/adapters/dynamodb/scan-log.js';
 import { ulidGenerator } from '../../../lib/adapters/system.js';
 import type { Decision } from '../../../lib/domain/decision.js';
 import { createGovernance } from '../../../lib/domain/governance/index.js';
+import { hubDecisionId, type MigrationOptions, migrateToHub } from '../../../scripts/lib/hub-migration.js';
 import { ALICE, aFinding, anExecution, BOB } from '../../support/builders.js';
 import { createTestTables, type TestTables } from '../../support/dynamo.js';
 import { orgPolicy } from '../../support/org-policy.js';

@@ -7,11 +7,14 @@ import {
   PutCommand,
   paginateScan,
 } from '@aws-sdk/lib-dynamodb';
-import { AccountId } from '../../domain/account.js';
-import { ValidationError } from '../../domain/errors.js';
-import { derivedId } from '../../domain/governance/deps.js';
+import { AccountId } from '../../lib/domain/account.js';
+import { ValidationError } from '../../lib/domain/errors.js';
+import { derivedId } from '../../lib/domain/governance/deps.js';
 
 /**
+ * A tool, not an adapter: the one place that scans whole tables (the report path and the DynamoDB
+ * adapters never do; test/integration/reports/render.test.ts holds them to it).
+ *
  * Moving a single-account or per-member deployment's data into the organization hub's tables
  * (docs/data-model.md#migrating-to-the-hub). Every decision id becomes `<account>-<old id>` (the hub's
  * account-first keys), in every key and every reference (approvals, refusals, claims, revokes,
