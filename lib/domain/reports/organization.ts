@@ -1,7 +1,6 @@
 import type { DecisionStore } from '../../ports/decision-store.js';
 import type { ExecutionTrail } from '../../ports/execution-trail.js';
 import type { FindingStore } from '../../ports/finding-store.js';
-import type { FindingBatch } from '../../ports/metrics-store.js';
 import type { ScanLog } from '../../ports/scan-log.js';
 import type { Decision } from '../decision.js';
 import { COMPLETE_ACTION, type ExecutionRecord } from '../execution.js';
@@ -24,7 +23,10 @@ export const DRIFT_TYPES: readonly FindingType[] = [
 
 /** What the organization report reads: one Query per account partition, and the shared indexes. */
 export interface OrganizationSources {
-  readonly findings: Pick<FindingBatch, 'listActiveInAccount'> & Pick<FindingStore, 'listByStatus'>;
+  readonly findings: Pick<FindingStore, 'listByStatus'> & {
+    /** The open and suppressed findings of one account: one Query on its `ACCOUNT#<id>` partition. */
+    listActiveInAccount(accountId: string): Promise<Finding[]>;
+  };
   readonly decisions: Pick<DecisionStore, 'listByStatus' | 'get'>;
   readonly executions: Pick<ExecutionTrail, 'listForDay'>;
   readonly scans: Pick<ScanLog, 'listLatestScans'>;
