@@ -94,7 +94,10 @@ export async function withLocalStores<T>(io: CliIo, fn: (stores: Stores) => Prom
   const client = localDynamoClient(endpoint ?? (lease?.endpoint as string));
   try {
     await ensureTables(client, names);
-    return await fn(storesFor(client, names));
+    const stores = storesFor(client, names);
+    // A store written by an older version gets the findings' current index keys once (#16.5).
+    await stores.findings.upgradeKeys();
+    return await fn(stores);
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);

@@ -44,6 +44,7 @@ export const INDEX = {
   findingsByStatus: 'by-status',
   findingsByOwner: 'by-owner',
   findingsByIdentity: 'by-identity',
+  findingsByAccount: 'by-account',
 } as const;
 
 export const DECISIONS_TABLE: TableDefinition = {
@@ -133,6 +134,13 @@ export const FINDINGS_TABLE: TableDefinition = {
       sortKey: S('gsi3sk'),
       answers:
         'Every finding of one account, by identity (ACCOUNT#<id>): the scan of that account, and the audit of one identity in it; findings without an account keep IDENTITY#<key>.',
+    },
+    {
+      indexName: INDEX.findingsByAccount,
+      partitionKey: S('gsi4pk'),
+      sortKey: S('gsi4sk'),
+      answers:
+        'Findings of one account in one status (ACCOUNT#<id>#STATUS#<status>), by severity rank then type: `report findings --account`, read in proportion to the answer.',
     },
   ],
 };

@@ -2,8 +2,10 @@ import {
   type AttributeDefinition,
   CreateTableCommand,
   type CreateTableCommandInput,
+  DescribeTableCommand,
   type DynamoDBClient,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
@@ -45,6 +47,39 @@ export function createTableInput(def: TableDefinition, tableName: string): Creat
 }
 
 /**
+ * Adds the indexes a table made by an older version lacks (e.g. the findings' by-account index), one
+ * at a time as DynamoDB requires, and waits until each is active.
+ */
+async function addMissingIndexes(
+  client: DynamoDBClient,
+  def: TableDefinition,
+  tableName: string,
+): Promise<void> {
+  const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  const have = new Set((described.Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+  const full = createTableInput(def, tableName);
+  for (const index of full.GlobalSecondaryIndexes ?? []) {
+    if (have.has(index.IndexName)) continue;
+    const keys = new Set(index.KeySchema?.map((k) => k.AttributeName));
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: full.AttributeDefinitions?.filter((a) => keys.has(a.AttributeName)),
+        GlobalSecondaryIndexUpdates: [{ Create: index }],
+      }),
+    );
+    for (let i = 0; i < 120; i++) {
+      const now = await client.send(new DescribeTableCommand({ TableName: tableName }));
+      const status = now.Table?.GlobalSecondaryIndexes?.find(
+        (g) => g.IndexName === index.IndexName,
+      )?.IndexStatus;
+      if (status === 'ACTIVE') break;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
+/**
  * Creates every table of the suite that does not exist yet and waits until each is active.
  * Safe to call on every start: existing tables are left as they are.
  */
@@ -64,6 +99,11 @@ export async function ensureTables(client: DynamoDBClient, names: TableNames): P
         }
       } catch (error) {
         if (!(error instanceof ResourceInUseException)) throw error;
+        await waitUntilTableExists(
+          { client, maxWaitTime: 60, minDelay: 1, maxDelay: 2 },
+          { TableName: tableName },
+        );
+        await addMissingIndexes(client, def, tableName);
       }
       await waitUntilTableExists(
         { client, maxWaitTime: 60, minDelay: 1, maxDelay: 2 },

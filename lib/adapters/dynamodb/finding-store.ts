@@ -1,3 +1,4 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
@@ -10,11 +11,12 @@ import * as z from 'zod';
 import { INDEX } from '../../config/tables.js';
 import { Finding, FindingSource, FindingStatus, FindingType } from '../../domain/finding.js';
 import { MetricsSnapshot } from '../../domain/metrics.js';
+import { SEVERITY_RANK, type Severity } from '../../domain/primitives.js';
 import { renderTitle } from '../../domain/scanning/dated-title.js';
 import { findingDigest } from '../../domain/scanning/finding-digest.js';
-import type { FindingStore } from '../../ports/finding-store.js';
+import type { FindingFilter, FindingQueries, FindingStore } from '../../ports/finding-store.js';
 import type { FindingBatch, MetricsStore, StoredFindingSummary } from '../../ports/metrics-store.js';
-import { queryAll, stripKeys } from './query.js';
+import { queryAll, queryPages, stripKeys } from './query.js';
 import { DynamoScanLog } from './scan-log.js';
 
 /** DynamoDB's batch limits, and how many batches a scan keeps in flight. */
@@ -26,18 +28,63 @@ const MAX_UNPROCESSED_ROUNDS = 8;
 const findingKey = (id: string) => ({ pk: `FINDING#${id}`, sk: 'FINDING' });
 
 /**
+ * The version of the findings' index keys; `upgradeKeys` brings older items up to it. 2: the severity
+ * rank in the by-status and by-owner sort keys, and the by-account index (#16.5).
+ */
+export const FINDING_KEYS_VERSION = 2;
+
+/**
  * The by-identity index keys. A finding with an account sits in its account's partition, sorted by
  * identity: one query reads an account (a scan), `begins_with(<identity>#)` one identity in it. IAM
  * names cannot hold `#`, so `role/a#` never matches `role/ab`. Findings without an account (about a
  * decision, or stored before accounts were kept) stay in the per-identity partition they had.
  */
-function identityIndexKeys(finding: Finding): { gsi3pk: string; gsi3sk: string } {
+function identityIndexKeys(finding: Pick<Finding, 'id' | 'type' | 'identityKey' | 'accountId'>): {
+  gsi3pk: string;
+  gsi3sk: string;
+} {
   return finding.accountId
     ? {
         gsi3pk: `ACCOUNT#${finding.accountId}`,
         gsi3sk: `${finding.identityKey}#${finding.type}#${finding.id}`,
       }
     : { gsi3pk: `IDENTITY#${finding.identityKey}`, gsi3sk: `${finding.type}#${finding.id}` };
+}
+
+/** Severity as one digit, worst highest, so "at or above a severity" is one range of a sort key. */
+const rankOf = (severity: Severity) => String(SEVERITY_RANK[severity]);
+const RANKS_WORST_FIRST = ['4', '3', '2', '1', '0'] as const;
+/** Sorts after every `<rank>#<type>#...` of the same rank: finding types are lowercase words and `-`. */
+const AFTER_RANK = '#~';
+
+/** What the index keys are made of: the fields of a finding that reports filter on. */
+type KeyFields = Pick<Finding, 'id' | 'type' | 'severity' | 'status' | 'firstSeen' | 'identityKey'> &
+  Partial<Pick<Finding, 'owner' | 'accountId'>>;
+
+/**
+ * The index attributes of a finding. Each report filter is part of a key, so a filtered report reads
+ * only its answer (docs/data-model.md): status (by-status), owner (by-owner), account (by-account);
+ * and on each of them a sort key that starts with the severity rank, then the type.
+ */
+export function findingIndexKeys(finding: KeyFields): Record<string, string> {
+  const rank = rankOf(finding.severity);
+  return {
+    gsi1pk: `STATUS#${finding.status}`,
+    gsi1sk: `${rank}#${finding.type}#${finding.firstSeen}#${finding.id}`,
+    ...(finding.owner
+      ? {
+          gsi2pk: `OWNER#${finding.owner}`,
+          gsi2sk: `${finding.status}#${rank}#${finding.type}#${finding.id}`,
+        }
+      : {}),
+    ...identityIndexKeys(finding),
+    ...(finding.accountId
+      ? {
+          gsi4pk: `ACCOUNT#${finding.accountId}#STATUS#${finding.status}`,
+          gsi4sk: `${rank}#${finding.type}#${finding.firstSeen}#${finding.id}`,
+        }
+      : {}),
+  };
 }
 
 /**
@@ -54,14 +101,55 @@ export function findingItem(
     digest: findingDigest(finding),
     ...(options.seenWithScans && finding.accountId ? { seenWithScans: true } : {}),
     entity: 'finding',
-    gsi1pk: `STATUS#${finding.status}`,
-    gsi1sk: `${finding.type}#${finding.firstSeen}#${finding.id}`,
-    ...(finding.owner
-      ? { gsi2pk: `OWNER#${finding.owner}`, gsi2sk: `${finding.status}#${finding.type}#${finding.id}` }
-      : {}),
-    ...identityIndexKeys(finding),
+    ...findingIndexKeys(finding),
     ...finding,
   };
+}
+
+/** A key condition on one index: partition, and the sort-key condition and values, if any. */
+interface KeyQuery {
+  readonly index: string;
+  readonly pkName: string;
+  readonly pk: string;
+  readonly skName: string;
+  /** Before every sort key this query reads (e.g. `open#` on the by-owner index). */
+  readonly prefix: string;
+}
+
+/**
+ * The key conditions that read exactly the findings of a filter on one index: one Query for a status
+ * or a minimum severity (a range of the sort key), one per severity rank when a type is asked for
+ * (`<rank>#<type>#` prefixes), never a scan of the rest.
+ */
+function keyConditions(
+  q: KeyQuery,
+  filter: FindingFilter,
+): { KeyConditionExpression: string; values: Record<string, string> }[] {
+  const pk = { ':pk': q.pk };
+  const min = filter.minSeverity ? rankOf(filter.minSeverity) : '0';
+  if (filter.type) {
+    return RANKS_WORST_FIRST.filter((r) => r >= min).map((r) => ({
+      KeyConditionExpression: `${q.pkName} = :pk AND begins_with(${q.skName}, :sk)`,
+      values: { ...pk, ':sk': `${q.prefix}${r}#${filter.type}#` },
+    }));
+  }
+  if (filter.minSeverity) {
+    return [
+      {
+        KeyConditionExpression: `${q.pkName} = :pk AND ${q.skName} BETWEEN :lo AND :hi`,
+        values: { ...pk, ':lo': `${q.prefix}${min}#`, ':hi': `${q.prefix}4${AFTER_RANK}` },
+      },
+    ];
+  }
+  if (q.prefix) {
+    return [
+      {
+        KeyConditionExpression: `${q.pkName} = :pk AND begins_with(${q.skName}, :sk)`,
+        values: { ...pk, ':sk': q.prefix },
+      },
+    ];
+  }
+  return [{ KeyConditionExpression: `${q.pkName} = :pk`, values: pk }];
 }
 
 const ACTIVE = new Set<unknown>(['open', 'suppressed']);
@@ -111,7 +199,7 @@ const Summary = z.object({
   seenWithScans: z.boolean().optional(),
 });
 
-export class DynamoFindingStore implements FindingStore, FindingBatch, MetricsStore {
+export class DynamoFindingStore implements FindingStore, FindingQueries, FindingBatch, MetricsStore {
   private readonly scans: DynamoScanLog;
 
   private readonly backoff: (round: number) => Promise<void>;
@@ -141,13 +229,62 @@ export class DynamoFindingStore implements FindingStore, FindingBatch, MetricsSt
   }
 
   async listByStatus(status: FindingStatus, type?: FindingType): Promise<Finding[]> {
-    const items = await queryAll(this.client, {
-      TableName: this.tableName,
-      IndexName: INDEX.findingsByStatus,
-      KeyConditionExpression: type ? 'gsi1pk = :pk AND begins_with(gsi1sk, :type)' : 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': `STATUS#${status}`, ...(type ? { ':type': `${type}#` } : {}) },
-    });
-    return this.toFindings(items);
+    const found: Finding[] = [];
+    for await (const page of this.pagesOf({ status, ...(type ? { type } : {}) })) found.push(...page);
+    return found;
+  }
+
+  /**
+   * The findings of a filter through the index whose partition key holds the most of it: the account's
+   * (by-account), the owner's (by-owner) or the status's (by-status); severity and type ride on the sort
+   * key of each. Only owner and account together leave one of them to a filter expression: the owner's
+   * findings in the account are read from the owner's partition.
+   */
+  async *pagesOf(filter: FindingFilter): AsyncIterable<readonly Finding[]> {
+    let q: KeyQuery;
+    let accountFilter = false;
+    if (filter.owner !== undefined) {
+      q = {
+        index: INDEX.findingsByOwner,
+        pkName: 'gsi2pk',
+        pk: `OWNER#${filter.owner}`,
+        skName: 'gsi2sk',
+        prefix: `${filter.status}#`,
+      };
+      accountFilter = filter.accountId !== undefined;
+    } else if (filter.accountId !== undefined) {
+      q = {
+        index: INDEX.findingsByAccount,
+        pkName: 'gsi4pk',
+        pk: `ACCOUNT#${filter.accountId}#STATUS#${filter.status}`,
+        skName: 'gsi4sk',
+        prefix: '',
+      };
+    } else {
+      q = {
+        index: INDEX.findingsByStatus,
+        pkName: 'gsi1pk',
+        pk: `STATUS#${filter.status}`,
+        skName: 'gsi1sk',
+        prefix: '',
+      };
+    }
+    for (const condition of keyConditions(q, filter)) {
+      const pages = queryPages(this.client, {
+        TableName: this.tableName,
+        IndexName: q.index,
+        KeyConditionExpression: condition.KeyConditionExpression,
+        ...(accountFilter
+          ? {
+              FilterExpression: 'accountId = :account',
+              ExpressionAttributeValues: { ...condition.values, ':account': filter.accountId },
+            }
+          : { ExpressionAttributeValues: condition.values }),
+      });
+      for await (const items of pages) {
+        if (items.length > 0) yield await this.toFindings(items);
+      }
+    }
   }
 
   async listByOwner(owner: string, status?: FindingStatus): Promise<Finding[]> {
@@ -306,6 +443,53 @@ export class DynamoFindingStore implements FindingStore, FindingBatch, MetricsSt
       ? new Map((await this.scans.listLatestScans()).map((s) => [s.accountId, s.asOf]))
       : undefined;
     return items.map((item) => toFinding(item, latest));
+  }
+
+  /**
+   * Brings the index keys of findings stored by an older version up to date (the severity rank in the
+   * by-status and by-owner sort keys, the by-account keys). Reads every finding through the by-status
+   * index (never a Scan) and writes back, as it was read, each item whose keys differ, with its keys
+   * replaced and on condition that it has not changed meanwhile; writes nothing when every key is
+   * current. Query and PutItem only: the permissions a scan already holds. Callers run it once per
+   * table (local mode: lib/cli/local-store.ts).
+   * @returns how many findings it updated (0 when the table was already up to date).
+   */
+  async upgradeKeys(): Promise<number> {
+    let updated = 0;
+    for (const status of ['open', 'suppressed', 'resolved'] as const) {
+      for await (const items of queryPages(this.client, {
+        TableName: this.tableName,
+        IndexName: INDEX.findingsByStatus,
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': `STATUS#${status}` },
+      })) {
+        for (const item of items) {
+          const keys = findingIndexKeys(item as unknown as KeyFields);
+          if (Object.entries(keys).every(([k, v]) => item[k] === v)) continue;
+          const rest = Object.fromEntries(Object.entries(item).filter(([k]) => !/^gsi\d+(pk|sk)$/.test(k)));
+          try {
+            await this.client.send(
+              new PutCommand({
+                TableName: this.tableName,
+                Item: { ...rest, ...keys },
+                // Only if the finding has not changed since it was read: a concurrent write has new keys.
+                ConditionExpression: '#status = :status AND severity = :severity AND lastSeen = :lastSeen',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: {
+                  ':status': item.status,
+                  ':severity': item.severity,
+                  ':lastSeen': item.lastSeen,
+                },
+              }),
+            );
+            updated += 1;
+          } catch (error) {
+            if (!(error instanceof ConditionalCheckFailedException)) throw error;
+          }
+        }
+      }
+    }
+    return updated;
   }
 
   async putMetrics(snapshot: MetricsSnapshot): Promise<void> {

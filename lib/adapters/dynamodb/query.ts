@@ -12,6 +12,14 @@ export async function queryAll(
   return items;
 }
 
+/** Runs a query page by page with the SDK's paginator, yielding each page's items. */
+export async function* queryPages(
+  client: DynamoDBDocumentClient,
+  input: QueryCommandInput,
+): AsyncIterable<Record<string, unknown>[]> {
+  for await (const page of paginateQuery({ client }, input)) yield page.Items ?? [];
+}
+
 /** Removes the table's key and index attributes, leaving the stored entity. */
 export function stripKeys(item: Record<string, unknown>): Record<string, unknown> {
   const { pk: _pk, sk: _sk, entity: _entity, ...rest } = item;

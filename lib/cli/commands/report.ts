@@ -157,12 +157,14 @@ export const registerReport: RegisterCommand = (program, io) => {
     .option('--owner <owner>', 'only this owner’s findings')
     .option('--type <type>', 'only findings of this type (e.g. unrotated-access-key)')
     .option('--min-severity <severity>', `only findings at or above this severity (${SEVERITY_VALUES})`)
+    .option('--account <id>', 'only the findings of this 12-digit account')
     .option(SCAN_INTERVAL_FLAG, SCAN_INTERVAL_HELP)
     .addHelpText(
       'after',
       examples(
         'nhi-gov report findings',
         'nhi-gov report findings --owner team-payments --min-severity high',
+        'nhi-gov report findings --account 111122223333 --type unrotated-access-key',
         'nhi-gov report findings --format csv -o findings.csv',
         'nhi-gov report findings --status resolved --format ocsf -o resolved.ocsf.jsonl',
         "nhi-gov report findings --format json | jq '.byType'",
@@ -178,6 +180,7 @@ export const registerReport: RegisterCommand = (program, io) => {
           ...(o.owner ? { owner: o.owner } : {}),
           ...(o.type ? { type: o.type } : {}),
           ...(o.minSeverity ? { minSeverity: o.minSeverity } : {}),
+          ...(o.account ? { account: o.account } : {}),
         };
         return (sources, progress) => findingsReport(sources, query, { now: nowOf(o), progress });
       }),

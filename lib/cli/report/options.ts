@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { AccountId } from '../../domain/account.js';
 import { type Issue, ValidationError } from '../../domain/errors.js';
 import { FindingStatus, FindingType } from '../../domain/finding.js';
 import { DAY_MS, HOUR_MS, Severity } from '../../domain/primitives.js';
@@ -87,6 +88,7 @@ export const REPORT_OPTIONS = {
     owner: z.string().min(1).optional(),
     type: FindingType.optional(),
     minSeverity: Severity.optional(),
+    account: AccountId.optional(),
     ...ScanInterval,
   }),
   drift: CommonOptions.extend({ ...FailOn, ...Window, identity: z.array(z.string().min(1)).optional() }),

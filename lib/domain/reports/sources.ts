@@ -1,7 +1,7 @@
 import type { CampaignStore } from '../../ports/campaign-store.js';
 import type { DecisionStore } from '../../ports/decision-store.js';
 import type { ExecutionTrail } from '../../ports/execution-trail.js';
-import type { FindingStore } from '../../ports/finding-store.js';
+import type { FindingQueries, FindingStore } from '../../ports/finding-store.js';
 import type { ScanLog } from '../../ports/scan-log.js';
 import type { Decision } from '../decision.js';
 import type { ExecutionRecord } from '../execution.js';
@@ -20,7 +20,7 @@ export interface ReportSources {
     'get' | 'listExpiringBefore' | 'listByIdentity' | 'listDeniedAttempts' | 'listDeniedAttemptsSince'
   >;
   readonly executions: Pick<ExecutionTrail, 'listForDecision' | 'listForIdentity' | 'listForDay'>;
-  readonly findings: Pick<FindingStore, 'listByStatus' | 'listByOwner' | 'listByIdentity'>;
+  readonly findings: Pick<FindingStore, 'listByStatus' | 'listByOwner' | 'listByIdentity'> & FindingQueries;
   /** Daily metrics snapshots (findings table, `pk = METRICS`), one per day a scan ran, when the store offers them. */
   readonly metrics?: { listMetrics(from: string, to: string): Promise<readonly MetricsSnapshot[]> };
   /** Each account's latest scan (the scan log), for "when did the last scan run", when the store offers it. */

@@ -8,7 +8,7 @@ import {
   type ReportWindow,
   SEVERITIES_WORST_FIRST,
 } from '../common.js';
-import { bucketOf, countBy, FINDING_AGE_BUCKETS } from '../stats.js';
+import { bucketOf, FINDING_AGE_BUCKETS } from '../stats.js';
 
 /** Open findings on one day: a point of the "findings over time" chart. */
 export interface FindingsOverTimePoint {
@@ -49,6 +49,8 @@ export interface FindingsReport {
     readonly owner: string | null;
     readonly type: FindingType | null;
     readonly minSeverity: Severity | null;
+    /** Only findings of this account; present only when the report was asked for one. */
+    readonly account?: string;
   };
   readonly window: ReportWindow;
   readonly total: number;
@@ -81,6 +83,10 @@ export interface FindingsReport {
   readonly scanIntervalHours: number;
   /** The newest scan at or before "now", or null when the store has none. */
   readonly lastScan: LastScan | null;
+  /**
+   * The findings in scope, worst then oldest first: every one in the findings report; in the overview
+   * only the worst few (`total` still counts them all).
+   */
   readonly findings: readonly FindingRow[];
 }
 
@@ -101,88 +107,129 @@ export interface FindingsReportInput {
 /** The default scan interval: the deployed scanner runs daily (lib/config DEFAULT_SCAN_SCHEDULE). */
 export const DEFAULT_SCAN_INTERVAL_HOURS = 24;
 
+/** Per-owner severity counts, as the report lists them. */
+interface OwnerCounts {
+  count: number;
+  critical: number;
+  high: number;
+  medium: number;
+  low: number;
+  info: number;
+}
+
+/**
+ * Counts findings as they arrive, a page at a time, in time linear in their number: by severity, type,
+ * owner and age, keeping every row (the findings report) or only the worst `keep` (the overview, which
+ * then holds a few rows and the counts, never every open finding).
+ */
+export class FindingsTally {
+  private readonly bySeverity = new Map<Severity, number>(SEVERITIES_WORST_FIRST.map((s) => [s, 0]));
+  private readonly byType = new Map<FindingType, { count: number; worst: FindingRow; oldestDays: number }>();
+  private readonly byOwner = new Map<string, OwnerCounts>();
+  private readonly byAge = new Map<string, number>(FINDING_AGE_BUCKETS.map((b) => [b.label, 0]));
+  private rows: FindingRow[] = [];
+  private total = 0;
+  private withoutOwner = 0;
+
+  /** @param keep how many rows to keep, worst first; every row when omitted. */
+  constructor(
+    private readonly now: Date,
+    private readonly keep?: number,
+  ) {}
+
+  /** Counts these findings in. */
+  add(findings: readonly Finding[]): void {
+    for (const f of findings) {
+      const r = findingRow(f, this.now);
+      this.total += 1;
+      this.bySeverity.set(r.severity, (this.bySeverity.get(r.severity) ?? 0) + 1);
+      const t = this.byType.get(r.type);
+      if (!t) this.byType.set(r.type, { count: 1, worst: r, oldestDays: r.ageDays });
+      else {
+        t.count += 1;
+        if (compareFindings(r, t.worst) < 0) t.worst = r;
+        if (r.ageDays > t.oldestDays) t.oldestDays = r.ageDays;
+      }
+      if (!r.owner) this.withoutOwner += 1;
+      else {
+        const o = this.byOwner.get(r.owner) ?? { count: 0, critical: 0, high: 0, medium: 0, low: 0, info: 0 };
+        o.count += 1;
+        o[r.severity] += 1;
+        this.byOwner.set(r.owner, o);
+      }
+      const bucket = bucketOf(r.ageDays, FINDING_AGE_BUCKETS);
+      this.byAge.set(bucket, (this.byAge.get(bucket) ?? 0) + 1);
+      this.rows.push(r);
+    }
+    // Keeping the worst few: sort and cut whenever twice as many are held, so memory stays at 2 x keep.
+    if (this.keep !== undefined && this.rows.length > 2 * this.keep) this.trim(this.keep);
+  }
+
+  private trim(keep: number): void {
+    this.rows.sort(compareFindings);
+    this.rows.length = Math.min(this.rows.length, keep);
+  }
+
+  /** The report of everything counted so far. */
+  report(input: Omit<FindingsReportInput, 'findings' | 'now'>): FindingsReport {
+    if (this.keep !== undefined) this.trim(this.keep);
+    else this.rows.sort(compareFindings);
+    const byType = [...this.byType.entries()]
+      .map(([type, t]) => ({
+        type,
+        count: t.count,
+        worstSeverity: t.worst.severity,
+        oldestDays: t.oldestDays,
+      }))
+      .sort((a, b) => b.count - a.count || a.type.localeCompare(b.type));
+    const byOwner = [...this.byOwner.entries()]
+      .map(([owner, c]) => ({ owner, ...c }))
+      .sort((a, b) => b.count - a.count || a.owner.localeCompare(b.owner));
+
+    // Only days a scan saw: the trend never shows a state nobody observed.
+    const overTime = [...(input.snapshots ?? [])].sort((a, b) => a.day.localeCompare(b.day));
+    const overTimeSource: OverTimeSource = overTime.length > 0 ? 'metrics' : 'none';
+    const scanIntervalHours = input.scanIntervalHours ?? DEFAULT_SCAN_INTERVAL_HOURS;
+    const record = input.lastScan;
+    const lastScan: LastScan | null = record
+      ? (() => {
+          const ageMs = Math.max(0, this.now.getTime() - Date.parse(record.asOf));
+          return {
+            accountId: record.accountId,
+            at: record.asOf,
+            ranAt: record.ranAt,
+            ageHours: Math.floor(ageMs / HOUR_MS),
+            overdue: ageMs > scanIntervalHours * HOUR_MS,
+          };
+        })()
+      : null;
+
+    return {
+      report: 'findings',
+      asOf: this.now.toISOString(),
+      scope: input.scope,
+      window: input.window,
+      total: this.total,
+      bySeverity: SEVERITIES_WORST_FIRST.map((severity) => ({
+        severity,
+        count: this.bySeverity.get(severity) ?? 0,
+      })),
+      byType,
+      byOwner,
+      withoutOwner: this.withoutOwner,
+      byAge: [...this.byAge.entries()].map(([bucket, count]) => ({ bucket, count })),
+      overTimeSource,
+      overTime,
+      scanIntervalHours,
+      lastScan,
+      findings: this.rows,
+    };
+  }
+}
+
 /** Open findings by type, severity, owner and age, with the series for "findings over time". */
 export function buildFindingsReport(input: FindingsReportInput): FindingsReport {
-  const rows = input.findings.map((f) => findingRow(f, input.now)).sort(compareFindings);
-  const severityCounts = countBy(rows, (r) => r.severity, SEVERITIES_WORST_FIRST);
-
-  const byType = [...countBy(rows, (r) => r.type).keys()].map((type) => {
-    const ofType = rows.filter((r) => r.type === type);
-    return {
-      type: type as FindingType,
-      count: ofType.length,
-      worstSeverity: (ofType[0] as FindingRow).severity,
-      oldestDays: Math.max(...ofType.map((r) => r.ageDays)),
-    };
-  });
-  byType.sort((a, b) => b.count - a.count || a.type.localeCompare(b.type));
-
-  const owners = new Map<string, FindingRow[]>();
-  let withoutOwner = 0;
-  for (const r of rows) {
-    if (!r.owner) {
-      withoutOwner += 1;
-      continue;
-    }
-    owners.set(r.owner, [...(owners.get(r.owner) ?? []), r]);
-  }
-  const byOwner = [...owners.entries()]
-    .map(([owner, list]) => {
-      const c = countBy(list, (r) => r.severity, SEVERITIES_WORST_FIRST);
-      return {
-        owner,
-        count: list.length,
-        critical: c.get('critical') ?? 0,
-        high: c.get('high') ?? 0,
-        medium: c.get('medium') ?? 0,
-        low: c.get('low') ?? 0,
-        info: c.get('info') ?? 0,
-      };
-    })
-    .sort((a, b) => b.count - a.count || a.owner.localeCompare(b.owner));
-
-  const ages = countBy(
-    rows,
-    (r) => bucketOf(r.ageDays, FINDING_AGE_BUCKETS),
-    FINDING_AGE_BUCKETS.map((b) => b.label),
-  );
-
-  // Only days a scan saw: the trend never shows a state nobody observed.
-  const overTime = [...(input.snapshots ?? [])].sort((a, b) => a.day.localeCompare(b.day));
-  const overTimeSource: OverTimeSource = overTime.length > 0 ? 'metrics' : 'none';
-  const scanIntervalHours = input.scanIntervalHours ?? DEFAULT_SCAN_INTERVAL_HOURS;
-  const record = input.lastScan;
-  const lastScan: LastScan | null = record
-    ? (() => {
-        const ageMs = Math.max(0, input.now.getTime() - Date.parse(record.asOf));
-        return {
-          accountId: record.accountId,
-          at: record.asOf,
-          ranAt: record.ranAt,
-          ageHours: Math.floor(ageMs / HOUR_MS),
-          overdue: ageMs > scanIntervalHours * HOUR_MS,
-        };
-      })()
-    : null;
-
-  return {
-    report: 'findings',
-    asOf: input.now.toISOString(),
-    scope: input.scope,
-    window: input.window,
-    total: rows.length,
-    bySeverity: SEVERITIES_WORST_FIRST.map((severity) => ({
-      severity,
-      count: severityCounts.get(severity) ?? 0,
-    })),
-    byType,
-    byOwner,
-    withoutOwner,
-    byAge: [...ages.entries()].map(([bucket, count]) => ({ bucket, count })),
-    overTimeSource,
-    overTime,
-    scanIntervalHours,
-    lastScan,
-    findings: rows,
-  };
+  const tally = new FindingsTally(input.now);
+  tally.add(input.findings);
+  return tally.report(input);
 }

@@ -1,9 +1,10 @@
-import type { Finding, FindingStatus, FindingType } from '../../finding.js';
+import type { FindingFilter } from '../../../ports/finding-store.js';
+import type { FindingStatus, FindingType } from '../../finding.js';
 import type { MetricsSnapshot } from '../../metrics.js';
-import { SEVERITY_RANK, type Severity } from '../../primitives.js';
+import type { Severity } from '../../primitives.js';
 import type { ReportWindow } from '../common.js';
 import type { QueryOptions, ReportSources } from '../sources.js';
-import { buildFindingsReport, type FindingsOverTimePoint, type FindingsReport } from './build.js';
+import { type FindingsOverTimePoint, type FindingsReport, FindingsTally } from './build.js';
 
 export interface FindingsQuery {
   readonly window: ReportWindow;
@@ -13,6 +14,8 @@ export interface FindingsQuery {
   readonly owner?: string;
   readonly type?: FindingType;
   readonly minSeverity?: Severity;
+  /** Only this account's findings (12 digits). */
+  readonly account?: string;
 }
 
 /** A metrics snapshot as a point of "open findings over time". */
@@ -29,28 +32,37 @@ export function snapshotPoint(s: MetricsSnapshot): FindingsOverTimePoint {
   };
 }
 
-/** Open (or suppressed, resolved) findings by type, severity, owner and age, with their trend. */
+/** The filters of a findings query, as the store answers them with its keys. */
+function filterOf(query: FindingsQuery): FindingFilter {
+  return {
+    status: query.status,
+    ...(query.type ? { type: query.type } : {}),
+    ...(query.minSeverity ? { minSeverity: query.minSeverity } : {}),
+    ...(query.owner ? { owner: query.owner } : {}),
+    ...(query.account ? { accountId: query.account } : {}),
+  };
+}
+
+/**
+ * Open (or suppressed, resolved) findings by type, severity, owner and age, with their trend. Every
+ * filter is answered by the store's keys (FindingQueries.pagesOf), so the read grows with the answer;
+ * the findings stream into a tally a page at a time. With `keep`, only the worst `keep` rows are held
+ * (the overview): the counts cover every finding in scope, the memory only a page and those rows.
+ */
 export async function findingsReport(
   sources: ReportSources,
   query: FindingsQuery,
   options: QueryOptions,
+  keep?: number,
 ): Promise<FindingsReport> {
-  const list = (status: FindingStatus) =>
-    query.owner
-      ? sources.findings
-          .listByOwner(query.owner, status)
-          .then((fs) => (query.type ? fs.filter((f) => f.type === query.type) : fs))
-      : sources.findings.listByStatus(status, query.type);
-  const atLeast = (f: Finding) =>
-    query.minSeverity === undefined || SEVERITY_RANK[f.severity] >= SEVERITY_RANK[query.minSeverity];
-
   options.progress?.(0, 2, 'reading findings');
-  const findings = (await list(query.status)).filter(atLeast);
+  const tally = new FindingsTally(options.now, keep);
+  for await (const page of sources.findings.pagesOf(filterOf(query))) tally.add(page);
 
   // The daily snapshots count every open finding, so they only draw the trend of an unfiltered report.
   // Each is a day a scan ran; days without a scan have no point (nothing is derived or filled in).
   options.progress?.(1, 2, 'reading scan history');
-  const unfiltered = !query.owner && !query.type && !query.minSeverity;
+  const unfiltered = !query.owner && !query.type && !query.minSeverity && !query.account;
   let snapshots: FindingsOverTimePoint[] = [];
   if (sources.metrics && unfiltered) {
     const from = query.window.since.slice(0, 10);
@@ -65,16 +77,15 @@ export async function findingsReport(
   const lastScans = sources.scans ? (await sources.scans.listLatestScans()).filter((r) => r.asOf <= now) : [];
   const stalest = lastScans.sort((a, b) => a.asOf.localeCompare(b.asOf))[0];
   options.progress?.(2, 2, 'done');
-  return buildFindingsReport({
-    now: options.now,
+  return tally.report({
     window: query.window,
     scope: {
       status: query.status,
       owner: query.owner ?? null,
       type: query.type ?? null,
       minSeverity: query.minSeverity ?? null,
+      ...(query.account ? { account: query.account } : {}),
     },
-    findings,
     snapshots,
     ...(stalest ? { lastScan: stalest } : {}),
     ...(query.scanIntervalHours ? { scanIntervalHours: query.scanIntervalHours } : {}),

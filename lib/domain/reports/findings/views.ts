@@ -62,6 +62,7 @@ export function findingsView(r: FindingsReport): View {
     r.scope.owner ? `owner ${r.scope.owner}` : undefined,
     r.scope.type ? `type ${r.scope.type}` : undefined,
     r.scope.minSeverity ? `severity ≥ ${r.scope.minSeverity}` : undefined,
+    r.scope.account ? `account ${r.scope.account}` : undefined,
   ].filter(Boolean);
   const latest = r.overTime.at(-1);
   const first = r.overTime[0];
@@ -76,7 +77,13 @@ export function findingsView(r: FindingsReport): View {
             .join(', ')}.`,
     facts: [
       ['scope', scope.length ? scope.join(', ') : 'all'],
-      ['oldest', r.findings.length ? `${Math.max(...r.findings.map((f) => f.ageDays))} days` : '-'],
+      // A fold, not Math.max(...rows): a spread of 100,000 arguments overflows the stack.
+      [
+        'oldest',
+        r.findings.length
+          ? `${r.findings.reduce((m, f) => Math.max(m, f.ageDays), Number.NEGATIVE_INFINITY)} days`
+          : '-',
+      ],
       ['last scan', lastScanText(r)],
       ...warningFact(r),
       ['no owner', withoutOwnerText(r)],

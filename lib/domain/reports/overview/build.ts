@@ -18,3 +18,6 @@ export interface OverviewReport {
   readonly violations: ViolationsReport;
   readonly reviews: ReviewsReport | null;
 }
+
+/** How many findings the overview lists one by one (and holds); the rest are a `report findings` away. */
+export const TOP_FINDINGS = 10;

@@ -5,7 +5,7 @@ import { provisioningReport } from '../provisioning/query.js';
 import { reviewsReport } from '../reviews/query.js';
 import type { QueryOptions, ReportSources } from '../sources.js';
 import { violationsReport } from '../violations/query.js';
-import type { OverviewReport } from './build.js';
+import { type OverviewReport, TOP_FINDINGS } from './build.js';
 
 /** Findings, exceptions, provisioning, violations and reviews over one window, for one page. */
 export async function overviewReport(
@@ -19,6 +19,7 @@ export async function overviewReport(
 ): Promise<OverviewReport> {
   const quiet = { now: options.now };
   options.progress?.(0, 5, 'reading findings');
+  // Counts of every open finding, streamed: the overview holds a page and its top rows, not the table.
   const findings = await findingsReport(
     sources,
     {
@@ -27,6 +28,7 @@ export async function overviewReport(
       ...(query.scanIntervalHours ? { scanIntervalHours: query.scanIntervalHours } : {}),
     },
     quiet,
+    TOP_FINDINGS,
   );
   options.progress?.(1, 5, 'reading exceptions');
   const exceptions = await exceptionsReport(sources, query, quiet);

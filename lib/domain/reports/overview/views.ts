@@ -12,10 +12,7 @@ import { provisioningLatency, provisioningView } from '../provisioning/views.js'
 import { percent, reviewCompletion, reviewsView } from '../reviews/views.js';
 import { countCard, type PageParts, type ReportViews, type Section, section, type View } from '../view.js';
 import { violationsByCode, violationsView } from '../violations/views.js';
-import type { OverviewReport } from './build.js';
-
-/** How many findings the overview lists one by one; the rest are a `report findings` away. */
-const TOP_FINDINGS = 10;
+import { type OverviewReport, TOP_FINDINGS } from './build.js';
 
 /** The overview report laid out for people: headline, facts and tables (terminal and HTML). */
 export function overviewView(r: OverviewReport): View {
