@@ -17,6 +17,7 @@ import { ensureTables } from '../lib/adapters/dynamodb/create-tables.js';
 import { findingItem } from '../lib/adapters/dynamodb/finding-store.js';
 import { startLocalDynamo } from '../lib/adapters/dynamodb/local-server.js';
 import { meterReads, type ReadTally, resetTally } from '../lib/adapters/dynamodb/read-meter.js';
+import { DynamoScanLog } from '../lib/adapters/dynamodb/scan-log.js';
 import { storesFor } from '../lib/cli/local-store.js';
 import { reportSources } from '../lib/cli/report/sources.js';
 import { localTableNames } from '../lib/config/tables.js';
@@ -35,8 +36,11 @@ import type { BenchContext } from './index.js';
 
 const NOW = new Date('2026-03-01T12:00:00.000Z');
 const WINDOW = { since: '2026-01-30T12:00:00.000Z', until: NOW.toISOString() };
-/** The probe slice: the same 100 findings in every store. */
-export const PROBE = { owner: 'team-probe', accountId: '000000000999', size: 100 } as const;
+/**
+ * The probe slice, the same in every store: 100 critical findings of one owner in one account, and 10
+ * open unapproved-access findings in that account (what drift and violations list).
+ */
+export const PROBE = { owner: 'team-probe', accountId: '000000000999', size: 100, unapproved: 10 } as const;
 /** Bulk types: none of them a violation or drift type, so those reports' answers do not grow either. */
 const BULK_TYPES: readonly FindingType[] = [
   'stale-role',
@@ -54,6 +58,25 @@ const day = (n: number) => new Date(Date.parse('2026-02-28T00:00:00.000Z') - n *
 /** The findings of a store of `n`: the probe slice, then a bulk spread over 50 accounts and 200 owners. */
 export function* benchFindings(n: number): Generator<Finding> {
   for (let i = 0; i < n; i++) {
+    if (i >= PROBE.size && i < PROBE.size + PROBE.unapproved) {
+      const identityKey = `role/shadow-${i}`;
+      yield {
+        id: findingId('unapproved-access', identityKey),
+        type: 'unapproved-access',
+        severity: 'high',
+        status: 'open',
+        source: 'scanner',
+        identityKey,
+        identityArn: `arn:aws:iam::${PROBE.accountId}:${identityKey}`,
+        accountId: PROBE.accountId,
+        title: 'AdministratorAccess attached with no decision',
+        evidence: { n: i },
+        firstSeen: day(3),
+        lastSeen: day(0),
+        frameworks: FRAMEWORKS['unapproved-access'],
+      };
+      continue;
+    }
     const probe = i < PROBE.size;
     const type = probe
       ? (PROBE_TYPES[i % 2] as FindingType)
@@ -243,6 +266,11 @@ export async function run({ args }: BenchContext): Promise<void> {
       await seed(doc, names.findings, n);
       process.stdout.write(`seeded ${n} findings in ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
       const stores = storesFor(client, names);
+      // The scan log names the accounts, as scans would have: the audit of an identity reads each.
+      const scans = new DynamoScanLog(stores.doc, names.findings);
+      for (const accountId of new Set([...benchFindings(n)].map((f) => f.accountId as string))) {
+        await scans.recordScan({ accountId, asOf: day(0), ranAt: day(0), source: 'snapshot' });
+      }
       const tally: ReadTally = meterReads(stores.doc);
       const sources = reportSources(stores);
       const figures = new Map<string, Figure>();
