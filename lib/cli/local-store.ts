@@ -1,3 +1,4 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -5,7 +6,7 @@ import { documentClient, localDynamoClient } from '../adapters/dynamodb/client.j
 import { ensureTables } from '../adapters/dynamodb/create-tables.js';
 import { DynamoDecisionStore } from '../adapters/dynamodb/decision-store.js';
 import { DynamoExecutionTrail } from '../adapters/dynamodb/execution-trail.js';
-import { DynamoFindingStore } from '../adapters/dynamodb/finding-store.js';
+import { DynamoFindingStore, FINDING_KEYS_VERSION } from '../adapters/dynamodb/finding-store.js';
 import { acquireLocalStore } from '../adapters/dynamodb/shared-local-store.js';
 import { localTableNames, type TableNames } from '../config/tables.js';
 import { type CliIo, UsageError } from './io.js';
@@ -80,6 +81,20 @@ export function localHome(io: CliIo): string {
  * the tables if needed, and leaves the store when done, also when `fn` throws. The store stops when the
  * last command leaves it, or after NHI_GOV_STORE_IDLE_SECONDS (lib/adapters/dynamodb/shared-local-store.ts).
  */
+/**
+ * A store written by an older version gets the findings' current index keys (#16.5), once: the
+ * embedded store records it in `<home>/finding-keys.json` (with its table names). A store named by
+ * NHI_GOV_DYNAMODB_ENDPOINT has no home of its own, so it is checked on every open (it writes only
+ * findings whose keys are out of date).
+ */
+async function upgradeFindingKeys(stores: Stores, home: string | undefined): Promise<void> {
+  const marker = home ? join(home, 'finding-keys.json') : undefined;
+  const done = `${JSON.stringify({ version: FINDING_KEYS_VERSION, table: stores.names.findings })}\n`;
+  if (marker && existsSync(marker) && readFileSync(marker, 'utf8') === done) return;
+  await stores.findings.upgradeKeys();
+  if (marker) writeFileSync(marker, done);
+}
+
 export async function withLocalStores<T>(io: CliIo, fn: (stores: Stores) => Promise<T>): Promise<T> {
   const names = localTableNames(io.env[LOCAL_ENV.tablePrefix] ?? 'nhi-gov');
   const endpoint = io.env[LOCAL_ENV.endpoint];
@@ -95,8 +110,7 @@ export async function withLocalStores<T>(io: CliIo, fn: (stores: Stores) => Prom
   try {
     await ensureTables(client, names);
     const stores = storesFor(client, names);
-    // A store written by an older version gets the findings' current index keys once (#16.5).
-    await stores.findings.upgradeKeys();
+    await upgradeFindingKeys(stores, lease ? localHome(io) : undefined);
     return await fn(stores);
   } finally {
     process.removeListener('SIGINT', onSignal);
