@@ -26,6 +26,7 @@ import type { Severity } from '../lib/domain/primitives.js';
 import { auditReport } from '../lib/domain/reports/audit/query.js';
 import { driftReport } from '../lib/domain/reports/drift/query.js';
 import { exceptionsReport } from '../lib/domain/reports/exceptions/query.js';
+import { buildFindingsReport } from '../lib/domain/reports/findings/build.js';
 import { findingsReport } from '../lib/domain/reports/findings/query.js';
 import { overviewReport } from '../lib/domain/reports/overview/query.js';
 import { provisioningReport } from '../lib/domain/reports/provisioning/query.js';
@@ -311,6 +312,20 @@ export async function run({ args }: BenchContext): Promise<void> {
     const ratio = a && b && a.readUnits > 0 ? (b.readUnits / a.readUnits).toFixed(2) : '-';
     lines.push(
       `${report.name.padEnd(62)}${cells.join('')}  ${ratio}${report.fixedAnswer ? '' : ' (answer grows)'}`,
+    );
+  }
+  // The builder alone, on the open findings of each size: linear in its rows (no store, no I/O).
+  for (const n of sizes) {
+    const findings = [...benchFindings(n)].filter((f) => f.status === 'open');
+    const t = performance.now();
+    const report = buildFindingsReport({
+      now: NOW,
+      window: WINDOW,
+      scope: { status: 'open', owner: null, type: null, minSeverity: null },
+      findings,
+    });
+    lines.push(
+      `buildFindingsReport alone, ${report.total} open findings of ${n}: ${(performance.now() - t).toFixed(0)} ms`,
     );
   }
   process.stdout.write(`${lines.join('\n')}\n`);
