@@ -59,7 +59,7 @@ export async function fileSystemRevoke(deps: GovernanceDeps, input: unknown): Pr
   // The revoke's id is random, so nobody can know it before it exists (and forge its events); that
   // it is filed at most once is kept by a claim keyed on the grant, written with it.
   const holder = await deps.decisions.claimHolder(target.id, SYSTEM_REVOKE_CLAIM);
-  if (holder) return mustGet(deps, holder);
+  if (holder) return finishAutoApproval(deps, await mustGet(deps, holder));
   // A revoke already filed by someone else (an owner, a reviewer) covers it too.
   const filed = (await deps.decisions.listByIdentity(target.identityKey)).find(
     (d) =>
@@ -107,10 +107,35 @@ export async function fileSystemRevoke(deps: GovernanceDeps, input: unknown): Pr
     // A concurrent call for the same target created it first: theirs is the one.
     if (error instanceof ConflictError) {
       const first = await deps.decisions.claimHolder(target.id, SYSTEM_REVOKE_CLAIM);
-      if (first) return mustGet(deps, first);
+      if (first) return finishAutoApproval(deps, await mustGet(deps, first));
     }
     throw error;
   }
   if (!plan.approvedBy) return decision;
   return approveByPolicy(deps, decision, plan.approvedBy.basis);
+}
+
+/**
+ * A system revoke is filed (version 1) and auto-approved (version 2) in two writes. When a run dies
+ * between them, the retry finds the filed revoke through its claim: it finishes the approval the policy
+ * grants instead of returning a revoke that would stay pending, and the grant in force, for ever. Two
+ * retries at once: the approval is a conditional update, so one wins and the other re-reads it.
+ */
+async function finishAutoApproval(deps: GovernanceDeps, revoke: Decision): Promise<Decision> {
+  if (revoke.status !== 'pending' || revoke.source !== 'system' || revoke.request.kind !== 'revoke')
+    return revoke;
+  const plan = planSubmission(
+    deps.policy,
+    revoke.request,
+    SYSTEM_PRINCIPAL,
+    revoke.identityKey,
+    deps.clock.now(),
+  );
+  if (!plan.approvedBy) return revoke;
+  try {
+    return await approveByPolicy(deps, revoke, plan.approvedBy.basis);
+  } catch (error) {
+    if (error instanceof ConflictError) return mustGet(deps, revoke.id);
+    throw error;
+  }
 }

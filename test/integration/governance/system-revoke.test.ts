@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ConflictError } from '../../../lib/domain/errors.js';
-import { SYSTEM_PRINCIPAL } from '../../../lib/domain/governance/index.js';
+import { createGovernance, SYSTEM_PRINCIPAL } from '../../../lib/domain/governance/index.js';
 import { ALICE, BOB } from '../../support/builders.js';
 import { type Harness, harness, snapshot } from './harness.js';
 
@@ -158,5 +158,41 @@ describe('fileSystemRevoke', () => {
     });
     expect(revoke).toMatchObject({ kind: 'revoke', status: 'approved', revokes: bg.id });
     expect((await h.decisions.get(bg.id))?.status).toBe('revoked');
+  });
+});
+
+describe('fileSystemRevoke after a run that died between its two writes (found by the soak)', () => {
+  it('finishes the auto-approval on the retry, so the expired grant ends instead of staying in force', async () => {
+    // Arrange: an expired JIT grant; the first run files the revoke, then dies before approving it.
+    const grant = await h.gov.submit({ request: jitGrant, requester: ALICE, source: 'api' });
+    await h.gov.approve({ id: grant.id, actor: BOB });
+    h.clock.set('2026-03-02T13:00:30.000Z');
+    const detail = {
+      schemaVersion: '1' as const,
+      decisionId: grant.id,
+      reason: 'jit-expiry' as const,
+      requestedBy: 'system:scheduler',
+      requestedAt: '2026-03-02T13:00:00.000Z',
+    };
+    const dying = createGovernance({
+      ...h.deps,
+      decisions: Object.assign(Object.create(h.decisions), {
+        update: async () => {
+          throw new Error('the function died after filing the revoke');
+        },
+      }),
+    });
+    await expect(dying.fileSystemRevoke(detail)).rejects.toThrow(/died/);
+    const filed = (await h.decisions.listByIdentity('role/payments-batch')).find((d) => d.kind === 'revoke');
+    expect(filed?.status).toBe('pending');
+
+    // Act: the event's retry, on a healthy function.
+    const retried = await h.gov.fileSystemRevoke(detail);
+
+    // Assert: the same revoke, now approved, and the grant revoked by it.
+    expect(retried).toMatchObject({ id: filed?.id, status: 'approved', source: 'system' });
+    expect((await h.decisions.get(grant.id, { consistent: true }))?.status).toBe('revoked');
+    const again = await h.gov.fileSystemRevoke(detail);
+    expect(again).toMatchObject({ id: filed?.id, status: 'approved', version: retried?.version });
   });
 });
