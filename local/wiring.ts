@@ -27,7 +27,7 @@ import { EventBridgeKeyRetirementScheduler } from '../lib/adapters/scheduler/key
 import { EventBridgeRevokeScheduler } from '../lib/adapters/scheduler/revoke-scheduler.js';
 import { ulidGenerator } from '../lib/adapters/system.js';
 import type { Stores } from '../lib/cli/local-store.js';
-import { busRoutes } from '../lib/config/event-routes.js';
+import { busRoutes, type RouteTarget } from '../lib/config/event-routes.js';
 import {
   DEFAULT_KEY_SCHEDULE_GROUP,
   DEFAULT_SCHEDULE_GROUP,
@@ -73,7 +73,7 @@ function quiet(serviceName: string): Observability {
 }
 
 /** What Lambda hands a function besides the event (Powertools idempotency reads the remaining time). */
-function lambdaContext(functionName: string, functionArn: string): Context {
+function lambdaContext(functionName: string, functionArn: string, remainingMs = 120_000): Context {
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName,
@@ -83,7 +83,7 @@ function lambdaContext(functionName: string, functionArn: string): Context {
     awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: 'local',
-    getRemainingTimeInMillis: () => 120_000,
+    getRemainingTimeInMillis: () => remainingMs,
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,
@@ -111,6 +111,16 @@ export interface LocalLoopOptions {
   readonly deadLetters?: StateStore<Delivery[]>;
   /** Pauses between retries of one AWS call (none by default: the sandbox answers at once). */
   readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * What an invocation reports as its remaining time (default 120 s, the executors' timeout). Powertools
+   * keeps an in-progress idempotency record that long when an invocation dies; the soak shortens it to
+   * stand for Lambda's retry delays (1 and 2 minutes), which outlast a 2-minute function's record.
+   */
+  readonly lambdaRemainingTimeMs?: number;
+  /** Wraps the functions the rules invoke (the soak injects duplicated, delayed and forged deliveries). */
+  readonly wrapTargets?: (
+    targets: Readonly<Record<RouteTarget, Invoke>>,
+  ) => Readonly<Record<RouteTarget, Invoke>>;
 }
 
 /** The pipeline files under the local home. */
@@ -227,8 +237,16 @@ export function localPipeline(options: LocalLoopOptions): LocalPipeline {
   const callback = buildCallback({ governance, callback: noStepFunctions });
 
   const targets: Record<'provision' | 'rotate' | 'governance-events' | 'governance-callback', Invoke> = {
-    provision: (event) => provision(event, lambdaContext('nhi-gov-provision', names.provisionRole)),
-    rotate: (event) => rotate(event, lambdaContext(`nhi-gov-rotate-${REGION}`, names.rotateFunction)),
+    provision: (event) =>
+      provision(
+        event,
+        lambdaContext('nhi-gov-provision', names.provisionRole, options.lambdaRemainingTimeMs),
+      ),
+    rotate: (event) =>
+      rotate(
+        event,
+        lambdaContext(`nhi-gov-rotate-${REGION}`, names.rotateFunction, options.lambdaRemainingTimeMs),
+      ),
     'governance-events': (event) => events(event),
     'governance-callback': (event) => callback(event),
   };
@@ -240,7 +258,7 @@ export function localPipeline(options: LocalLoopOptions): LocalPipeline {
     sandbox,
     clock,
     routes: busRoutes((policy.document.ticketing ?? []).map((t) => t.source)),
-    targets,
+    targets: options.wrapTargets ? options.wrapTargets(targets) : targets,
   });
   return pipeline;
 }
