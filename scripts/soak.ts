@@ -63,7 +63,7 @@ try {
         .map(([k, v]) => `${k} ${v}`)
         .join(', ')})`,
       `pipeline: ${report.drains} drains, ${report.deliveries} deliveries, ${report.deadLettered} dead-lettered, ${report.redriven} redriven; ${report.forgedRefused} forged events refused; ${report.consoleChanges} console changes`,
-      `IAM changes: ${report.iamMutations}; final executions: ${report.executionsFinal.succeeded} succeeded, ${report.executionsFinal.failed} failed, ${report.executionsFinal.refused} refused`,
+      `IAM changes: ${report.iamMutations}; DynamoDB requests: ${report.dynamoRequests}; final executions: ${report.executionsFinal.succeeded} succeeded, ${report.executionsFinal.failed} failed, ${report.executionsFinal.refused} refused`,
       `lost ${report.lost}, stuck ${report.stuck}, duplicated ${report.duplicated}; invariant violations ${report.violations.length}`,
       ...report.violations.slice(0, 20).map((v) => `  ${v}`),
     ];

@@ -73,6 +73,8 @@ export interface SoakReport {
   readonly forgedRefused: number;
   readonly consoleChanges: number;
   readonly iamMutations: number;
+  /** DynamoDB requests of governance, the pipeline and the functions together (a cost that does not depend on the machine). */
+  readonly dynamoRequests: number;
   readonly executionsFinal: { succeeded: number; failed: number; refused: number };
   /** A few of the executions that did not succeed, with their error (for a person reading the report). */
   readonly failureSamples: string[];
@@ -82,6 +84,13 @@ export interface SoakReport {
   /** Every broken invariant, in words (empty when the soak passed). */
   readonly violations: string[];
 }
+
+/** The history action a decision event stands for: an IAM change needs one at the event's version. */
+const EVENT_ACTIONS: Readonly<Record<string, readonly string[]>> = {
+  DecisionApproved: ['approved', 'auto-approved'],
+  DecisionRevoked: ['revoked'],
+  DecisionExpired: ['expired'],
+};
 
 /** A clock the soak moves forward by hand. */
 class SoakClock implements Clock {
@@ -167,6 +176,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const base = loadPolicyFile();
   const policy: Policy = base;
   await ensureTables(options.client, options.names);
+  let dynamoRequests = 0;
+  for (const client of [options.client, options.executorClient])
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        dynamoRequests++;
+        return next(args);
+      },
+      { step: 'initialize', name: 'nhiGovSoakCount' },
+    );
 
   const filed: Record<string, number> = {};
   const count = (what: string) => {
@@ -331,8 +349,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       continue;
     }
     const decision = c.decisionId ? byId.get(c.decisionId) : undefined;
-    if (!everApproved(decision))
-      violations.push(`IAM ${m.command} for decision ${c.decisionId} that was never approved`);
+    // The event's version must be the decision's approval (or its revoke or expiry) at that version.
+    const step = decision?.history.find((h) => h.version === c.version);
+    const wanted = EVENT_ACTIONS[c.detailType ?? ''] ?? [];
+    if (!everApproved(decision) || !step || !wanted.includes(step.action))
+      violations.push(
+        `IAM ${m.command} for ${c.detailType} of decision ${c.decisionId} v${c.version}, which is no ${wanted.join('/')} at that version`,
+      );
     const key = `${c.decisionId}|${c.detailType}|${c.version}|${m.command}|${m.input}`;
     mutationKeys.set(key, (mutationKeys.get(key) ?? 0) + 1);
   }
@@ -461,6 +484,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     forgedRefused: world.forgedDeliveries.refused + world.forgedDeliveries.threw,
     consoleChanges,
     iamMutations: world.sandbox.mutations.length,
+    dynamoRequests,
     executionsFinal: finalCounts,
     failureSamples,
     lost,

@@ -261,7 +261,10 @@ export function buildSoakWorld(options: SoakWorldOptions): SoakWorld {
       target,
       ...(typeof detail.decisionId === 'string' ? { decisionId: detail.decisionId } : {}),
       detailType: String((event as { 'detail-type'?: unknown })['detail-type'] ?? ''),
-      ...(typeof detail.version === 'number' ? { version: detail.version } : {}),
+      // The pipe's input template carries the version as DynamoDB's number text.
+      ...(detail.version !== undefined && Number.isInteger(Number(detail.version))
+        ? { version: Number(detail.version) }
+        : {}),
       forged,
       state: { iamChanges: 0 },
     };
@@ -304,8 +307,8 @@ export function buildSoakWorld(options: SoakWorldOptions): SoakWorld {
     const detail = { ...(e.detail ?? {}) };
     const unapproved = options.unapprovedIds();
     const variant = random.int(0, 2);
-    if (variant === 0 && typeof detail.version === 'number')
-      detail.version = detail.version + 1 + random.int(0, 3);
+    if (variant === 0 && detail.version !== undefined)
+      detail.version = String(Number(detail.version) + 1 + random.int(0, 3));
     else if (variant === 1 && unapproved.length > 0) detail.decisionId = random.pick(unapproved);
     else detail.decisionId = `01J${'Z'.repeat(23)}`;
     return { ...(event as object), id: `forged-${random.int(0, 1e9)}`, detail };

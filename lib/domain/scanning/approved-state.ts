@@ -46,8 +46,12 @@ export function approvedState(approved: readonly Decision[], asOf: Date): Map<st
   for (const [key, decisions] of byIdentity) {
     decisions.sort((a, b) => decidedAt(a).localeCompare(decidedAt(b)) || a.id.localeCompare(b.id));
     let identityDecision: Decision | undefined;
-    const entitlements = new Map<string, Decision>();
-    const expired = new Map<string, Decision>();
+    // Every grant in force (or approved but expired) per entitlement: two grants can back one
+    // entitlement, and a revoke ends only the grant it names.
+    const inForce = new Map<string, Decision[]>();
+    const expiredGrants = new Map<string, Decision[]>();
+    const add = (map: Map<string, Decision[]>, key: string, d: Decision) =>
+      map.set(key, [...(map.get(key) ?? []), d]);
     for (const d of decisions) {
       const r = d.request;
       switch (r.kind) {
@@ -56,28 +60,41 @@ export function approvedState(approved: readonly Decision[], asOf: Date): Map<st
           break;
         case 'delete-identity':
           identityDecision = undefined;
-          entitlements.clear();
-          expired.clear();
+          inForce.clear();
+          expiredGrants.clear();
           break;
         case 'grant':
         case 'break-glass': {
           const ek = entitlementKey(r.entitlement);
           if (isInForce(d, asOf)) {
-            entitlements.set(ek, d);
-            expired.delete(ek);
-          } else expired.set(ek, d);
+            add(inForce, ek, d);
+            expiredGrants.delete(ek);
+          } else add(expiredGrants, ek, d);
           break;
         }
         case 'revoke': {
           const ek = entitlementKey(r.entitlement);
-          entitlements.delete(ek);
-          expired.delete(ek);
+          const target = d.revokes ?? r.revokes;
+          if (target === undefined) {
+            inForce.delete(ek);
+            expiredGrants.delete(ek);
+            break;
+          }
+          for (const map of [inForce, expiredGrants]) {
+            const left = (map.get(ek) ?? []).filter((g) => g.id !== target);
+            if (left.length > 0) map.set(ek, left);
+            else map.delete(ek);
+          }
           break;
         }
         default:
           break;
       }
     }
+    const latest = (map: Map<string, Decision[]>) =>
+      new Map([...map].map(([ek, list]) => [ek, list.at(-1) as Decision]));
+    const entitlements = latest(inForce);
+    const expired = latest(expiredGrants);
     const last = decisions.at(-1);
     states.set(key, {
       identityKey: key,
