@@ -395,6 +395,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const key = `${d.id}|${d.version}`;
     const complete = completes.get(key)?.[0];
     if (!complete) {
+      // An approval that reached the executor only after its window had closed ends unexecuted, with
+      // a provisioning-failed finding: failed with a finding, not lost.
+      if (!started.has(key) && failedFindings.has(d.id)) {
+        finalCounts.failed++;
+        continue;
+      }
       if (started.has(key)) {
         stuck++;
         violations.push(`stuck: ${d.id} v${d.version} (${d.status}) started but never completed`);

@@ -3,17 +3,19 @@ import type { DecisionStore } from '../../ports/decision-store.js';
 import type { FindingStore } from '../../ports/finding-store.js';
 import type { Decision } from '../decision.js';
 import type { FindingSource } from '../finding.js';
-import { forgedEventFinding, openFinding } from './findings.js';
+import { forgedEventFinding, openFinding, provisioningFailedFinding } from './findings.js';
 import { claimedEvent, type DecisionEvent, verifyDecisionEvent } from './verify.js';
 
 /**
  * Whether an executor may act on an event. `forged`: the stored decision does not back it; `ignored`:
  * the decision backs it, but it is not this executor's business (the suite's rules never route it
- * here, so it was put on the bus or sent to the function some other way). Both are refusals.
+ * here, so it was put on the bus or sent to the function some other way); `expired`: the decision's
+ * own approval, arriving after the access it grants has ended (delayed past a JIT window). All are
+ * refusals: nothing is executed.
  */
 export type Admission =
   | { readonly ok: true; readonly decision: Decision }
-  | { readonly ok: false; readonly status: 'forged' | 'ignored'; readonly reason: string };
+  | { readonly ok: false; readonly status: 'forged' | 'ignored' | 'expired'; readonly reason: string };
 
 export interface AdmissionDeps {
   readonly decisions: Pick<DecisionStore, 'get'>;
@@ -41,6 +43,15 @@ export async function admitDecisionEvent(
   const stored = await deps.decisions.get(event.decisionId, { consistent: true });
   const verification = verifyDecisionEvent(event, stored, now);
   if (verification.ok && handles(verification.decision)) return verification;
+  if (!verification.ok && verification.expired && handles(verification.expired)) {
+    // A genuine approval, too late: the decision ends unexecuted, with a provisioning-failed finding
+    // (not a forged-event alarm), and the access is never granted.
+    await openFinding(
+      deps.findings,
+      provisioningFailedFinding(verification.expired, verification.reason, deps.source, now.toISOString()),
+    );
+    return { ok: false, status: 'expired', reason: verification.reason };
+  }
   const refusal = verification.ok
     ? {
         status: 'ignored' as const,

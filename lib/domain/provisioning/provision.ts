@@ -72,7 +72,7 @@ export interface ProvisionOutcome {
    * `ignored`: verified, but not the provision function's business (finding opened, nothing done).
    * Only `succeeded` and `already-complete` are outcomes idempotency may remember.
    */
-  readonly status: 'succeeded' | 'already-complete' | 'forged' | 'ignored';
+  readonly status: 'succeeded' | 'already-complete' | 'forged' | 'ignored' | 'expired';
   readonly changes: readonly ChangeResult[];
   readonly notes: readonly string[];
   readonly reason?: string;

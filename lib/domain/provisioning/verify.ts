@@ -28,7 +28,16 @@ export function claimedEvent(event: DecisionEvent): Record<string, unknown> {
 
 export type Verification =
   | { readonly ok: true; readonly decision: Decision }
-  | { readonly ok: false; readonly reason: string; readonly evidence: Record<string, unknown> };
+  | {
+      readonly ok: false;
+      readonly reason: string;
+      readonly evidence: Record<string, unknown>;
+      /**
+       * The event is the decision's own approval in every respect, but the access it grants ended
+       * before the event arrived (a JIT grant whose event was delayed past its window): late, not forged.
+       */
+      readonly expired?: Decision;
+    };
 
 /**
  * History actions that record something about a decision without changing what it grants: a
@@ -96,7 +105,13 @@ export function verifyDecisionEvent(
     );
   }
   if (event.status === 'approved' && decision.expiresAt && Date.parse(decision.expiresAt) <= now.getTime()) {
-    return fail(`decision ${decision.id} expired at ${decision.expiresAt}`, stored);
+    const late = fail(
+      `decision ${decision.id} expired at ${decision.expiresAt}, before it could be executed`,
+      stored,
+    );
+    return late.ok
+      ? late
+      : { ...late, expired: reviewedSince ? { ...decision, version: event.version } : decision };
   }
   return { ok: true, decision: reviewedSince ? { ...decision, version: event.version } : decision };
 }

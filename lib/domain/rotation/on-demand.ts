@@ -41,7 +41,7 @@ export interface OnDemandRotationDeps {
 export interface OnDemandRotationOutcome {
   readonly decisionId: string;
   readonly version: number;
-  readonly status: 'started' | 'already-started' | 'already-complete' | 'forged' | 'ignored';
+  readonly status: 'started' | 'already-started' | 'already-complete' | 'forged' | 'ignored' | 'expired';
   readonly secretId?: string;
   /** The new version id Secrets Manager rotates to. */
   readonly token?: string;

@@ -269,16 +269,6 @@ describe('provision function', () => {
         event: (d: ReturnType<typeof approved>) => decisionEvent({ ...d, version: 2 }),
         reason: /version 3, the event names version 2/,
       },
-      {
-        name: 'an expired approval',
-        arrange: async () => {
-          const d = approved({ expiresAt: '2026-03-01T09:59:30.000Z' });
-          await h.decisions.create(d);
-          return d;
-        },
-        event: (d: ReturnType<typeof approved>) => decisionEvent(d),
-        reason: /expired at 2026-03-01T09:59:30.000Z/,
-      },
     ];
     for (const c of cases) {
       it(`for ${c.name}`, async () => {
@@ -304,6 +294,31 @@ describe('provision function', () => {
         expect(finding?.title).toMatch(c.reason);
       });
     }
+  });
+
+  it('answers its own approval arriving after the grant ended (delayed past a JIT window) with a provisioning-failed finding, not a forged-event alarm, and no IAM call', async () => {
+    // Arrange: a genuine approval whose window closed before its event arrived (found by the soak).
+    h.iam.addRole({ name: 'payments-batch', boundary: BOUNDARY });
+    const decision = approved({ expiresAt: '2026-03-01T09:59:30.000Z' });
+    await h.decisions.create(decision);
+    const event = decisionEvent(decision);
+
+    // Act
+    const outcome = await handlerFor()(event, lambdaContext());
+
+    // Assert
+    expect(outcome.status).toBe('expired');
+    expect(outcome.reason).toMatch(/expired at 2026-03-01T09:59:30.000Z, before it could be executed/);
+    expect(h.iam.mock.calls()).toHaveLength(0);
+    expect(h.scheduler.mock.calls()).toHaveLength(0);
+    expect(await records(decision.id)).toEqual([]);
+    expect(
+      await h.findings.get(
+        findingId('forged-event', `decision/${decision.id}`, `DecisionApproved:${decision.version}`),
+      ),
+    ).toBeUndefined();
+    const failed = await h.findings.listByStatus('open', 'provisioning-failed');
+    expect(failed.map((f) => f.evidence.decisionId)).toEqual([decision.id]);
   });
 
   it('ends a throttled multi-step change complete after retries within the invocation, with no duplicate', async () => {
