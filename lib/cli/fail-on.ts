@@ -1,6 +1,5 @@
 import { SEVERITY_RANK, type Severity } from '../domain/primitives.js';
-import { type CliIo, EXIT } from './io.js';
-import { ExitCode } from './main.js';
+import { type CliIo, EXIT, ExitCode } from './io.js';
 
 /**
  * Applies `--fail-on` once the output is written: when any of the open findings' severities is at or

@@ -32,3 +32,10 @@ export const EXIT = { ok: 0, failOn: 1, usage: 2, refused: 3, internal: 3 } as c
 
 /** A usage or input error: printed as one line on stderr, exit code 2. */
 export class UsageError extends Error {}
+
+/** Thrown by a command to end with a given exit code after printing its output (e.g. `--fail-on`). */
+export class ExitCode extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}

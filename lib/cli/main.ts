@@ -1,15 +1,12 @@
 import { Command, CommanderError } from 'commander';
 import { AppError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
-import { COMMANDS, type RegisterCommand } from './commands/index.js';
-import { type CliIo, EXIT, processIo, UsageError } from './io.js';
+import { COMMANDS } from './commands/index.js';
+import type { RegisterCommand } from './commands/register.js';
+import { type CliIo, EXIT, ExitCode, processIo, UsageError } from './io.js';
 import { checkOutputOption, examples } from './options.js';
 
-/** Thrown by a command to end with a given exit code after printing its output (e.g. `--fail-on`). */
-export class ExitCode extends Error {
-  constructor(readonly code: number) {
-    super(`exit ${code}`);
-  }
-}
+// ExitCode lives in io.ts (a command importing main.ts would be a cycle); re-exported for composition roots.
+export { ExitCode };
 
 /**
  * The program with every command of lib/cli, plus `extra` commands from a composition root outside

@@ -1,4 +1,4 @@
-import type { KeyRetirementEvent } from '../domain/rotation/key-retirement.js';
+import type { KeyRetirementEvent } from '../domain/rotation/key-retirement-event.js';
 import type { CallOutcome } from './iam-admin.js';
 
 export interface KeyRetirementSchedule {

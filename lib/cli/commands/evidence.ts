@@ -10,16 +10,15 @@ import { MAX_WINDOW_DAYS } from '../../domain/reports/sources.js';
 import { formatIssues } from '../../domain/validation.js';
 import { destinationProblem, readPackageDirectory, writePackageDirectory } from '../../evidence/files.js';
 import { buildEvidencePackage } from '../../evidence/package.js';
-import { type CliIo, EXIT, UsageError } from '../io.js';
+import { type CliIo, EXIT, ExitCode, UsageError } from '../io.js';
 import { type Stores, withLocalStores } from '../local-store.js';
-import { ExitCode } from '../main.js';
 import { addOutputOptions, deliverOutput, examples, formatOf, parseCliOptions } from '../options.js';
 import { type OutputFormat, renderJson } from '../output.js';
 import { type RemoteOptions, wantsRemote, withRemoteStores } from '../remote-store.js';
 import { CommonOptions } from '../report/options.js';
 import { terminalProgress } from '../report/progress.js';
 import { reportSources } from '../report/sources.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './register.js';
 
 /** `2026-02-01` (midnight UTC) or an ISO-8601 timestamp with an offset. */
 export function parseInstant(text: string): Date | undefined {

@@ -20,7 +20,7 @@ import {
   renderJson,
   renderTable,
 } from '../output.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './register.js';
 
 /** The plan prints as a table, JSON, or CSV (one line per change or refusal). */
 const PLAN_FORMATS = ['table', 'json', 'csv'] as const satisfies readonly OutputFormat[];

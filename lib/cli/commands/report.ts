@@ -29,7 +29,7 @@ import {
 import { terminalProgress } from '../report/progress.js';
 import { renderReport } from '../report/render.js';
 import { reportSources } from '../report/sources.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './register.js';
 import { registerOrganizationReport } from './report-organization.js';
 
 const SEVERITY_VALUES = 'info, low, medium, high or critical';

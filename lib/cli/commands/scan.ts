@@ -23,7 +23,7 @@ import { type Column, OUTPUT_FORMATS, renderJson, renderTable } from '../output.
 import { boundPolicy } from '../policy-binding.js';
 import { terminalProgress } from '../report/progress.js';
 import { renderGridCsv } from '../report/render.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './register.js';
 
 /** `2026-03-01` (midnight UTC) or an ISO-8601 timestamp with an offset. */
 export function parseAsOf(text: string): Date | undefined {

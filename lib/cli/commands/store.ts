@@ -1,10 +1,9 @@
 import { readStoreState, stopLocalStore } from '../../adapters/dynamodb/shared-local-store.js';
-import { EXIT } from '../io.js';
+import { EXIT, ExitCode } from '../io.js';
 import { LOCAL_ENV, localHome, storeIdleSeconds } from '../local-store.js';
-import { ExitCode } from '../main.js';
 import { addOutputOptions, deliverOutput, formatOf } from '../options.js';
 import { renderJson } from '../output.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './register.js';
 
 const STORE_FORMATS = ['table', 'json'] as const;
 

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
 import type { Clock } from '../../ports/clock.js';
 import type { FindingStore } from '../../ports/finding-store.js';
 import type { IamAdmin } from '../../ports/iam-admin.js';
@@ -10,6 +9,7 @@ import { DAY_MS, HOUR_MS } from '../primitives.js';
 import { CallLog, errorMessage, type RetryPolicy } from '../provisioning/call-log.js';
 import { openFinding } from '../provisioning/findings.js';
 import { atExpression } from '../provisioning/schedule.js';
+import type { KeyRetirementAction, KeyRetirementEvent } from './key-retirement-event.js';
 import { STAGE } from './secret-value.js';
 
 /** How long a replaced access key lives on after finishSecret. */
@@ -24,20 +24,12 @@ export const DEFAULT_KEY_RETIREMENT: KeyRetirementConfig = { deactivateDelayHour
 /** Bounds of the settings (infra/config.ts checks the context against them). */
 export const KEY_RETIREMENT_LIMITS = { maxDeactivateDelayHours: 168, maxDeleteGraceDays: 90 } as const;
 
-export const KEY_RETIREMENT_ACTIONS = ['deactivate', 'delete'] as const;
-export type KeyRetirementAction = (typeof KEY_RETIREMENT_ACTIONS)[number];
-
-/** What a key-retirement schedule sends the rotation function. It names, it never proves. */
-export const KeyRetirementEvent = z.strictObject({
-  kind: z.literal('KeyRetirementDue'),
-  schemaVersion: z.literal('1'),
-  action: z.enum(KEY_RETIREMENT_ACTIONS),
-  /** The secret's name or ARN. */
-  secretId: z.string().min(1).max(2048),
-  /** IAM access key ids: 16 to 128 word characters. */
-  accessKeyId: z.string().regex(/^\w{16,128}$/, 'must be an IAM access key id'),
-});
-export type KeyRetirementEvent = z.infer<typeof KeyRetirementEvent>;
+// The event lives in its own module: the scheduler port names it, and this use case needs the port.
+export {
+  KEY_RETIREMENT_ACTIONS,
+  type KeyRetirementAction,
+  KeyRetirementEvent,
+} from './key-retirement-event.js';
 
 /**
  * When the previous key is due to be deactivated and deleted: counted from the creation of the

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { enforceFailOn } from '../../../lib/cli/fail-on.js';
-import type { CliIo } from '../../../lib/cli/io.js';
-import { ExitCode } from '../../../lib/cli/main.js';
+import { type CliIo, ExitCode } from '../../../lib/cli/io.js';
 import type { Severity } from '../../../lib/domain/primitives.js';
 
 function gate(severities: Severity[], threshold: Severity | undefined): { code: number; stderr: string } {
