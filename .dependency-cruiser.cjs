@@ -71,7 +71,25 @@ module.exports = {
       comment:
         'Dependencies point inwards: nothing under lib/ imports a function, infra, bin, scripts or bench.',
       from: { path: '^lib/' },
-      to: { path: '^(functions|infra|bin|scripts|bench|test)/' },
+      to: { path: '^(functions|infra|bin|scripts|bench|test|local)/' },
+    },
+    {
+      name: 'config-is-plain-data',
+      severity: 'error',
+      comment:
+        'lib/config (environment names, tables, permissions declarations) is read by infra AND by the functions ' +
+        'and tests: it never imports CDK, so a handler bundle never carries it.',
+      from: { path: '^lib/config/' },
+      to: { path: '^infra/|(^|/)node_modules/(aws-cdk-lib|constructs|cdk-nag)/' },
+    },
+    {
+      name: 'local-is-a-composition-root',
+      severity: 'error',
+      comment:
+        'local/ (the local event pipeline and its commands) composes handlers and adapters like Lambda does; ' +
+        'nothing in functions/ or infra/ imports it (lib/ is covered by lib-never-imports-entry-points).',
+      from: { path: '^(functions|infra)/' },
+      to: { path: '^local/' },
     },
     {
       name: 'adapters-not-cli',

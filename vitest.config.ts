@@ -11,7 +11,8 @@ export default defineConfig({
     // One DynamoDB Local for the whole run, started on a free port and always stopped; one private
     // temporary directory for the run, which must be empty at the end (every test cleans up).
     globalSetup: ['test/support/global-setup.ts'],
-    setupFiles: ['test/support/setup.ts'],
+    // sdk-calls.ts holds every AWS call a handler makes in the tests to its permissions declaration.
+    setupFiles: ['test/support/setup.ts', 'test/support/sdk-calls.ts'],
     // Timeouts are a safety net against a hang, never a speed assertion: a loaded 2-core machine
     // must not fail a correct test.
     testTimeout: 300_000,

@@ -1,9 +1,6 @@
-// AWS permissions this function needs (least privilege, read by infra/constructs/evidence.ts):
-//   dynamodb:Query on the decisions, executions and findings tables and their indexes (the reports'
-//     own queries: by status, by expiry, by day; never a Scan, never a write);
-//   s3:PutObject on `<evidence bucket>/evidence/*`, only with an `If-None-Match` header (new objects
-//     only). Nothing else of S3: no GetObject, no DeleteObject or DeleteObjectVersion, no
-//     PutObjectRetention, no BypassGovernanceRetention (the bucket's default retention applies).
+// AWS permissions: declared once, as typed data, in lib/config/permissions/evidence.ts (actions, resources,
+// conditions, each with its reason). infra builds this function's role from it; test/infra/declared-permissions.test.ts
+// holds the template to it and test/support/sdk-calls.ts holds every SDK call this handler makes in the tests to it.
 // Environment: DECISIONS_TABLE_NAME, EXECUTIONS_TABLE_NAME, FINDINGS_TABLE_NAME, EVIDENCE_BUCKET_NAME,
 // EVIDENCE_PERIOD (month, week or day), POLICY_FILE (the policy copied into the bundle).
 import middy from '@middy/core';

@@ -1,7 +1,6 @@
-// AWS permissions this function needs (least privilege, read by infra/):
-//   dynamodb:GetItem and dynamodb:UpdateItem on the decisions table (UpdateItem only removes a used
-//   task token; it never changes a decision's version or status);
-//   states:SendTaskSuccess, states:SendTaskFailure.
+// AWS permissions: declared once, as typed data, in lib/config/permissions/governance-callback.ts (actions, resources,
+// conditions, each with its reason). infra builds this function's role from it; test/infra/declared-permissions.test.ts
+// holds the template to it and test/support/sdk-calls.ts holds every SDK call this handler makes in the tests to it.
 // Environment: DECISIONS_TABLE_NAME, POLICY_FILE.
 // Triggered by an EventBridge rule on source "nhi-gov", detail-type DecisionApproved | DecisionRejected |
 // DecisionCancelled only (DecisionRevoked / DecisionExpired never reach it). The stored decision is

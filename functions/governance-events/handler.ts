@@ -1,10 +1,6 @@
-// AWS permissions this function needs (least privilege, read by infra/):
-//   Read-only IAM for the escalation analysis of grants (docs/escalation.md): iam:GetPolicy,
-//   iam:GetPolicyVersion, iam:GetRole, iam:GetUser, iam:ListAttachedRolePolicies, iam:ListRolePolicies,
-//   iam:GetRolePolicy, iam:ListAttachedUserPolicies, iam:ListUserPolicies, iam:GetUserPolicy,
-//   iam:ListGroupsForUser, iam:ListAttachedGroupPolicies, iam:ListGroupPolicies, iam:GetGroupPolicy.
-//   dynamodb:GetItem, dynamodb:PutItem, dynamodb:UpdateItem, dynamodb:Query,
-//   dynamodb:ConditionCheckItem, dynamodb:TransactWriteItems on the decisions table and its indexes.
+// AWS permissions: declared once, as typed data, in lib/config/permissions/governance-events.ts (actions, resources,
+// conditions, each with its reason). infra builds this function's role from it; test/infra/declared-permissions.test.ts
+// holds the template to it and test/support/sdk-calls.ts holds every SDK call this handler makes in the tests to it.
 // Environment: DECISIONS_TABLE_NAME, POLICY_FILE.
 // Triggered by EventBridge rules: detail-type RevokeRequested with source "nhi-gov" (JIT schedules,
 // scanners), and detail-type AccessRequested from the ticketing sources listed in the policy.

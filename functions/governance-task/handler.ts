@@ -1,11 +1,6 @@
-// AWS permissions this function needs (least privilege, read by infra/):
-//   Read-only IAM for the escalation analysis of grants (docs/escalation.md): iam:GetPolicy,
-//   iam:GetPolicyVersion, iam:GetRole, iam:GetUser, iam:ListAttachedRolePolicies, iam:ListRolePolicies,
-//   iam:GetRolePolicy, iam:ListAttachedUserPolicies, iam:ListUserPolicies, iam:GetUserPolicy,
-//   iam:ListGroupsForUser, iam:ListAttachedGroupPolicies, iam:ListGroupPolicies, iam:GetGroupPolicy.
-//   dynamodb:GetItem, dynamodb:PutItem, dynamodb:UpdateItem, dynamodb:Query,
-//   dynamodb:ConditionCheckItem, dynamodb:TransactWriteItems on the decisions table and its indexes;
-//   states:SendTaskFailure (to fail the waiting task at once when the request is refused).
+// AWS permissions: declared once, as typed data, in lib/config/permissions/governance-task.ts (actions, resources,
+// conditions, each with its reason). infra builds this function's role from it; test/infra/declared-permissions.test.ts
+// holds the template to it and test/support/sdk-calls.ts holds every SDK call this handler makes in the tests to it.
 // Environment: DECISIONS_TABLE_NAME, POLICY_FILE, TASK_REQUESTER_ARNS (comma-separated workflow role
 //   ARNs: the only requesters this entry accepts).
 // Invoked by a Step Functions task with `.waitForTaskToken`; infra sets Parameters to

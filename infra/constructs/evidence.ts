@@ -14,12 +14,12 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FUNCTION_ENV } from '../../lib/config/functions.js';
+import { EVIDENCE_FORBIDDEN_ACTIONS } from '../../lib/config/permissions/evidence.js';
 import { ENV } from '../../lib/config/tables.js';
 import type { EvidencePeriodUnit } from '../../lib/domain/evidence/period.js';
 import { deadLetterQueue } from './dead-letter-queue.js';
 import { acknowledgeIndexQueries } from './nag-helpers.js';
 import { NhiFunction } from './nhi-function.js';
-import { tableStatement } from './table-access.js';
 
 export interface EvidenceProps {
   readonly decisions: TableV2;
@@ -34,27 +34,10 @@ export interface EvidenceProps {
   readonly logRetention: RetentionDays;
 }
 
-/** Where packages go in the bucket; the writer may create objects under it and nowhere else. */
-export const EVIDENCE_KEY_PREFIX = 'evidence/';
+export { EVIDENCE_KEY_PREFIX } from '../../lib/config/permissions/evidence.js';
 
-/**
- * What may never happen to an evidence object, whoever asks through the writer role: delete it or a
- * version of it, shorten or lift its retention, bypass governance mode, change the bucket's lock or policy.
- */
-export const EVIDENCE_FORBIDDEN_ACTIONS = [
-  's3:DeleteObject',
-  's3:DeleteObjectVersion',
-  's3:DeleteObjectTagging',
-  's3:DeleteObjectVersionTagging',
-  's3:PutObjectRetention',
-  's3:PutObjectLegalHold',
-  's3:BypassGovernanceRetention',
-  's3:PutBucketObjectLockConfiguration',
-  's3:PutBucketPolicy',
-  's3:DeleteBucketPolicy',
-  's3:PutLifecycleConfiguration',
-  's3:PutBucketVersioning',
-] as const;
+// The forbidden actions live in the function's permissions declaration; the bucket policy repeats them.
+export { EVIDENCE_FORBIDDEN_ACTIONS };
 
 /**
  * Audit evidence at rest: a versioned, TLS-only, private bucket with S3 Object Lock (default retention
@@ -122,31 +105,13 @@ export class Evidence extends Construct {
       },
     });
     const w = this.writer;
-    // The reports' queries (by status, by expiry, by day, campaign items): Query only, never a write.
-    w.allow(tableStatement('ReadDecisions', props.decisions, ['dynamodb:Query'], { indexes: true }));
-    w.allow(tableStatement('ReadExecutions', props.executions, ['dynamodb:Query'], { indexes: true }));
-    w.allow(tableStatement('ReadFindings', props.findings, ['dynamodb:Query'], { indexes: true }));
+    // Every statement of the role comes from its declaration (lib/config/permissions/evidence.ts): the
+    // reports' queries (Query only, never a write), new objects under evidence/ only, and the Deny.
+    w.grantDeclared({
+      tables: { decisions: props.decisions, executions: props.executions, findings: props.findings },
+      evidenceBucketArn: this.bucket.bucketArn,
+    });
     acknowledgeIndexQueries(w.role, [props.decisions, props.executions, props.findings]);
-    const objects = this.bucket.arnForObjects(`${EVIDENCE_KEY_PREFIX}*`);
-    w.allow(
-      new PolicyStatement({
-        sid: 'CreateNewEvidenceObjectsOnly',
-        effect: Effect.ALLOW,
-        actions: ['s3:PutObject'],
-        resources: [objects],
-        // S3 evaluates `s3:if-none-match` on PutObject: without the header the request is not allowed,
-        // and with it S3 refuses to replace an existing key (412). Object Lock keeps every version anyway.
-        conditions: { Null: { 's3:if-none-match': 'false' } },
-      }),
-    );
-    w.allow(
-      new PolicyStatement({
-        sid: 'NeverDeleteOrUnlockEvidence',
-        effect: Effect.DENY,
-        actions: [...EVIDENCE_FORBIDDEN_ACTIONS],
-        resources: [this.bucket.bucketArn, this.bucket.arnForObjects('*')],
-      }),
-    );
     Validations.of(w.role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.bucket.node.defaultChild as CfnElement)}.Arn>/evidence/*]`,
       reason:

@@ -4,18 +4,16 @@ import { HttpApi, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { accessRequestedRoute, BUS_ROUTES } from '../../lib/config/event-routes.js';
 import { FUNCTION_ENV } from '../../lib/config/functions.js';
-import { GOVERNANCE_IAM_READ_ACTIONS } from '../../lib/config/iam-reads.js';
+import { FUNCTION_PERMISSIONS } from '../../lib/config/permissions/index.js';
 import { ENV } from '../../lib/config/tables.js';
 import { SUITE_ROLE_NAME_PREFIX, SUITE_ROLE_PATH } from '../config.js';
 import type { SuiteBus } from './event-bus.js';
 import { acknowledgeIndexQueries, acknowledgeWildcard, nagPseudo } from './nag-helpers.js';
 import { NhiFunction } from './nhi-function.js';
-import { tableStatement } from './table-access.js';
 
 export interface GovernanceProps {
   readonly decisions: TableV2;
@@ -33,32 +31,18 @@ export interface GovernanceProps {
 export const noWorkflowRequester = (partition: string, account: string) =>
   `arn:${partition}:iam::${account}:role${SUITE_ROLE_PATH}${SUITE_ROLE_NAME_PREFIX}no-workflow-deployed`;
 
-/** What each governance function may do on the decisions table (from each handler's header): never delete, so no BatchWriteItem (it allows DeleteRequest). */
-export const GOVERNANCE_DECISIONS_ACTIONS = {
-  governanceApi: [
-    'dynamodb:GetItem',
-    'dynamodb:Query',
-    'dynamodb:PutItem',
-    'dynamodb:UpdateItem',
-    'dynamodb:ConditionCheckItem',
-  ],
-  governanceTask: [
-    'dynamodb:GetItem',
-    'dynamodb:Query',
-    'dynamodb:PutItem',
-    'dynamodb:UpdateItem',
-    'dynamodb:ConditionCheckItem',
-  ],
-  governanceEvents: [
-    'dynamodb:GetItem',
-    'dynamodb:Query',
-    'dynamodb:PutItem',
-    'dynamodb:UpdateItem',
-    'dynamodb:ConditionCheckItem',
-  ],
-  // Callback only clears a used task token; it never writes a decision version.
-  governanceCallback: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
-} as const;
+/** What each governance function may do on the decisions table (lib/config/permissions/): never delete. */
+type GovernanceFunctionId = 'governanceApi' | 'governanceTask' | 'governanceEvents' | 'governanceCallback';
+const decisionsActionsOf = (id: GovernanceFunctionId): readonly string[] =>
+  FUNCTION_PERMISSIONS[id].statements
+    .filter((st) => st.sid === 'Decisions')
+    .flatMap((st) => st.actions ?? []);
+export const GOVERNANCE_DECISIONS_ACTIONS: Readonly<Record<GovernanceFunctionId, readonly string[]>> = {
+  governanceApi: decisionsActionsOf('governanceApi'),
+  governanceTask: decisionsActionsOf('governanceTask'),
+  governanceEvents: decisionsActionsOf('governanceEvents'),
+  governanceCallback: decisionsActionsOf('governanceCallback'),
+};
 
 /**
  * Governance: the deciding side. Four functions, each with read/write on the decisions table only,
@@ -76,7 +60,7 @@ export class Governance extends Construct {
 
   constructor(scope: Construct, id: string, props: GovernanceProps) {
     super(scope, id);
-    const { account, region, partition } = Stack.of(this);
+    const { account, partition } = Stack.of(this);
     const env = { [ENV.decisionsTable]: props.decisions.tableName };
     const common = { logRetention: props.logRetention, policyFile: props.policyFile, environment: env };
 
@@ -115,31 +99,13 @@ export class Governance extends Construct {
     });
     this.functions = [this.api, this.task, this.events, this.callback];
 
-    for (const f of this.functions) {
-      const actions = GOVERNANCE_DECISIONS_ACTIONS[f.functionId as keyof typeof GOVERNANCE_DECISIONS_ACTIONS];
-      const indexes = actions.includes('dynamodb:Query' as never);
-      f.allow(tableStatement('Decisions', props.decisions, actions, { indexes }));
-      if (indexes) acknowledgeIndexQueries(f.role, [props.decisions]);
-    }
+    // Every statement of each role comes from its declaration (lib/config/permissions/governance-*.ts).
+    for (const f of this.functions) f.grantDeclared({ tables: { decisions: props.decisions } });
 
-    // The escalation analysis of a grant reads policy documents and the identity's current policies:
-    // read-only IAM for the functions that file requests (never the callback, never a write).
-    const iamReads = [
-      `arn:${partition}:iam::${account}:role/*`,
-      `arn:${partition}:iam::${account}:user/*`,
-      `arn:${partition}:iam::${account}:group/*`,
-      `arn:${partition}:iam::${account}:policy/*`,
-      `arn:${partition}:iam::aws:policy/*`,
-    ];
+    // cdk-nag: the wildcards the declarations need, each with its reason.
+    for (const f of [this.api, this.task, this.events]) acknowledgeIndexQueries(f.role, [props.decisions]);
     const nagIam = nagPseudo(this);
     for (const f of [this.api, this.task, this.events]) {
-      f.allow(
-        new PolicyStatement({
-          sid: 'ReadPolicyDocumentsForEscalationAnalysis',
-          actions: [...GOVERNANCE_IAM_READ_ACTIONS],
-          resources: iamReads,
-        }),
-      );
       for (const kind of ['role', 'user', 'group', 'policy'])
         acknowledgeWildcard(
           f.role,
@@ -152,18 +118,8 @@ export class Governance extends Construct {
         'Read-only GetPolicy/GetPolicyVersion of AWS-managed policies a grant may attach, for its escalation analysis.',
       );
     }
-
-    // Task tokens are opaque; any workflow of this account that submitted through governanceTask may be waiting.
-    const stateMachines = `arn:${partition}:states:${region}:${account}:stateMachine:*`;
     const nag = nagPseudo(this);
-    for (const [f, actions] of [
-      [this.callback, ['states:SendTaskSuccess', 'states:SendTaskFailure']],
-      // The task fails the waiting workflow at once when a request is refused.
-      [this.task, ['states:SendTaskFailure']],
-    ] as const) {
-      f.allow(
-        new PolicyStatement({ sid: 'AnswerTaskTokens', actions: [...actions], resources: [stateMachines] }),
-      );
+    for (const f of [this.callback, this.task]) {
       acknowledgeWildcard(
         f.role,
         `arn:${nag.partition}:states:${nag.region}:${nag.account}:stateMachine:*`,

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { type PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -13,9 +13,11 @@ import {
   type FunctionId,
   METRICS_NAMESPACE,
 } from '../../lib/config/functions.js';
+import type { PermissionOptions } from '../../lib/config/permissions/types.js';
 import { policyFileAsJson } from '../../lib/config/policy-file.js';
 import { REPO_ROOT, SUITE_ROLE_NAME_PREFIX, SUITE_ROLE_PATH } from '../config.js';
 import { deadLetterQueue } from './dead-letter-queue.js';
+import { declaredPolicyStatements, isOwnStatement, type PermissionTargets } from './permissions.js';
 
 /** The Lambda runtime every function runs on, and the esbuild target that matches it. */
 export const RUNTIME = Runtime.NODEJS_24_X;
@@ -127,15 +129,15 @@ export class NhiFunction extends Construct {
       retention: props.logRetention,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    // Instead of AWSLambdaBasicExecutionRole (logs:* on every log group): this function's group only.
-    this.role.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'OwnLogGroup',
-        effect: Effect.ALLOW,
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: [this.logGroup.logGroupArn],
-      }),
-    );
+    // Instead of AWSLambdaBasicExecutionRole (logs:* on every log group): this function's group only
+    // (its declaration's statements on its own resources; the concern that owns it adds the rest).
+    for (const statement of declaredPolicyStatements(
+      this,
+      props.id,
+      { logGroupArn: this.logGroup.logGroupArn },
+      { which: isOwnStatement },
+    ))
+      this.role.addToPrincipalPolicy(statement);
 
     if (props.asynchronous) this.failures = deadLetterQueue(this, 'FailedInvocations');
     // Read and validated here, at synth time: a bad policy fails the synth, not a cold start.
@@ -230,6 +232,19 @@ export class NhiFunction extends Construct {
   /** Adds an explicit statement to this function's own role. */
   allow(statement: PolicyStatement): this {
     this.role.addToPrincipalPolicy(statement);
+    return this;
+  }
+
+  /**
+   * Grants what the function's permissions declaration (lib/config/permissions/) lists beyond its own
+   * log group, its symbols resolved to `targets`: the one way a function's role gets its permissions.
+   */
+  grantDeclared(targets: PermissionTargets, options: PermissionOptions = {}): this {
+    for (const statement of declaredPolicyStatements(this, this.functionId, targets, {
+      ...options,
+      which: (s) => !isOwnStatement(s),
+    }))
+      this.allow(statement);
     return this;
   }
 }

@@ -1,21 +1,18 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { BUS_ROUTES } from '../../lib/config/event-routes.js';
 import { FUNCTION_ENV } from '../../lib/config/functions.js';
-import { POLICY_READ_ACTIONS } from '../../lib/config/iam-reads.js';
-import { INDEX } from '../../lib/config/tables.js';
-import { SUITE_ROLE_NAME_PREFIX, SUITE_ROLE_PATH } from '../config.js';
 import { deadLetterQueue } from './dead-letter-queue.js';
 import type { SuiteBus } from './event-bus.js';
 import { acknowledgeIndexQueries, acknowledgeWildcard, nagPseudo } from './nag-helpers.js';
 import { NhiFunction } from './nhi-function.js';
 import type { PermissionsBoundary } from './permissions-boundary.js';
-import { executorTableEnvironment, executorTableStatements, type NamedTable } from './table-access.js';
+import { executorTableEnvironment, type NamedTable } from './table-access.js';
 
 export interface ProvisioningProps {
   readonly managedPath: string;
@@ -30,63 +27,12 @@ export interface ProvisioningProps {
   readonly logRetention: RetentionDays;
 }
 
-/** IAM calls that can change what an identity may do: allowed only with the suite's boundary attached. */
-export const BOUNDARY_CONDITIONED_ACTIONS = [
-  'iam:CreateRole',
-  'iam:CreateUser',
-  'iam:AttachRolePolicy',
-  'iam:DetachRolePolicy',
-  'iam:PutRolePolicy',
-  'iam:DeleteRolePolicy',
-  'iam:AttachUserPolicy',
-  'iam:DetachUserPolicy',
-  'iam:PutUserPolicy',
-  'iam:DeleteUserPolicy',
-  'iam:PutRolePermissionsBoundary',
-  'iam:PutUserPermissionsBoundary',
-] as const;
-
-/**
- * IAM calls on managed identities that IAM cannot condition on the boundary (tags, reads, deletion,
- * access keys). Still scoped to the managed path only.
- */
-export const MANAGED_PATH_ACTIONS = [
-  'iam:GetRole',
-  'iam:GetUser',
-  'iam:TagRole',
-  'iam:TagUser',
-  'iam:ListAttachedRolePolicies',
-  'iam:ListRolePolicies',
-  'iam:GetRolePolicy',
-  'iam:ListInstanceProfilesForRole',
-  'iam:ListAttachedUserPolicies',
-  'iam:ListUserPolicies',
-  'iam:GetUserPolicy',
-  'iam:ListGroupsForUser',
-  'iam:GetLoginProfile',
-  'iam:DeleteLoginProfile',
-  'iam:ListAccessKeys',
-  'iam:CreateAccessKey',
-  'iam:DeleteAccessKey',
-  'iam:DeleteRole',
-  'iam:DeleteUser',
-] as const;
-
-/**
- * A user's credentials besides access keys and password, which DeleteUser refuses to leave behind:
- * listed and removed when a managed user is deleted completely. Authorized on the user, so scoped to
- * managed users only.
- */
-export const USER_CREDENTIAL_REMOVAL_ACTIONS = [
-  'iam:ListMFADevices',
-  'iam:DeactivateMFADevice',
-  'iam:ListSigningCertificates',
-  'iam:DeleteSigningCertificate',
-  'iam:ListSSHPublicKeys',
-  'iam:DeleteSSHPublicKey',
-  'iam:ListServiceSpecificCredentials',
-  'iam:DeleteServiceSpecificCredential',
-] as const;
+// The action lists live in the function's permissions declaration; re-exported for the tests.
+export {
+  BOUNDARY_CONDITIONED_ACTIONS,
+  MANAGED_PATH_ACTIONS,
+  USER_CREDENTIAL_REMOVAL_ACTIONS,
+} from '../../lib/config/permissions/provision.js';
 
 /**
  * Provisioning: the executing side for IAM. The provision function applies approved decisions within
@@ -104,15 +50,8 @@ export class Provisioning extends Construct {
 
   constructor(scope: Construct, id: string, props: ProvisioningProps) {
     super(scope, id);
-    const { account, region, partition } = Stack.of(this);
+    const { account } = Stack.of(this);
     const path = props.managedPath;
-    const managedRoles = `arn:${partition}:iam::${account}:role${path}*`;
-    const managedUsers = `arn:${partition}:iam::${account}:user${path}*`;
-    const suiteRoles = [
-      `arn:${partition}:iam::${account}:role${SUITE_ROLE_PATH}*`,
-      `arn:${partition}:iam::${account}:role/${SUITE_ROLE_NAME_PREFIX}*`,
-    ];
-    const secrets = `arn:${partition}:secretsmanager:${region}:${account}:secret:${props.secretPrefix}*`;
 
     this.scheduleGroup = new ScheduleGroup(this, 'JitRevokes', {
       scheduleGroupName: props.scheduleGroupName,
@@ -161,122 +100,16 @@ export class Provisioning extends Construct {
     });
     const p = this.provision;
     p.fn.addEnvironment(FUNCTION_ENV.executorPrincipal, p.role.roleArn);
-    const boundaryAttached = { StringEquals: { 'iam:PermissionsBoundary': props.boundary.arn } };
-
-    p.allow(
-      new PolicyStatement({
-        sid: 'ChangeManagedIdentitiesOnlyWithBoundary',
-        actions: [...BOUNDARY_CONDITIONED_ACTIONS],
-        resources: [managedRoles, managedUsers],
-        conditions: boundaryAttached,
-      }),
-    );
-    p.allow(
-      new PolicyStatement({
-        sid: 'ManageManagedIdentities',
-        actions: [...MANAGED_PATH_ACTIONS],
-        resources: [managedRoles, managedUsers],
-      }),
-    );
-    // Deleting an identity completely detaches it from instance profiles and groups; IAM authorizes
-    // these on the profile or group only, so they cannot be path-scoped. They only remove membership.
-    p.allow(
-      new PolicyStatement({
-        sid: 'DetachManagedIdentitiesForDeletion',
-        actions: ['iam:RemoveRoleFromInstanceProfile', 'iam:RemoveUserFromGroup'],
-        resources: [
-          `arn:${partition}:iam::${account}:instance-profile/*`,
-          `arn:${partition}:iam::${account}:group/*`,
-        ],
-      }),
-    );
-    p.allow(
-      new PolicyStatement({
-        sid: 'RemoveManagedUserCredentials',
-        actions: [...USER_CREDENTIAL_REMOVAL_ACTIONS],
-        resources: [managedUsers],
-      }),
-    );
-    // DeleteVirtualMFADevice is authorized on the device only, whose ARN carries the device's own path
-    // (usually `/`), not the user's. IAM refuses it while the device is assigned to a user, so this can
-    // only remove devices already deactivated, which needs DeactivateMFADevice on a managed user.
-    p.allow(
-      new PolicyStatement({
-        sid: 'DeleteDeactivatedVirtualMfaDevices',
-        actions: ['iam:DeleteVirtualMFADevice'],
-        resources: [`arn:${partition}:iam::${account}:mfa/*`],
-      }),
-    );
-    p.allow(
-      new PolicyStatement({
-        sid: 'NeverChangeTheBoundaryPolicy',
-        effect: Effect.DENY,
-        actions: [
-          'iam:CreatePolicyVersion',
-          'iam:DeletePolicy',
-          'iam:DeletePolicyVersion',
-          'iam:SetDefaultPolicyVersion',
-          'iam:TagPolicy',
-          'iam:UntagPolicy',
-        ],
-        resources: [props.boundary.arn],
-      }),
-    );
-    p.allow(
-      new PolicyStatement({
-        sid: 'NeverRemoveABoundary',
-        effect: Effect.DENY,
-        actions: ['iam:DeleteRolePermissionsBoundary', 'iam:DeleteUserPermissionsBoundary'],
-        resources: ['*'],
-      }),
-    );
-    p.allow(
-      new PolicyStatement({
-        sid: 'NeverTouchTheSuiteRoles',
-        effect: Effect.DENY,
-        // Everything but passing the scheduler role (allowed above, to Scheduler only) is denied on them.
-        notActions: ['iam:PassRole'],
-        resources: suiteRoles,
-      }),
-    );
-    p.allow(
-      new PolicyStatement({
-        sid: 'ManagedSecrets',
-        actions: [
-          'secretsmanager:DescribeSecret',
-          'secretsmanager:GetSecretValue',
-          'secretsmanager:CreateSecret',
-          'secretsmanager:PutSecretValue',
-          'secretsmanager:RestoreSecret',
-          'secretsmanager:DeleteSecret',
-          'secretsmanager:TagResource',
-        ],
-        resources: [secrets],
-      }),
-    );
-    p.allow(
-      new PolicyStatement({
-        sid: 'JitRevokeSchedules',
-        actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'],
-        resources: [`arn:${partition}:scheduler:${region}:${account}:schedule/${props.scheduleGroupName}/*`],
-      }),
-    );
-    p.allow(
-      new PolicyStatement({
-        sid: 'PassTheSchedulerRoleToSchedulerOnly',
-        actions: ['iam:PassRole'],
-        resources: [this.schedulerRole.roleArn],
-        conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
-      }),
-    );
-    // Pinning: an attach is refused when the managed policy's default version is not the approved one.
-    p.allow(
-      new PolicyStatement({
-        sid: 'ReadManagedPolicyVersions',
-        actions: [...POLICY_READ_ACTIONS],
-        resources: [`arn:${partition}:iam::${account}:policy/*`, `arn:${partition}:iam::aws:policy/*`],
-      }),
-    );
+    // Every statement of the role comes from its declaration (lib/config/permissions/provision.ts).
+    p.grantDeclared({
+      tables: props,
+      managedPath: path,
+      secretPrefix: props.secretPrefix,
+      scheduleGroupName: props.scheduleGroupName,
+      schedulerRoleArn: this.schedulerRole.roleArn,
+      permissionsBoundaryArn: props.boundary.arn,
+      busArn: props.bus.bus.eventBusArn,
+    });
     const nagIam = nagPseudo(this);
     acknowledgeWildcard(
       p.role,
@@ -287,22 +120,6 @@ export class Provisioning extends Construct {
       p.role,
       `arn:${nagIam.partition}:iam::aws:policy/*`,
       'Read-only GetPolicy/GetPolicyVersion of AWS-managed policies a decision approved, checked against the approved version before attaching.',
-    );
-    for (const statement of executorTableStatements(props)) p.allow(statement);
-    // Other in-force grants of the same entitlement, when a grant ends: one index, read-only.
-    p.allow(
-      new PolicyStatement({
-        sid: 'DecisionsByIdentity',
-        actions: ['dynamodb:Query'],
-        resources: [`${props.decisions.tableArn}/index/${INDEX.decisionsByIdentity}`],
-      }),
-    );
-    p.allow(
-      new PolicyStatement({
-        sid: 'PutOnBus',
-        actions: ['events:PutEvents'],
-        resources: [props.bus.bus.eventBusArn],
-      }),
     );
     acknowledgeIndexQueries(p.role, [props.executions]);
     const nag = nagPseudo(this);

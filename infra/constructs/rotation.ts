@@ -15,12 +15,7 @@ import { deadLetterQueue } from './dead-letter-queue.js';
 import type { SuiteBus } from './event-bus.js';
 import { acknowledgeIndexQueries, acknowledgeWildcard, nagPseudo } from './nag-helpers.js';
 import { NhiFunction } from './nhi-function.js';
-import {
-  executorTableEnvironment,
-  executorTableStatements,
-  type NamedTable,
-  tableStatement,
-} from './table-access.js';
+import { executorTableEnvironment, type NamedTable } from './table-access.js';
 
 export interface RotationProps {
   readonly managedPath: string;
@@ -62,7 +57,6 @@ export class Rotation extends Construct {
     super(scope, id);
     const { account, region, partition } = Stack.of(this);
     const secrets = `arn:${partition}:secretsmanager:${region}:${account}:secret:${props.secretPrefix}*`;
-    const managedUsers = `arn:${partition}:iam::${account}:user${props.managedPath}*`;
 
     // Named, so its own policy can allow invoking itself without a reference cycle.
     const functionName = `nhi-gov-rotate-${region}`;
@@ -109,63 +103,16 @@ export class Rotation extends Construct {
     });
     const r = this.rotate;
     r.fn.addEnvironment(FUNCTION_ENV.executorPrincipal, r.role.roleArn);
-    r.allow(
-      new PolicyStatement({
-        sid: 'RotateManagedSecrets',
-        actions: [
-          'secretsmanager:GetSecretValue',
-          'secretsmanager:PutSecretValue',
-          'secretsmanager:DescribeSecret',
-          'secretsmanager:UpdateSecretVersionStage',
-          'secretsmanager:RotateSecret',
-          'secretsmanager:TagResource',
-          'secretsmanager:ListSecretVersionIds',
-        ],
-        resources: [secrets],
-      }),
-    );
-    // On-demand RotateSecret names this function; Secrets Manager requires the caller may invoke it.
-    r.allow(
-      new PolicyStatement({
-        sid: 'InvokeSelfForOnDemandRotation',
-        actions: ['lambda:InvokeFunction'],
-        resources: [functionArn],
-      }),
-    );
-    r.allow(
-      new PolicyStatement({
-        sid: 'KeyRetirementSchedules',
-        actions: ['scheduler:CreateSchedule'],
-        resources: [
-          `arn:${partition}:scheduler:${region}:${account}:schedule/${props.keyScheduleGroupName}/*`,
-        ],
-      }),
-    );
-    r.allow(
-      new PolicyStatement({
-        sid: 'PassTheKeySchedulerRoleToSchedulerOnly',
-        actions: ['iam:PassRole'],
-        resources: [this.keySchedulerRole.roleArn],
-        conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
-      }),
-    );
-    r.allow(
-      new PolicyStatement({
-        sid: 'AccessKeysOfManagedUsers',
-        actions: ['iam:CreateAccessKey', 'iam:UpdateAccessKey', 'iam:DeleteAccessKey', 'iam:ListAccessKeys'],
-        resources: [managedUsers],
-      }),
-    );
-    for (const statement of executorTableStatements(props)) r.allow(statement);
-    // An unmanaged-access-key finding resolves once its key is gone: found by identity.
-    r.allow(tableStatement('FindingsByIdentity', props.findings, ['dynamodb:Query'], { indexes: true }));
-    r.allow(
-      new PolicyStatement({
-        sid: 'PutOnBus',
-        actions: ['events:PutEvents'],
-        resources: [props.bus.bus.eventBusArn],
-      }),
-    );
+    // Every statement of the role comes from its declaration (lib/config/permissions/rotate.ts).
+    r.grantDeclared({
+      tables: props,
+      managedPath: props.managedPath,
+      secretPrefix: props.secretPrefix,
+      scheduleGroupName: props.keyScheduleGroupName,
+      schedulerRoleArn: this.keySchedulerRole.roleArn,
+      busArn: props.bus.bus.eventBusArn,
+      selfArn: functionArn,
+    });
     acknowledgeIndexQueries(r.role, [props.executions, props.findings]);
     const nag = nagPseudo(this);
     const nagSecrets = `arn:${nag.partition}:secretsmanager:${nag.region}:${nag.account}:secret:${props.secretPrefix}*`;

@@ -1,6 +1,6 @@
 import { type CfnElement, Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
@@ -13,7 +13,6 @@ import type { SuiteBus } from './event-bus.js';
 import { acknowledgeIndexQueries, acknowledgeWildcard, nagRender } from './nag-helpers.js';
 import { NhiFunction } from './nhi-function.js';
 import type { NamedTable } from './table-access.js';
-import { tableStatement } from './table-access.js';
 
 export interface ScannersProps {
   readonly managedPath: string;
@@ -37,12 +36,8 @@ export function securityHubProductArn(scope: Construct): string {
   return `arn:${partition}:securityhub:${region}:${account}:product/${account}/default`;
 }
 
-/** The only IAM actions a scanner has: the bulk, read-only inventory calls. */
-export const SCANNER_IAM_ACTIONS = [
-  'iam:GetAccountAuthorizationDetails',
-  'iam:GenerateCredentialReport',
-  'iam:GetCredentialReport',
-] as const;
+// The inventory actions live in the function's permissions declaration; re-exported for the tests.
+export { SCANNER_IAM_ACTIONS } from '../../lib/config/permissions/scan.js';
 
 /**
  * Scanners: a scheduled, read-only sweep of IAM (GetAccountAuthorizationDetails pages and the credential
@@ -75,46 +70,13 @@ export class Scanners extends Construct {
       },
     });
     const s = this.scan;
-    if (props.securityHub) {
-      // Only importing (creating and updating its own findings) on this account's default product.
-      s.allow(
-        new PolicyStatement({
-          sid: 'ImportFindingsToSecurityHub',
-          actions: ['securityhub:BatchImportFindings'],
-          resources: [securityHubProductArn(this)],
-        }),
-      );
-    }
-    s.allow(
-      new PolicyStatement({ sid: 'ReadIamInventory', actions: [...SCANNER_IAM_ACTIONS], resources: ['*'] }),
-    );
-    s.allow(
-      tableStatement('ReadDecisions', props.decisions, ['dynamodb:GetItem', 'dynamodb:Query'], {
-        indexes: true,
-      }),
-    );
-    s.allow(tableStatement('ReadExecutions', props.executions, ['dynamodb:Query'], { indexes: true }));
-    s.allow(
-      tableStatement(
-        'Findings',
-        props.findings,
-        // BatchWriteItem: a scan writes its findings 25 at a time (DynamoFindingStore.putMany).
-        [
-          'dynamodb:GetItem',
-          'dynamodb:BatchGetItem',
-          'dynamodb:PutItem',
-          'dynamodb:BatchWriteItem',
-          'dynamodb:Query',
-        ],
-        { indexes: true },
-      ),
-    );
-    s.allow(
-      new PolicyStatement({
-        sid: 'PutOnBus',
-        actions: ['events:PutEvents'],
-        resources: [props.bus.bus.eventBusArn],
-      }),
+    // Every statement of the role comes from its declaration (lib/config/permissions/scan.ts).
+    s.grantDeclared(
+      {
+        tables: { decisions: props.decisions, executions: props.executions, findings: props.findings },
+        busArn: props.bus.bus.eventBusArn,
+      },
+      { securityHub: props.securityHub === true },
     );
     acknowledgeIndexQueries(s.role, [
       props.executions,

@@ -1,26 +1,8 @@
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { ENV } from '../../lib/config/tables.js';
 
-/** A table's ARN and, when the statement needs its indexes, `<arn>/index/*`. */
+/** A table's ARN (permissions declarations name `table:<key>` and `table:<key>/index/...`). */
 export interface TableRef {
   readonly tableArn: string;
-}
-
-/**
- * One explicit DynamoDB statement on one table. Used instead of `grantReadWriteData`, which would
- * also grant UpdateItem, DeleteItem and BatchWriteItem: the executions table must never get those.
- */
-export function tableStatement(
-  sid: string,
-  table: TableRef,
-  actions: readonly `dynamodb:${string}`[],
-  options: { indexes?: boolean } = {},
-): PolicyStatement {
-  return new PolicyStatement({
-    sid,
-    actions: [...actions],
-    resources: options.indexes ? [table.tableArn, `${table.tableArn}/index/*`] : [table.tableArn],
-  });
 }
 
 /**
@@ -47,25 +29,4 @@ export function executorTableEnvironment(tables: ExecutorTables): Record<string,
     [ENV.findingsTable]: tables.findings.tableName,
     [ENV.idempotencyTable]: tables.idempotency.tableName,
   };
-}
-
-/**
- * What every executor needs of the tables, and no more: re-read a decision (GetItem only: executors
- * never write decisions), append to the execution trail (PutItem and Query: never UpdateItem or
- * DeleteItem), open findings, and keep Powertools idempotency records.
- */
-export function executorTableStatements(tables: ExecutorTables): PolicyStatement[] {
-  return [
-    tableStatement('ReReadDecisions', tables.decisions, ['dynamodb:GetItem']),
-    tableStatement('AppendExecutions', tables.executions, ['dynamodb:PutItem', 'dynamodb:Query'], {
-      indexes: true,
-    }),
-    tableStatement('Findings', tables.findings, ['dynamodb:GetItem', 'dynamodb:PutItem']),
-    tableStatement('Idempotency', tables.idempotency, [
-      'dynamodb:GetItem',
-      'dynamodb:PutItem',
-      'dynamodb:UpdateItem',
-      'dynamodb:DeleteItem',
-    ]),
-  ];
 }

@@ -74,6 +74,7 @@ function removeAssembly(outdir: string): void {
 
 let sharedSingle: Synthesized | undefined;
 let sharedOrg: OrganizationSynth | undefined;
+const sharedByContext = new Map<string, Synthesized>();
 
 /**
  * The single-account stack, as `npx cdk synth` builds it by default. Without context it is synthesized
@@ -81,7 +82,13 @@ let sharedOrg: OrganizationSynth | undefined;
  * treat it as read-only, and use `freshSynthSingle()` to change a stack.
  */
 export function synthSingle(context: Record<string, unknown> = {}): Synthesized {
-  if (Object.keys(context).length > 0) return freshSynthSingle(context);
+  if (Object.keys(context).length > 0) {
+    // Shared by context too (e.g. Security Hub on): same read-only rule.
+    const key = JSON.stringify(context);
+    const cached = sharedByContext.get(key) ?? freshSynthSingle(context);
+    sharedByContext.set(key, cached);
+    return cached;
+  }
   sharedSingle ??= freshSynthSingle();
   return sharedSingle;
 }
