@@ -130,9 +130,7 @@ module.exports = {
     },
     {
       name: 'no-function-imports-another-function',
-      // warn until the governance wiring leaves functions/governance-api (issue #11 point 2, helper
-      // `usecases`): three governance handlers import functions/governance-api/wiring.ts today.
-      severity: 'warn',
+      severity: 'error',
       comment:
         'Each function is its own unit: functions/<a> imports from functions/<a>, functions/shared and lib only. ' +
         'What two functions share goes to lib/ (use cases in lib/domain) or functions/shared.',
