@@ -16,10 +16,7 @@ module.exports = {
       comment:
         'No import cycles, type-only imports included: a cycle means two modules are one unit split in two, ' +
         'or a layer reaches back to the one that uses it.',
-      // Exception, temporary: the scanner rules' two type cycles (rules.ts <-> its two rule files) go
-      // away with the move of the rules to lib/domain/scanning/rules/ (issue #11 point 4, helper `units`);
-      // remove this pathNot when those three files are gone.
-      from: { pathNot: '^lib/domain/scanning/(rules|policy-changed-rule|privilege-escalation-rule)\\.ts$' },
+      from: {},
       to: { circular: true },
     },
     {
