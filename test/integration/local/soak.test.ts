@@ -1,14 +1,18 @@
 import { describe, expect, inject, it } from 'vitest';
 import { localDynamoClient } from '../../../lib/adapters/dynamodb/client.js';
 import { localTableNames } from '../../../lib/config/tables.js';
-import { FAULT_KINDS } from '../../../local/soak/faults.js';
+import { DEFAULT_FAULT_RATES, FAULT_KINDS, type FaultRates } from '../../../local/soak/faults.js';
 import { runSoak } from '../../../local/soak/soak.js';
 
 /**
- * The small soak of `npm test` (docs/reliability.md): the same code as `npm run soak`, fewer decisions.
- * Seeded, so a failure replays with `npm run soak -- --decisions 150 --seed 7`.
+ * The small soak of `npm test` (docs/reliability.md): the same code as `npm run soak`, fewer decisions
+ * (the whole suite must stay under five minutes) at twice the default fault rates, so every kind of
+ * fault still strikes. `npm run soak` runs 5,000 at the default rates.
  */
-const DECISIONS = 150;
+const DECISIONS = 100;
+const RATES = Object.fromEntries(
+  Object.entries(DEFAULT_FAULT_RATES).map(([k, rate]) => [k, rate * 2]),
+) as unknown as FaultRates;
 
 describe('the soak: decisions through the local pipeline with faults injected everywhere', () => {
   it('loses, strands and duplicates nothing, and the sandbox ends in the approved state', async () => {
@@ -19,7 +23,14 @@ describe('the soak: decisions through the local pipeline with faults injected ev
     const names = localTableNames(`soak-${Date.now().toString(36)}`);
     try {
       // Act
-      const report = await runSoak({ decisions: DECISIONS, seed: 7, client, executorClient, names });
+      const report = await runSoak({
+        decisions: DECISIONS,
+        seed: 7,
+        rates: RATES,
+        client,
+        executorClient,
+        names,
+      });
       // Assert: every invariant held...
       expect(report.violations).toEqual([]);
       expect({ lost: report.lost, stuck: report.stuck, duplicated: report.duplicated }).toEqual({
