@@ -18,10 +18,10 @@ export default defineConfig({
     testTimeout: 300_000,
     hookTimeout: 300_000,
     pool: 'forks',
-    // Three workers on the 2-core machines this runs on (vitest's default would be one): much of a test's
-    // time is spent waiting on DynamoDB Local (a separate Java process). With one worker the suite took
-    // 5 m 46 s and with two 4 m 41 s (103 files); with 129 files, two workers took 361 s (docs/testing.md).
-    maxWorkers: 3,
+    // Two workers on the 2-core machines this runs on (vitest's default would be one): with DynamoDB
+    // Local as a third process, the suite took 5 m 46 s with one worker and 4 m 41 s with two (103
+    // files); with 129 files, two workers took 361 s and three 379 s on the idle machine.
+    maxWorkers: 2,
     env: {
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       // Any deprecated CDK API used by the infrastructure fails its synth (see test/infra/support/synth.ts).
