@@ -23,7 +23,7 @@ import { localNames, localPipeline } from './wiring.js';
 const FORMATS = ['table', 'json'] as const;
 
 /** The permissions boundary the deployed stack creates, added to a seeded sandbox that lacks it. */
-function withSuiteBoundary(account: SandboxAccount): void {
+export function withSuiteBoundary(account: SandboxAccount): void {
   const arn = localNames(account[SANDBOX_KEY].accountId).boundaryArn;
   if (account.Policies.some((p) => p.Arn === arn)) return;
   account.Policies.push({

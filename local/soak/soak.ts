@@ -18,6 +18,7 @@ import { createGovernance, type Governance } from '../../lib/domain/governance/i
 import type { Policy } from '../../lib/domain/policy/schema.js';
 import { runScan } from '../../lib/domain/scanning/run-scan.js';
 import type { Clock } from '../../lib/ports/clock.js';
+import { withSuiteBoundary } from '../commands.js';
 import { localNames } from '../wiring.js';
 import { DEFAULT_FAULT_RATES, FAULT_KINDS, type FaultKind, FaultPlan, type FaultRates } from './faults.js';
 import { SeededRandom } from './random.js';
@@ -128,7 +129,9 @@ function soakAccount(roles: number): SandboxAccount {
       RoleLastUsed: { LastUsedDate: created, Region: 'us-east-1' },
     });
   }
-  for (const arn of [...POLICIES, CONSOLE_POLICY, BOUNDARY]) {
+  // The suite's permissions boundary, as `nhi-gov sandbox seed` adds it.
+  withSuiteBoundary(account);
+  for (const arn of [...POLICIES, CONSOLE_POLICY]) {
     const name = arn.slice(arn.lastIndexOf('/') + 1);
     account.Policies.push({
       PolicyName: name,
