@@ -27,6 +27,8 @@ const CLIENTS: Readonly<Record<string, string>> = {
   '@aws-sdk/client-sfn': 'SFNClient',
   '@aws-sdk/client-sts': 'STSClient',
   '@aws-sdk/client-cloudformation': 'CloudFormationClient',
+  '@aws-sdk/client-s3': 'S3Client',
+  '@aws-sdk/client-securityhub': 'SecurityHubClient',
 };
 
 const median = (xs: readonly number[]) => {
@@ -55,6 +57,10 @@ function lambdaEnv(policyJson: string): NodeJS.ProcessEnv {
     [FUNCTION_ENV.schedulerRoleArn]: arn('iam::123456789012:role/bench-scheduler'),
     [FUNCTION_ENV.taskRequesterArns]: arn('iam::123456789012:role/bench-workflow'),
     [FUNCTION_ENV.executorPrincipal]: arn('iam::123456789012:role/bench-executor'),
+    [FUNCTION_ENV.keySchedulerRoleArn]: arn('iam::123456789012:role/bench-key-scheduler'),
+    [FUNCTION_ENV.rotateFunctionArn]: arn('lambda:eu-west-1:123456789012:function:bench-rotate'),
+    [FUNCTION_ENV.evidenceBucketName]: 'bench-evidence',
+    [FUNCTION_ENV.evidencePeriod]: 'month',
   };
 }
 
@@ -62,7 +68,9 @@ function lambdaEnv(policyJson: string): NodeJS.ProcessEnv {
 function importMs(file: string, env: NodeJS.ProcessEnv): number {
   const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write(String(performance.now() - t));`;
   const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env, encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`importing ${file} failed: ${run.stderr}`);
+  // The last lines only: a minified bundle's stack trace quotes the whole line it failed on.
+  if (run.status !== 0)
+    throw new Error(`importing ${file} failed: ${run.stderr.split('\n').slice(-12).join('\n')}`);
   return Number(run.stdout);
 }
 

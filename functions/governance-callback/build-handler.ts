@@ -7,7 +7,8 @@ import type { TaskCallback } from '../../lib/ports/task-callback.js';
 const DecisionEvent = z.object({ 'detail-type': z.string(), detail: DecisionEventDetail });
 
 export interface CallbackDeps {
-  readonly governance: Governance;
+  /** Only the use case this function runs (the wiring binds nothing else, to keep the bundle small). */
+  readonly governance: Pick<Governance, 'answerWorkflow'>;
   readonly callback: TaskCallback;
 }
 

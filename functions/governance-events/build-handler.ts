@@ -16,7 +16,8 @@ const Envelope = z.object({
 });
 
 export interface EventsDeps {
-  readonly governance: Governance;
+  /** Only the use cases this function runs (the wiring binds nothing else, to keep the bundle small). */
+  readonly governance: Pick<Governance, 'fileSystemRevoke' | 'submitTicketed'>;
   readonly warn?: (message: string, details: Record<string, unknown>) => void;
 }
 

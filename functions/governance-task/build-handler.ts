@@ -7,7 +7,8 @@ import { failedTaskOrThrown, type Refusal } from '../shared/error-outcomes.js';
 import { GovernanceTaskInput } from './schema.js';
 
 export interface TaskDeps {
-  readonly governance: Governance;
+  /** Only the use case this function runs (the wiring binds nothing else, to keep the bundle small). */
+  readonly governance: Pick<Governance, 'submit'>;
   readonly callback: TaskCallback;
   /** The only requesters this entry files for: the workflow roles (TASK_REQUESTER_ARNS). */
   readonly requesterArns: readonly string[];

@@ -1,11 +1,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import * as z from 'zod';
+import { IamPolicyDocuments } from '../../lib/adapters/iam/policy-documents.js';
 import { SfnTaskCallback } from '../../lib/adapters/sfn/task-callback.js';
 import { loadEnv } from '../../lib/config/env.js';
 import { FUNCTION_ENV } from '../../lib/config/functions.js';
+import { submitRequest } from '../../lib/domain/governance/submit.js';
 import { isPrincipalArn } from '../../lib/domain/principal.js';
-import { governanceFromEnv } from '../shared/governance-wiring.js';
+import { governanceDepsFromEnv } from '../shared/governance-wiring.js';
 import type { TaskDeps } from './build-handler.js';
 
 /** TASK_REQUESTER_ARNS: one or more principal ARNs, comma-separated. */
@@ -33,10 +36,14 @@ export function taskRequesterArns(env: Readonly<Record<string, string | undefine
   return loadEnv(TaskEnv, env)[FUNCTION_ENV.taskRequesterArns];
 }
 
-/** Production wiring: the governance use cases over DynamoDB and Step Functions, from the environment. */
+/**
+ * Production wiring: the one use case this function runs (submit, with the escalation analysis's
+ * read-only IAM client) over DynamoDB and Step Functions, from the environment.
+ */
 export function defaultDeps(env: Readonly<Record<string, string | undefined>> = process.env): TaskDeps {
+  const deps = governanceDepsFromEnv(new DynamoDBClient({}), env, new IamPolicyDocuments(new IAMClient({})));
   return {
-    governance: governanceFromEnv(new DynamoDBClient({}), env),
+    governance: { submit: (input) => submitRequest(deps, input) },
     callback: new SfnTaskCallback(new SFNClient({})),
     requesterArns: taskRequesterArns(env),
   };

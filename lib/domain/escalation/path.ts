@@ -67,12 +67,18 @@ export const EscalationPath = z.strictObject({
   references: z.array(z.string().min(3)).min(1),
   /** The catalogue version that added the entry. */
   since: z.string().regex(/^\d+\.\d+\.\d+$/),
-  /** Test data: one policy that opens the path and one near miss that does not. */
-  examples: z.strictObject({
-    completes: ExamplePolicy,
-    nearMiss: ExamplePolicy,
-    /** What the near miss changes, for the test name. */
-    nearMissBecause: z.string().min(5),
-  }),
 });
 export type EscalationPath = z.infer<typeof EscalationPath>;
+
+/**
+ * Test data of a path, exported as `examples` beside it in its file (not a field of the path, so the
+ * functions that load the catalogue never bundle it): one policy that opens the path and one near
+ * miss that does not.
+ */
+export const PathExamples = z.strictObject({
+  completes: ExamplePolicy,
+  nearMiss: ExamplePolicy,
+  /** What the near miss changes, for the test name. */
+  nearMissBecause: z.string().min(5),
+});
+export type PathExamples = z.infer<typeof PathExamples>;

@@ -1,4 +1,4 @@
-import type { EscalationPath } from '../path.js';
+import type { EscalationPath, PathExamples } from '../path.js';
 
 export const cloudformationUpdateStack: EscalationPath = {
   id: 'cloudformation-update-stack',
@@ -16,27 +16,29 @@ export const cloudformationUpdateStack: EscalationPath = {
   ],
   references: ['pathfinding.cloud cloudformation-002'],
   since: '1.0.0',
-  examples: {
-    completes: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: 'cloudformation:UpdateStack',
-          Resource: '*',
-        },
-      ],
-    },
-    nearMiss: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: 'cloudformation:UpdateStack',
-          Resource: 'arn:aws:cloudformation:eu-west-1:111122223333:stack/app-stack/*',
-        },
-      ],
-    },
-    nearMissBecause: 'cloudformation:UpdateStack is scoped to one named resource',
+};
+
+/** Test data for the catalogue test: kept out of the path itself, so no function bundles it. */
+export const examples: PathExamples = {
+  completes: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: 'cloudformation:UpdateStack',
+        Resource: '*',
+      },
+    ],
   },
+  nearMiss: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: 'cloudformation:UpdateStack',
+        Resource: 'arn:aws:cloudformation:eu-west-1:111122223333:stack/app-stack/*',
+      },
+    ],
+  },
+  nearMissBecause: 'cloudformation:UpdateStack is scoped to one named resource',
 };

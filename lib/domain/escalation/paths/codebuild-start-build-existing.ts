@@ -1,4 +1,4 @@
-import type { EscalationPath } from '../path.js';
+import type { EscalationPath, PathExamples } from '../path.js';
 
 export const codebuildStartBuildExisting: EscalationPath = {
   id: 'codebuild-start-build-existing',
@@ -16,27 +16,29 @@ export const codebuildStartBuildExisting: EscalationPath = {
   ],
   references: ['pathfinding.cloud codebuild-002'],
   since: '1.0.0',
-  examples: {
-    completes: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: 'codebuild:StartBuild',
-          Resource: '*',
-        },
-      ],
-    },
-    nearMiss: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: 'codebuild:StartBuild',
-          Resource: 'arn:aws:codebuild:eu-west-1:111122223333:project/app-build',
-        },
-      ],
-    },
-    nearMissBecause: 'codebuild:StartBuild is scoped to one named resource',
+};
+
+/** Test data for the catalogue test: kept out of the path itself, so no function bundles it. */
+export const examples: PathExamples = {
+  completes: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: 'codebuild:StartBuild',
+        Resource: '*',
+      },
+    ],
   },
+  nearMiss: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: 'codebuild:StartBuild',
+        Resource: 'arn:aws:codebuild:eu-west-1:111122223333:project/app-build',
+      },
+    ],
+  },
+  nearMissBecause: 'codebuild:StartBuild is scoped to one named resource',
 };

@@ -1,4 +1,4 @@
-import type { EscalationPath } from '../path.js';
+import type { EscalationPath, PathExamples } from '../path.js';
 
 export const iamAddUserToGroup: EscalationPath = {
   id: 'iam-add-user-to-group',
@@ -15,27 +15,29 @@ export const iamAddUserToGroup: EscalationPath = {
   ],
   references: ['pathfinding.cloud iam-013', 'Rhino Security Labs method 12'],
   since: '1.0.0',
-  examples: {
-    completes: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: 'iam:AddUserToGroup',
-          Resource: '*',
-        },
-      ],
-    },
-    nearMiss: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: 'iam:RemoveUserFromGroup',
-          Resource: '*',
-        },
-      ],
-    },
-    nearMissBecause: 'iam:RemoveUserFromGroup is a different action',
+};
+
+/** Test data for the catalogue test: kept out of the path itself, so no function bundles it. */
+export const examples: PathExamples = {
+  completes: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: 'iam:AddUserToGroup',
+        Resource: '*',
+      },
+    ],
   },
+  nearMiss: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: 'iam:RemoveUserFromGroup',
+        Resource: '*',
+      },
+    ],
+  },
+  nearMissBecause: 'iam:RemoveUserFromGroup is a different action',
 };

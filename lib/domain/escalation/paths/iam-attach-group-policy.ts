@@ -1,4 +1,4 @@
-import type { EscalationPath } from '../path.js';
+import type { EscalationPath, PathExamples } from '../path.js';
 
 export const iamAttachGroupPolicy: EscalationPath = {
   id: 'iam-attach-group-policy',
@@ -15,32 +15,34 @@ export const iamAttachGroupPolicy: EscalationPath = {
   ],
   references: ['pathfinding.cloud iam-010', 'Rhino Security Labs method 7'],
   since: '1.0.0',
-  examples: {
-    completes: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: 'iam:AttachGroupPolicy',
-          Resource: '*',
-        },
-      ],
-    },
-    nearMiss: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: 'iam:AttachGroupPolicy',
-          Resource: '*',
-        },
-        {
-          Effect: 'Deny',
-          Action: 'iam:AttachGroupPolicy',
-          Resource: '*',
-        },
-      ],
-    },
-    nearMissBecause: 'an explicit Deny of iam:AttachGroupPolicy wins over the Allow',
+};
+
+/** Test data for the catalogue test: kept out of the path itself, so no function bundles it. */
+export const examples: PathExamples = {
+  completes: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: 'iam:AttachGroupPolicy',
+        Resource: '*',
+      },
+    ],
   },
+  nearMiss: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: 'iam:AttachGroupPolicy',
+        Resource: '*',
+      },
+      {
+        Effect: 'Deny',
+        Action: 'iam:AttachGroupPolicy',
+        Resource: '*',
+      },
+    ],
+  },
+  nearMissBecause: 'an explicit Deny of iam:AttachGroupPolicy wins over the Allow',
 };

@@ -1,4 +1,4 @@
-import type { EscalationPath } from '../path.js';
+import type { EscalationPath, PathExamples } from '../path.js';
 
 export const iamAttachRolePolicyAssume: EscalationPath = {
   id: 'iam-attach-role-policy-assume',
@@ -20,27 +20,29 @@ export const iamAttachRolePolicyAssume: EscalationPath = {
   ],
   references: ['pathfinding.cloud iam-014'],
   since: '1.0.0',
-  examples: {
-    completes: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: ['iam:AttachRolePolicy', 'sts:AssumeRole'],
-          Resource: '*',
-        },
-      ],
-    },
-    nearMiss: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: 'iam:AttachRolePolicy',
-          Resource: '*',
-        },
-      ],
-    },
-    nearMissBecause: 'sts:AssumeRole is missing',
+};
+
+/** Test data for the catalogue test: kept out of the path itself, so no function bundles it. */
+export const examples: PathExamples = {
+  completes: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: ['iam:AttachRolePolicy', 'sts:AssumeRole'],
+        Resource: '*',
+      },
+    ],
   },
+  nearMiss: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: 'iam:AttachRolePolicy',
+        Resource: '*',
+      },
+    ],
+  },
+  nearMissBecause: 'sts:AssumeRole is missing',
 };

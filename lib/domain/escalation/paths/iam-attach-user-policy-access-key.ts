@@ -1,4 +1,4 @@
-import type { EscalationPath } from '../path.js';
+import type { EscalationPath, PathExamples } from '../path.js';
 
 export const iamAttachUserPolicyAccessKey: EscalationPath = {
   id: 'iam-attach-user-policy-access-key',
@@ -21,27 +21,29 @@ export const iamAttachUserPolicyAccessKey: EscalationPath = {
   ],
   references: ['pathfinding.cloud iam-015'],
   since: '1.0.0',
-  examples: {
-    completes: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: ['iam:AttachUserPolicy', 'iam:CreateAccessKey'],
-          Resource: '*',
-        },
-      ],
-    },
-    nearMiss: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: 'iam:AttachUserPolicy',
-          Resource: '*',
-        },
-      ],
-    },
-    nearMissBecause: 'iam:CreateAccessKey is missing',
+};
+
+/** Test data for the catalogue test: kept out of the path itself, so no function bundles it. */
+export const examples: PathExamples = {
+  completes: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: ['iam:AttachUserPolicy', 'iam:CreateAccessKey'],
+        Resource: '*',
+      },
+    ],
   },
+  nearMiss: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: 'iam:AttachUserPolicy',
+        Resource: '*',
+      },
+    ],
+  },
+  nearMissBecause: 'iam:CreateAccessKey is missing',
 };

@@ -1,4 +1,4 @@
-import type { EscalationPath } from '../path.js';
+import type { EscalationPath, PathExamples } from '../path.js';
 
 export const iamCreatePolicyVersion: EscalationPath = {
   id: 'iam-create-policy-version',
@@ -16,27 +16,29 @@ export const iamCreatePolicyVersion: EscalationPath = {
   ],
   references: ['pathfinding.cloud iam-001', 'Rhino Security Labs method 1'],
   since: '1.0.0',
-  examples: {
-    completes: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: 'iam:CreatePolicyVersion',
-          Resource: '*',
-        },
-      ],
-    },
-    nearMiss: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: ['iam:Get*', 'iam:List*'],
-          Resource: '*',
-        },
-      ],
-    },
-    nearMissBecause: 'read-only wildcards (Get*, List*) never reach the write action',
+};
+
+/** Test data for the catalogue test: kept out of the path itself, so no function bundles it. */
+export const examples: PathExamples = {
+  completes: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: 'iam:CreatePolicyVersion',
+        Resource: '*',
+      },
+    ],
   },
+  nearMiss: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: ['iam:Get*', 'iam:List*'],
+        Resource: '*',
+      },
+    ],
+  },
+  nearMissBecause: 'read-only wildcards (Get*, List*) never reach the write action',
 };

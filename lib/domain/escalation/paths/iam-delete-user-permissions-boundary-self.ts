@@ -1,4 +1,4 @@
-import type { EscalationPath } from '../path.js';
+import type { EscalationPath, PathExamples } from '../path.js';
 
 export const iamDeleteUserPermissionsBoundarySelf: EscalationPath = {
   id: 'iam-delete-user-permissions-boundary-self',
@@ -18,27 +18,29 @@ export const iamDeleteUserPermissionsBoundarySelf: EscalationPath = {
     'AWS IAM User Guide: permissions boundaries',
   ],
   since: '1.0.0',
-  examples: {
-    completes: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: 'iam:DeleteUserPermissionsBoundary',
-          Resource: 'arn:aws:iam::111122223333:user/nhi/ci-bot',
-        },
-      ],
-    },
-    nearMiss: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: 'iam:DeleteUserPermissionsBoundary',
-          Resource: 'arn:aws:iam::111122223333:user/nhi/other-bot',
-        },
-      ],
-    },
-    nearMissBecause: 'the action is scoped to another named identity, not to itself',
+};
+
+/** Test data for the catalogue test: kept out of the path itself, so no function bundles it. */
+export const examples: PathExamples = {
+  completes: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: 'iam:DeleteUserPermissionsBoundary',
+        Resource: 'arn:aws:iam::111122223333:user/nhi/ci-bot',
+      },
+    ],
   },
+  nearMiss: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: 'iam:DeleteUserPermissionsBoundary',
+        Resource: 'arn:aws:iam::111122223333:user/nhi/other-bot',
+      },
+    ],
+  },
+  nearMissBecause: 'the action is scoped to another named identity, not to itself',
 };

@@ -1,4 +1,4 @@
-import type { EscalationPath } from '../path.js';
+import type { EscalationPath, PathExamples } from '../path.js';
 
 export const iamPutGroupPolicy: EscalationPath = {
   id: 'iam-put-group-policy',
@@ -15,27 +15,29 @@ export const iamPutGroupPolicy: EscalationPath = {
   ],
   references: ['pathfinding.cloud iam-011', 'Rhino Security Labs method 10'],
   since: '1.0.0',
-  examples: {
-    completes: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: 'iam:PutGroupPolicy',
-          Resource: '*',
-        },
-      ],
-    },
-    nearMiss: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: ['iam:Get*', 'iam:List*'],
-          Resource: '*',
-        },
-      ],
-    },
-    nearMissBecause: 'read-only wildcards (Get*, List*) never reach the write action',
+};
+
+/** Test data for the catalogue test: kept out of the path itself, so no function bundles it. */
+export const examples: PathExamples = {
+  completes: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: 'iam:PutGroupPolicy',
+        Resource: '*',
+      },
+    ],
   },
+  nearMiss: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: ['iam:Get*', 'iam:List*'],
+        Resource: '*',
+      },
+    ],
+  },
+  nearMissBecause: 'read-only wildcards (Get*, List*) never reach the write action',
 };

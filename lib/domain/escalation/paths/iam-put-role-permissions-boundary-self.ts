@@ -1,4 +1,4 @@
-import type { EscalationPath } from '../path.js';
+import type { EscalationPath, PathExamples } from '../path.js';
 
 export const iamPutRolePermissionsBoundarySelf: EscalationPath = {
   id: 'iam-put-role-permissions-boundary-self',
@@ -14,32 +14,34 @@ export const iamPutRolePermissionsBoundarySelf: EscalationPath = {
   ],
   references: ['AWS IAM User Guide: permissions boundaries'],
   since: '1.0.0',
-  examples: {
-    completes: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: 'iam:PutRolePermissionsBoundary',
-          Resource: 'arn:aws:iam::111122223333:role/nhi/app-runner',
-        },
-      ],
-    },
-    nearMiss: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: 'iam:PutRolePermissionsBoundary',
-          Resource: 'arn:aws:iam::111122223333:role/nhi/app-runner',
-        },
-        {
-          Effect: 'Deny',
-          Action: 'iam:PutRolePermissionsBoundary',
-          Resource: '*',
-        },
-      ],
-    },
-    nearMissBecause: 'an explicit Deny of iam:PutRolePermissionsBoundary wins over the Allow',
+};
+
+/** Test data for the catalogue test: kept out of the path itself, so no function bundles it. */
+export const examples: PathExamples = {
+  completes: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: 'iam:PutRolePermissionsBoundary',
+        Resource: 'arn:aws:iam::111122223333:role/nhi/app-runner',
+      },
+    ],
   },
+  nearMiss: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: 'iam:PutRolePermissionsBoundary',
+        Resource: 'arn:aws:iam::111122223333:role/nhi/app-runner',
+      },
+      {
+        Effect: 'Deny',
+        Action: 'iam:PutRolePermissionsBoundary',
+        Resource: '*',
+      },
+    ],
+  },
+  nearMissBecause: 'an explicit Deny of iam:PutRolePermissionsBoundary wins over the Allow',
 };

@@ -1,4 +1,4 @@
-import type { EscalationPath } from '../path.js';
+import type { EscalationPath, PathExamples } from '../path.js';
 
 export const iamPutRolePolicyAssume: EscalationPath = {
   id: 'iam-put-role-policy-assume',
@@ -20,32 +20,34 @@ export const iamPutRolePolicyAssume: EscalationPath = {
   ],
   references: ['pathfinding.cloud iam-017'],
   since: '1.0.0',
-  examples: {
-    completes: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: ['iam:PutRolePolicy', 'sts:AssumeRole'],
-          Resource: '*',
-        },
-      ],
-    },
-    nearMiss: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: 'iam:PutRolePolicy',
-          Resource: '*',
-        },
-        {
-          Effect: 'Allow',
-          Action: 'sts:AssumeRole',
-          Resource: 'arn:aws:iam::111122223333:role/nhi/app-lambda-exec',
-        },
-      ],
-    },
-    nearMissBecause: 'sts:AssumeRole is scoped to one named resource',
+};
+
+/** Test data for the catalogue test: kept out of the path itself, so no function bundles it. */
+export const examples: PathExamples = {
+  completes: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: ['iam:PutRolePolicy', 'sts:AssumeRole'],
+        Resource: '*',
+      },
+    ],
   },
+  nearMiss: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: 'iam:PutRolePolicy',
+        Resource: '*',
+      },
+      {
+        Effect: 'Allow',
+        Action: 'sts:AssumeRole',
+        Resource: 'arn:aws:iam::111122223333:role/nhi/app-lambda-exec',
+      },
+    ],
+  },
+  nearMissBecause: 'sts:AssumeRole is scoped to one named resource',
 };

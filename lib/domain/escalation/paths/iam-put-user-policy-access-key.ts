@@ -1,4 +1,4 @@
-import type { EscalationPath } from '../path.js';
+import type { EscalationPath, PathExamples } from '../path.js';
 
 export const iamPutUserPolicyAccessKey: EscalationPath = {
   id: 'iam-put-user-policy-access-key',
@@ -21,32 +21,34 @@ export const iamPutUserPolicyAccessKey: EscalationPath = {
   ],
   references: ['pathfinding.cloud iam-018'],
   since: '1.0.0',
-  examples: {
-    completes: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: ['iam:PutUserPolicy', 'iam:CreateAccessKey'],
-          Resource: '*',
-        },
-      ],
-    },
-    nearMiss: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: ['iam:PutUserPolicy', 'iam:CreateAccessKey'],
-          Resource: '*',
-        },
-        {
-          Effect: 'Deny',
-          Action: 'iam:CreateAccessKey',
-          Resource: '*',
-        },
-      ],
-    },
-    nearMissBecause: 'an explicit Deny of iam:CreateAccessKey wins over the Allow',
+};
+
+/** Test data for the catalogue test: kept out of the path itself, so no function bundles it. */
+export const examples: PathExamples = {
+  completes: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: ['iam:PutUserPolicy', 'iam:CreateAccessKey'],
+        Resource: '*',
+      },
+    ],
   },
+  nearMiss: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: ['iam:PutUserPolicy', 'iam:CreateAccessKey'],
+        Resource: '*',
+      },
+      {
+        Effect: 'Deny',
+        Action: 'iam:CreateAccessKey',
+        Resource: '*',
+      },
+    ],
+  },
+  nearMissBecause: 'an explicit Deny of iam:CreateAccessKey wins over the Allow',
 };

@@ -1,4 +1,4 @@
-import type { EscalationPath } from '../path.js';
+import type { EscalationPath, PathExamples } from '../path.js';
 
 export const iamPutUserPolicySelf: EscalationPath = {
   id: 'iam-put-user-policy-self',
@@ -14,27 +14,29 @@ export const iamPutUserPolicySelf: EscalationPath = {
   ],
   references: ['pathfinding.cloud iam-007', 'Rhino Security Labs method 9'],
   since: '1.0.0',
-  examples: {
-    completes: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: 'iam:PutUserPolicy',
-          Resource: 'arn:aws:iam::111122223333:user/nhi/ci-bot',
-        },
-      ],
-    },
-    nearMiss: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: 'iam:PutUserPolicy',
-          Resource: 'arn:aws:iam::111122223333:user/nhi/other-bot',
-        },
-      ],
-    },
-    nearMissBecause: 'the action is scoped to another named identity, not to itself',
+};
+
+/** Test data for the catalogue test: kept out of the path itself, so no function bundles it. */
+export const examples: PathExamples = {
+  completes: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: 'iam:PutUserPolicy',
+        Resource: 'arn:aws:iam::111122223333:user/nhi/ci-bot',
+      },
+    ],
   },
+  nearMiss: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: 'iam:PutUserPolicy',
+        Resource: 'arn:aws:iam::111122223333:user/nhi/other-bot',
+      },
+    ],
+  },
+  nearMissBecause: 'the action is scoped to another named identity, not to itself',
 };

@@ -1,4 +1,4 @@
-import type { EscalationPath } from '../path.js';
+import type { EscalationPath, PathExamples } from '../path.js';
 
 export const iamSetDefaultPolicyVersion: EscalationPath = {
   id: 'iam-set-default-policy-version',
@@ -16,32 +16,34 @@ export const iamSetDefaultPolicyVersion: EscalationPath = {
   ],
   references: ['Rhino Security Labs method 2'],
   since: '1.0.0',
-  examples: {
-    completes: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: 'iam:SetDefaultPolicyVersion',
-          Resource: '*',
-        },
-      ],
-    },
-    nearMiss: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: 'iam:SetDefaultPolicyVersion',
-          Resource: '*',
-        },
-        {
-          Effect: 'Deny',
-          Action: 'iam:SetDefaultPolicyVersion',
-          Resource: '*',
-        },
-      ],
-    },
-    nearMissBecause: 'an explicit Deny of iam:SetDefaultPolicyVersion wins over the Allow',
+};
+
+/** Test data for the catalogue test: kept out of the path itself, so no function bundles it. */
+export const examples: PathExamples = {
+  completes: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: 'iam:SetDefaultPolicyVersion',
+        Resource: '*',
+      },
+    ],
   },
+  nearMiss: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: 'iam:SetDefaultPolicyVersion',
+        Resource: '*',
+      },
+      {
+        Effect: 'Deny',
+        Action: 'iam:SetDefaultPolicyVersion',
+        Resource: '*',
+      },
+    ],
+  },
+  nearMissBecause: 'an explicit Deny of iam:SetDefaultPolicyVersion wins over the Allow',
 };

@@ -1,4 +1,4 @@
-import type { EscalationPath } from '../path.js';
+import type { EscalationPath, PathExamples } from '../path.js';
 
 export const iamUpdateAssumeRolePolicy: EscalationPath = {
   id: 'iam-update-assume-role-policy',
@@ -20,32 +20,34 @@ export const iamUpdateAssumeRolePolicy: EscalationPath = {
   ],
   references: ['pathfinding.cloud iam-012', 'Rhino Security Labs method 13'],
   since: '1.0.0',
-  examples: {
-    completes: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: ['iam:UpdateAssumeRolePolicy', 'sts:AssumeRole'],
-          Resource: '*',
-        },
-      ],
-    },
-    nearMiss: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: 'iam:UpdateAssumeRolePolicy',
-          Resource: 'arn:aws:iam::111122223333:role/nhi/app-lambda-exec',
-        },
-        {
-          Effect: 'Allow',
-          Action: 'sts:AssumeRole',
-          Resource: '*',
-        },
-      ],
-    },
-    nearMissBecause: 'iam:UpdateAssumeRolePolicy is scoped to one named resource',
+};
+
+/** Test data for the catalogue test: kept out of the path itself, so no function bundles it. */
+export const examples: PathExamples = {
+  completes: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: ['iam:UpdateAssumeRolePolicy', 'sts:AssumeRole'],
+        Resource: '*',
+      },
+    ],
   },
+  nearMiss: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: 'iam:UpdateAssumeRolePolicy',
+        Resource: 'arn:aws:iam::111122223333:role/nhi/app-lambda-exec',
+      },
+      {
+        Effect: 'Allow',
+        Action: 'sts:AssumeRole',
+        Resource: '*',
+      },
+    ],
+  },
+  nearMissBecause: 'iam:UpdateAssumeRolePolicy is scoped to one named resource',
 };

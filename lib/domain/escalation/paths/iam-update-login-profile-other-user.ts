@@ -1,4 +1,4 @@
-import type { EscalationPath } from '../path.js';
+import type { EscalationPath, PathExamples } from '../path.js';
 
 export const iamUpdateLoginProfileOtherUser: EscalationPath = {
   id: 'iam-update-login-profile-other-user',
@@ -15,32 +15,34 @@ export const iamUpdateLoginProfileOtherUser: EscalationPath = {
   ],
   references: ['pathfinding.cloud iam-006', 'Rhino Security Labs method 5'],
   since: '1.0.0',
-  examples: {
-    completes: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: 'iam:UpdateLoginProfile',
-          Resource: '*',
-        },
-      ],
-    },
-    nearMiss: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: 'iam:UpdateLoginProfile',
-          Resource: '*',
-        },
-        {
-          Effect: 'Deny',
-          Action: 'iam:UpdateLoginProfile',
-          Resource: '*',
-        },
-      ],
-    },
-    nearMissBecause: 'an explicit Deny of iam:UpdateLoginProfile wins over the Allow',
+};
+
+/** Test data for the catalogue test: kept out of the path itself, so no function bundles it. */
+export const examples: PathExamples = {
+  completes: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: 'iam:UpdateLoginProfile',
+        Resource: '*',
+      },
+    ],
   },
+  nearMiss: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: 'iam:UpdateLoginProfile',
+        Resource: '*',
+      },
+      {
+        Effect: 'Deny',
+        Action: 'iam:UpdateLoginProfile',
+        Resource: '*',
+      },
+    ],
+  },
+  nearMissBecause: 'an explicit Deny of iam:UpdateLoginProfile wins over the Allow',
 };

@@ -1,4 +1,4 @@
-import type { EscalationPath } from '../path.js';
+import type { EscalationPath, PathExamples } from '../path.js';
 
 export const lambdaUpdateFunctionCode: EscalationPath = {
   id: 'lambda-update-function-code',
@@ -16,27 +16,29 @@ export const lambdaUpdateFunctionCode: EscalationPath = {
   ],
   references: ['pathfinding.cloud lambda-003', 'Rhino Security Labs method 17'],
   since: '1.0.0',
-  examples: {
-    completes: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: 'lambda:UpdateFunctionCode',
-          Resource: '*',
-        },
-      ],
-    },
-    nearMiss: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: 'lambda:UpdateFunctionCode',
-          Resource: 'arn:aws:lambda:eu-west-1:111122223333:function:app-handler',
-        },
-      ],
-    },
-    nearMissBecause: 'lambda:UpdateFunctionCode is scoped to one named resource',
+};
+
+/** Test data for the catalogue test: kept out of the path itself, so no function bundles it. */
+export const examples: PathExamples = {
+  completes: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: 'lambda:UpdateFunctionCode',
+        Resource: '*',
+      },
+    ],
   },
+  nearMiss: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: 'lambda:UpdateFunctionCode',
+        Resource: 'arn:aws:lambda:eu-west-1:111122223333:function:app-handler',
+      },
+    ],
+  },
+  nearMissBecause: 'lambda:UpdateFunctionCode is scoped to one named resource',
 };

@@ -1,4 +1,4 @@
-import type { EscalationPath } from '../path.js';
+import type { EscalationPath, PathExamples } from '../path.js';
 
 export const passroleCloudformationCreateStack: EscalationPath = {
   id: 'passrole-cloudformation-create-stack',
@@ -20,32 +20,34 @@ export const passroleCloudformationCreateStack: EscalationPath = {
   ],
   references: ['pathfinding.cloud cloudformation-001', 'Rhino Security Labs method 20'],
   since: '1.0.0',
-  examples: {
-    completes: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: ['iam:PassRole', 'cloudformation:CreateStack'],
-          Resource: '*',
-        },
-      ],
-    },
-    nearMiss: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: 'iam:PassRole',
-          Resource: 'arn:aws:iam::111122223333:role/nhi/app-lambda-exec',
-        },
-        {
-          Effect: 'Allow',
-          Action: 'cloudformation:CreateStack',
-          Resource: '*',
-        },
-      ],
-    },
-    nearMissBecause: 'iam:PassRole is scoped to one named resource',
+};
+
+/** Test data for the catalogue test: kept out of the path itself, so no function bundles it. */
+export const examples: PathExamples = {
+  completes: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: ['iam:PassRole', 'cloudformation:CreateStack'],
+        Resource: '*',
+      },
+    ],
   },
+  nearMiss: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: 'iam:PassRole',
+        Resource: 'arn:aws:iam::111122223333:role/nhi/app-lambda-exec',
+      },
+      {
+        Effect: 'Allow',
+        Action: 'cloudformation:CreateStack',
+        Resource: '*',
+      },
+    ],
+  },
+  nearMissBecause: 'iam:PassRole is scoped to one named resource',
 };

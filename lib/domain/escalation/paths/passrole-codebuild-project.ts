@@ -1,4 +1,4 @@
-import type { EscalationPath } from '../path.js';
+import type { EscalationPath, PathExamples } from '../path.js';
 
 export const passroleCodebuildProject: EscalationPath = {
   id: 'passrole-codebuild-project',
@@ -24,32 +24,34 @@ export const passroleCodebuildProject: EscalationPath = {
   ],
   references: ['pathfinding.cloud codebuild-001'],
   since: '1.0.0',
-  examples: {
-    completes: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: ['iam:PassRole', 'codebuild:CreateProject', 'codebuild:StartBuild'],
-          Resource: '*',
-        },
-      ],
-    },
-    nearMiss: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: ['iam:PassRole', 'codebuild:CreateProject', 'codebuild:StartBuild'],
-          Resource: '*',
-        },
-        {
-          Effect: 'Deny',
-          Action: 'codebuild:StartBuild',
-          Resource: '*',
-        },
-      ],
-    },
-    nearMissBecause: 'an explicit Deny of codebuild:StartBuild wins over the Allow',
+};
+
+/** Test data for the catalogue test: kept out of the path itself, so no function bundles it. */
+export const examples: PathExamples = {
+  completes: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: ['iam:PassRole', 'codebuild:CreateProject', 'codebuild:StartBuild'],
+        Resource: '*',
+      },
+    ],
   },
+  nearMiss: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: ['iam:PassRole', 'codebuild:CreateProject', 'codebuild:StartBuild'],
+        Resource: '*',
+      },
+      {
+        Effect: 'Deny',
+        Action: 'codebuild:StartBuild',
+        Resource: '*',
+      },
+    ],
+  },
+  nearMissBecause: 'an explicit Deny of codebuild:StartBuild wins over the Allow',
 };

@@ -1,4 +1,4 @@
-import type { EscalationPath } from '../path.js';
+import type { EscalationPath, PathExamples } from '../path.js';
 
 export const passroleDatapipeline: EscalationPath = {
   id: 'passrole-datapipeline',
@@ -27,32 +27,34 @@ export const passroleDatapipeline: EscalationPath = {
   ],
   references: ['pathfinding.cloud datapipeline-001', 'Rhino Security Labs method 21'],
   since: '1.0.0',
-  examples: {
-    completes: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: [
-            'iam:PassRole',
-            'datapipeline:CreatePipeline',
-            'datapipeline:PutPipelineDefinition',
-            'datapipeline:ActivatePipeline',
-          ],
-          Resource: '*',
-        },
-      ],
-    },
-    nearMiss: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: ['iam:PassRole', 'datapipeline:CreatePipeline', 'datapipeline:PutPipelineDefinition'],
-          Resource: '*',
-        },
-      ],
-    },
-    nearMissBecause: 'datapipeline:ActivatePipeline is missing',
+};
+
+/** Test data for the catalogue test: kept out of the path itself, so no function bundles it. */
+export const examples: PathExamples = {
+  completes: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: [
+          'iam:PassRole',
+          'datapipeline:CreatePipeline',
+          'datapipeline:PutPipelineDefinition',
+          'datapipeline:ActivatePipeline',
+        ],
+        Resource: '*',
+      },
+    ],
   },
+  nearMiss: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: ['iam:PassRole', 'datapipeline:CreatePipeline', 'datapipeline:PutPipelineDefinition'],
+        Resource: '*',
+      },
+    ],
+  },
+  nearMissBecause: 'datapipeline:ActivatePipeline is missing',
 };

@@ -1,4 +1,4 @@
-import type { EscalationPath } from '../path.js';
+import type { EscalationPath, PathExamples } from '../path.js';
 
 export const passroleEc2RequestSpotInstances: EscalationPath = {
   id: 'passrole-ec2-request-spot-instances',
@@ -19,27 +19,29 @@ export const passroleEc2RequestSpotInstances: EscalationPath = {
   ],
   references: ['pathfinding.cloud ec2-003'],
   since: '1.0.0',
-  examples: {
-    completes: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: ['iam:PassRole', 'ec2:RequestSpotInstances'],
-          Resource: '*',
-        },
-      ],
-    },
-    nearMiss: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: 'iam:PassRole',
-          Resource: '*',
-        },
-      ],
-    },
-    nearMissBecause: 'ec2:RequestSpotInstances is missing',
+};
+
+/** Test data for the catalogue test: kept out of the path itself, so no function bundles it. */
+export const examples: PathExamples = {
+  completes: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: ['iam:PassRole', 'ec2:RequestSpotInstances'],
+        Resource: '*',
+      },
+    ],
   },
+  nearMiss: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: 'iam:PassRole',
+        Resource: '*',
+      },
+    ],
+  },
+  nearMissBecause: 'ec2:RequestSpotInstances is missing',
 };

@@ -1,4 +1,4 @@
-import type { EscalationPath } from '../path.js';
+import type { EscalationPath, PathExamples } from '../path.js';
 
 export const passroleEc2RunInstances: EscalationPath = {
   id: 'passrole-ec2-run-instances',
@@ -20,32 +20,34 @@ export const passroleEc2RunInstances: EscalationPath = {
   ],
   references: ['pathfinding.cloud ec2-001', 'Rhino Security Labs method 14'],
   since: '1.0.0',
-  examples: {
-    completes: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: ['iam:PassRole', 'ec2:RunInstances'],
-          Resource: '*',
-        },
-      ],
-    },
-    nearMiss: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: 'iam:PassRole',
-          Resource: 'arn:aws:iam::111122223333:role/nhi/app-lambda-exec',
-        },
-        {
-          Effect: 'Allow',
-          Action: 'ec2:RunInstances',
-          Resource: '*',
-        },
-      ],
-    },
-    nearMissBecause: 'iam:PassRole is scoped to one named resource',
+};
+
+/** Test data for the catalogue test: kept out of the path itself, so no function bundles it. */
+export const examples: PathExamples = {
+  completes: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: ['iam:PassRole', 'ec2:RunInstances'],
+        Resource: '*',
+      },
+    ],
   },
+  nearMiss: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: 'iam:PassRole',
+        Resource: 'arn:aws:iam::111122223333:role/nhi/app-lambda-exec',
+      },
+      {
+        Effect: 'Allow',
+        Action: 'ec2:RunInstances',
+        Resource: '*',
+      },
+    ],
+  },
+  nearMissBecause: 'iam:PassRole is scoped to one named resource',
 };

@@ -1,4 +1,4 @@
-import type { EscalationPath } from '../path.js';
+import type { EscalationPath, PathExamples } from '../path.js';
 
 export const passroleEcsCreateService: EscalationPath = {
   id: 'passrole-ecs-create-service',
@@ -23,27 +23,29 @@ export const passroleEcsCreateService: EscalationPath = {
   ],
   references: ['pathfinding.cloud ecs-003'],
   since: '1.0.0',
-  examples: {
-    completes: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: ['iam:PassRole', 'ecs:RegisterTaskDefinition', 'ecs:CreateService'],
-          Resource: '*',
-        },
-      ],
-    },
-    nearMiss: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: ['iam:PassRole', 'ecs:RegisterTaskDefinition'],
-          Resource: '*',
-        },
-      ],
-    },
-    nearMissBecause: 'ecs:CreateService is missing',
+};
+
+/** Test data for the catalogue test: kept out of the path itself, so no function bundles it. */
+export const examples: PathExamples = {
+  completes: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: ['iam:PassRole', 'ecs:RegisterTaskDefinition', 'ecs:CreateService'],
+        Resource: '*',
+      },
+    ],
   },
+  nearMiss: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: ['iam:PassRole', 'ecs:RegisterTaskDefinition'],
+        Resource: '*',
+      },
+    ],
+  },
+  nearMissBecause: 'ecs:CreateService is missing',
 };

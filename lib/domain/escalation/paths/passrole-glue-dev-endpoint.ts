@@ -1,4 +1,4 @@
-import type { EscalationPath } from '../path.js';
+import type { EscalationPath, PathExamples } from '../path.js';
 
 export const passroleGlueDevEndpoint: EscalationPath = {
   id: 'passrole-glue-dev-endpoint',
@@ -19,32 +19,34 @@ export const passroleGlueDevEndpoint: EscalationPath = {
   ],
   references: ['pathfinding.cloud glue-001', 'Rhino Security Labs method 18'],
   since: '1.0.0',
-  examples: {
-    completes: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: ['iam:PassRole', 'glue:CreateDevEndpoint'],
-          Resource: '*',
-        },
-      ],
-    },
-    nearMiss: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: 'iam:PassRole',
-          Resource: 'arn:aws:iam::111122223333:role/nhi/app-lambda-exec',
-        },
-        {
-          Effect: 'Allow',
-          Action: 'glue:CreateDevEndpoint',
-          Resource: '*',
-        },
-      ],
-    },
-    nearMissBecause: 'iam:PassRole is scoped to one named resource',
+};
+
+/** Test data for the catalogue test: kept out of the path itself, so no function bundles it. */
+export const examples: PathExamples = {
+  completes: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: ['iam:PassRole', 'glue:CreateDevEndpoint'],
+        Resource: '*',
+      },
+    ],
   },
+  nearMiss: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: 'iam:PassRole',
+        Resource: 'arn:aws:iam::111122223333:role/nhi/app-lambda-exec',
+      },
+      {
+        Effect: 'Allow',
+        Action: 'glue:CreateDevEndpoint',
+        Resource: '*',
+      },
+    ],
+  },
+  nearMissBecause: 'iam:PassRole is scoped to one named resource',
 };

@@ -1,4 +1,4 @@
-import type { EscalationPath } from '../path.js';
+import type { EscalationPath, PathExamples } from '../path.js';
 
 export const passroleGlueJob: EscalationPath = {
   id: 'passrole-glue-job',
@@ -23,27 +23,29 @@ export const passroleGlueJob: EscalationPath = {
   ],
   references: ['pathfinding.cloud glue-003'],
   since: '1.0.0',
-  examples: {
-    completes: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: ['iam:PassRole', 'glue:CreateJob', 'glue:StartJobRun'],
-          Resource: '*',
-        },
-      ],
-    },
-    nearMiss: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: ['iam:PassRole', 'glue:CreateJob'],
-          Resource: '*',
-        },
-      ],
-    },
-    nearMissBecause: 'glue:StartJobRun is missing',
+};
+
+/** Test data for the catalogue test: kept out of the path itself, so no function bundles it. */
+export const examples: PathExamples = {
+  completes: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: ['iam:PassRole', 'glue:CreateJob', 'glue:StartJobRun'],
+        Resource: '*',
+      },
+    ],
   },
+  nearMiss: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: ['iam:PassRole', 'glue:CreateJob'],
+        Resource: '*',
+      },
+    ],
+  },
+  nearMissBecause: 'glue:StartJobRun is missing',
 };

@@ -1,4 +1,4 @@
-import type { EscalationPath } from '../path.js';
+import type { EscalationPath, PathExamples } from '../path.js';
 
 export const passroleLambdaAddPermission: EscalationPath = {
   id: 'passrole-lambda-add-permission',
@@ -24,32 +24,34 @@ export const passroleLambdaAddPermission: EscalationPath = {
   ],
   references: ['pathfinding.cloud lambda-006'],
   since: '1.0.0',
-  examples: {
-    completes: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: ['iam:PassRole', 'lambda:CreateFunction', 'lambda:AddPermission'],
-          Resource: '*',
-        },
-      ],
-    },
-    nearMiss: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: ['iam:PassRole', 'lambda:CreateFunction', 'lambda:AddPermission'],
-          Resource: '*',
-        },
-        {
-          Effect: 'Deny',
-          Action: 'lambda:AddPermission',
-          Resource: '*',
-        },
-      ],
-    },
-    nearMissBecause: 'an explicit Deny of lambda:AddPermission wins over the Allow',
+};
+
+/** Test data for the catalogue test: kept out of the path itself, so no function bundles it. */
+export const examples: PathExamples = {
+  completes: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: ['iam:PassRole', 'lambda:CreateFunction', 'lambda:AddPermission'],
+        Resource: '*',
+      },
+    ],
   },
+  nearMiss: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: ['iam:PassRole', 'lambda:CreateFunction', 'lambda:AddPermission'],
+        Resource: '*',
+      },
+      {
+        Effect: 'Deny',
+        Action: 'lambda:AddPermission',
+        Resource: '*',
+      },
+    ],
+  },
+  nearMissBecause: 'an explicit Deny of lambda:AddPermission wins over the Allow',
 };

@@ -1,4 +1,4 @@
-import type { EscalationPath } from '../path.js';
+import type { EscalationPath, PathExamples } from '../path.js';
 
 export const passroleLambdaCreateInvoke: EscalationPath = {
   id: 'passrole-lambda-create-invoke',
@@ -24,32 +24,34 @@ export const passroleLambdaCreateInvoke: EscalationPath = {
   ],
   references: ['pathfinding.cloud lambda-001', 'Rhino Security Labs method 15'],
   since: '1.0.0',
-  examples: {
-    completes: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: ['iam:PassRole', 'lambda:CreateFunction', 'lambda:InvokeFunction'],
-          Resource: '*',
-        },
-      ],
-    },
-    nearMiss: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: 'iam:PassRole',
-          Resource: 'arn:aws:iam::111122223333:role/nhi/app-lambda-exec',
-        },
-        {
-          Effect: 'Allow',
-          Action: ['lambda:CreateFunction', 'lambda:InvokeFunction'],
-          Resource: '*',
-        },
-      ],
-    },
-    nearMissBecause: 'iam:PassRole is scoped to one named resource',
+};
+
+/** Test data for the catalogue test: kept out of the path itself, so no function bundles it. */
+export const examples: PathExamples = {
+  completes: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: ['iam:PassRole', 'lambda:CreateFunction', 'lambda:InvokeFunction'],
+        Resource: '*',
+      },
+    ],
   },
+  nearMiss: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: 'iam:PassRole',
+        Resource: 'arn:aws:iam::111122223333:role/nhi/app-lambda-exec',
+      },
+      {
+        Effect: 'Allow',
+        Action: ['lambda:CreateFunction', 'lambda:InvokeFunction'],
+        Resource: '*',
+      },
+    ],
+  },
+  nearMissBecause: 'iam:PassRole is scoped to one named resource',
 };

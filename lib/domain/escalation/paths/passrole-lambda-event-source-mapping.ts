@@ -1,4 +1,4 @@
-import type { EscalationPath } from '../path.js';
+import type { EscalationPath, PathExamples } from '../path.js';
 
 export const passroleLambdaEventSourceMapping: EscalationPath = {
   id: 'passrole-lambda-event-source-mapping',
@@ -24,27 +24,29 @@ export const passroleLambdaEventSourceMapping: EscalationPath = {
   ],
   references: ['pathfinding.cloud lambda-002', 'Rhino Security Labs method 16'],
   since: '1.0.0',
-  examples: {
-    completes: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: ['iam:PassRole', 'lambda:CreateFunction', 'lambda:CreateEventSourceMapping'],
-          Resource: '*',
-        },
-      ],
-    },
-    nearMiss: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: ['iam:PassRole', 'lambda:CreateFunction'],
-          Resource: '*',
-        },
-      ],
-    },
-    nearMissBecause: 'lambda:CreateEventSourceMapping is missing',
+};
+
+/** Test data for the catalogue test: kept out of the path itself, so no function bundles it. */
+export const examples: PathExamples = {
+  completes: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: ['iam:PassRole', 'lambda:CreateFunction', 'lambda:CreateEventSourceMapping'],
+        Resource: '*',
+      },
+    ],
   },
+  nearMiss: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: ['iam:PassRole', 'lambda:CreateFunction'],
+        Resource: '*',
+      },
+    ],
+  },
+  nearMissBecause: 'lambda:CreateEventSourceMapping is missing',
 };

@@ -1,4 +1,4 @@
-import type { EscalationPath } from '../path.js';
+import type { EscalationPath, PathExamples } from '../path.js';
 
 export const passroleSagemakerNotebook: EscalationPath = {
   id: 'passrole-sagemaker-notebook',
@@ -24,31 +24,33 @@ export const passroleSagemakerNotebook: EscalationPath = {
   ],
   references: ['pathfinding.cloud sagemaker-001', 'Rhino Security Labs (SageMaker notebook)'],
   since: '1.0.0',
-  examples: {
-    completes: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: [
-            'iam:PassRole',
-            'sagemaker:CreateNotebookInstance',
-            'sagemaker:CreatePresignedNotebookInstanceUrl',
-          ],
-          Resource: '*',
-        },
-      ],
-    },
-    nearMiss: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: ['iam:PassRole', 'sagemaker:CreateNotebookInstance'],
-          Resource: '*',
-        },
-      ],
-    },
-    nearMissBecause: 'sagemaker:CreatePresignedNotebookInstanceUrl is missing',
+};
+
+/** Test data for the catalogue test: kept out of the path itself, so no function bundles it. */
+export const examples: PathExamples = {
+  completes: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: [
+          'iam:PassRole',
+          'sagemaker:CreateNotebookInstance',
+          'sagemaker:CreatePresignedNotebookInstanceUrl',
+        ],
+        Resource: '*',
+      },
+    ],
   },
+  nearMiss: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: ['iam:PassRole', 'sagemaker:CreateNotebookInstance'],
+        Resource: '*',
+      },
+    ],
+  },
+  nearMissBecause: 'sagemaker:CreatePresignedNotebookInstanceUrl is missing',
 };

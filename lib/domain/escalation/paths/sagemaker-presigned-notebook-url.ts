@@ -1,4 +1,4 @@
-import type { EscalationPath } from '../path.js';
+import type { EscalationPath, PathExamples } from '../path.js';
 
 export const sagemakerPresignedNotebookUrl: EscalationPath = {
   id: 'sagemaker-presigned-notebook-url',
@@ -15,27 +15,29 @@ export const sagemakerPresignedNotebookUrl: EscalationPath = {
   ],
   references: ['pathfinding.cloud sagemaker-004'],
   since: '1.0.0',
-  examples: {
-    completes: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: 'sagemaker:CreatePresignedNotebookInstanceUrl',
-          Resource: '*',
-        },
-      ],
-    },
-    nearMiss: {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Action: 'sagemaker:CreatePresignedNotebookInstanceUrl',
-          Resource: 'arn:aws:sagemaker:eu-west-1:111122223333:notebook-instance/app-notebook',
-        },
-      ],
-    },
-    nearMissBecause: 'sagemaker:CreatePresignedNotebookInstanceUrl is scoped to one named resource',
+};
+
+/** Test data for the catalogue test: kept out of the path itself, so no function bundles it. */
+export const examples: PathExamples = {
+  completes: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: 'sagemaker:CreatePresignedNotebookInstanceUrl',
+        Resource: '*',
+      },
+    ],
   },
+  nearMiss: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: 'sagemaker:CreatePresignedNotebookInstanceUrl',
+        Resource: 'arn:aws:sagemaker:eu-west-1:111122223333:notebook-instance/app-notebook',
+      },
+    ],
+  },
+  nearMissBecause: 'sagemaker:CreatePresignedNotebookInstanceUrl is scoped to one named resource',
 };

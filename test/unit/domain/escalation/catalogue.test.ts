@@ -7,6 +7,21 @@ import {
   CATALOGUE_VERSION,
   EXAMPLE_SUBJECTS,
 } from '../../../../lib/domain/escalation/catalogue.js';
+import { PathExamples } from '../../../../lib/domain/escalation/path.js';
+
+const PATHS_DIR = join(import.meta.dirname, '../../../../lib/domain/escalation/paths');
+
+/** Every path file's `examples` export, by path id (the file name). */
+const EXAMPLES: Readonly<Record<string, PathExamples>> = Object.fromEntries(
+  await Promise.all(
+    readdirSync(PATHS_DIR)
+      .filter((f) => f.endsWith('.ts'))
+      .map(async (f) => {
+        const mod = (await import(join(PATHS_DIR, f))) as { examples?: unknown };
+        return [f.replace(/\.ts$/, ''), PathExamples.parse(mod.examples)] as const;
+      }),
+  ),
+);
 
 const open = (pathId: string, document: unknown, type: 'role' | 'user') =>
   analysePermissions(
@@ -64,21 +79,26 @@ describe('escalation catalogue', () => {
       expect(actions, a).toContain(a);
   });
 
+  it('has valid examples for every path, and none for a path it does not list', () => {
+    expect(Object.keys(EXAMPLES).sort()).toEqual(CATALOGUE.map((p) => p.id).sort());
+  });
+
   describe.each(CATALOGUE.map((p) => [p.id, p] as const))('%s', (_id, path) => {
     const type = path.appliesTo[0] as 'role' | 'user';
+    const examples = EXAMPLES[path.id] as PathExamples;
 
     it('is opened by its completing policy', () => {
-      expect(open(path.id, path.examples.completes, type)).toBe(true);
+      expect(open(path.id, examples.completes, type)).toBe(true);
     });
 
-    it(`is not opened by its near miss (${path.examples.nearMissBecause})`, () => {
-      expect(open(path.id, path.examples.nearMiss, type)).toBe(false);
+    it(`is not opened by its near miss (${examples.nearMissBecause})`, () => {
+      expect(open(path.id, examples.nearMiss, type)).toBe(false);
     });
 
     it('is opened by the completing policy with its actions spelled in another case', () => {
       // Arrange: IAM matches action names case-insensitively; an attacker may write them any way.
       const shouted = JSON.parse(
-        JSON.stringify(path.examples.completes, (key, value) =>
+        JSON.stringify(examples.completes, (key, value) =>
           key === 'Action'
             ? Array.isArray(value)
               ? value.map((a: string) => a.toUpperCase())
@@ -105,7 +125,7 @@ describe('escalation catalogue', () => {
       // Act
       const result = analysePermissions(
         EXAMPLE_SUBJECTS[type],
-        { policies: [{ source: 'inline-policy:example', document: path.examples.completes }], boundary },
+        { policies: [{ source: 'inline-policy:example', document: examples.completes }], boundary },
         CATALOGUE,
       );
 
