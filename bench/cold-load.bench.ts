@@ -61,6 +61,9 @@ function lambdaEnv(policyJson: string): NodeJS.ProcessEnv {
     [FUNCTION_ENV.rotateFunctionArn]: arn('lambda:eu-west-1:123456789012:function:bench-rotate'),
     [FUNCTION_ENV.evidenceBucketName]: 'bench-evidence',
     [FUNCTION_ENV.evidencePeriod]: 'month',
+    [FUNCTION_ENV.securityHubProductArn]: arn(
+      'securityhub:eu-west-1:123456789012:product/123456789012/default',
+    ),
   };
 }
 

@@ -264,6 +264,7 @@ export class NhiGovStack extends Stack {
       ...(this.provisioning ? [this.provisioning.provision] : []),
       ...(this.rotation ? [this.rotation.rotate] : []),
       ...(this.scanners ? [this.scanners.scan] : []),
+      ...(this.scanners?.securityHubExport ? [this.scanners.securityHubExport] : []),
       ...(this.evidence ? [this.evidence.writer] : []),
     ];
     for (const f of functions) this.observability.watchFunction(f);

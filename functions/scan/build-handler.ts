@@ -6,7 +6,6 @@ import { runScan, type ScanDeps } from '../../lib/domain/scanning/run-scan.js';
 import { assertNotInFuture } from '../../lib/domain/scanning/scan-time.js';
 import { parseOrThrow } from '../../lib/domain/validation.js';
 import type { Clock } from '../../lib/ports/clock.js';
-import type { FindingExporter } from '../../lib/ports/finding-exporter.js';
 import type { IamDirectory } from '../../lib/ports/iam-directory.js';
 import { ScanEvent } from './schema.js';
 
@@ -18,8 +17,6 @@ export interface ScanHandlerDeps extends ScanDeps {
   readonly accountId?: string;
   /** Counts for CloudWatch (Powertools metrics in Lambda). */
   readonly record?: (summary: ScanSummary) => void;
-  /** AWS Security Hub, when switched on: every finding of the scan, open, suppressed and resolved. */
-  readonly exporter?: FindingExporter;
 }
 
 /** What the function returns and logs: counts only, never evidence. */
@@ -41,8 +38,6 @@ export interface ScanSummary {
   readonly openByType: Readonly<Partial<Record<FindingType, number>>>;
   /** Certification coverage: NHIs in scope, reviewed within the policy interval, overdue. */
   readonly reviews: { readonly inScope: number; readonly reviewed: number; readonly overdue: number };
-  /** Findings sent to Security Hub (absent when it is off). */
-  readonly securityHub?: { readonly sent: number };
 }
 
 /** Some system revokes could not be filed: the findings are stored, the invocation fails so it alarms and retries. */
@@ -73,12 +68,8 @@ export function buildHandler(deps: ScanHandlerDeps) {
       now,
       ...(accountId ? { accountId } : {}),
     });
-    // Only what the scan stored goes to Security Hub, after it is stored: a Security Hub failure fails
-    // the run (alarm, retry) and loses nothing. A scan that stored nothing (time moves forward) sends nothing.
-    const exported =
-      deps.exporter && result.mode.kind === 'write'
-        ? await deps.exporter.export([...result.findings, ...result.resolved], result.asOf)
-        : undefined;
+    // AWS Security Hub gets the scan from its own function (functions/security-hub-export), prompted by
+    // the ScanCompleted event the scan log's stream raises once the scan is recorded.
     const summary: ScanSummary = {
       asOf: result.asOf,
       accountId: result.accountId,
@@ -97,7 +88,6 @@ export function buildHandler(deps: ScanHandlerDeps) {
         reviewed: result.metrics.governance.reviewCompletion.reviewed,
         overdue: result.metrics.governance.reviewCompletion.overdue,
       },
-      ...(exported ? { securityHub: exported } : {}),
     };
     deps.record?.(summary);
     if (result.revokes.failed.length > 0) {

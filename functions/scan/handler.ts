@@ -3,7 +3,7 @@
 // holds the template to it and test/support/sdk-calls.ts holds every SDK call this handler makes in the tests to it.
 // Never an IAM write action: expiry goes through governance as a system revoke request.
 // Environment: DECISIONS_TABLE_NAME, EXECUTIONS_TABLE_NAME, FINDINGS_TABLE_NAME, EVENT_BUS_NAME,
-// POLICY_FILE (the policy copied into the bundle), SECURITY_HUB_PRODUCT_ARN (optional).
+// POLICY_FILE (the policy copied into the bundle). Security Hub: functions/security-hub-export.
 import middy from '@middy/core';
 import { observability } from '../shared/observability.js';
 import { buildHandler } from './build-handler.js';

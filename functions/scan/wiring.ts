@@ -1,7 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { IAMClient } from '@aws-sdk/client-iam';
-import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import * as z from 'zod';
 import { DynamoCampaignStore } from '../../lib/adapters/dynamodb/campaign-store.js';
 import { documentClient } from '../../lib/adapters/dynamodb/client.js';
@@ -11,7 +10,6 @@ import { DynamoFindingStore } from '../../lib/adapters/dynamodb/finding-store.js
 import { DynamoScanLog } from '../../lib/adapters/dynamodb/scan-log.js';
 import { EventBridgeRevokeRequester } from '../../lib/adapters/eventbridge/revoke-requester.js';
 import { LiveIamDirectory } from '../../lib/adapters/iam-inventory/live-inventory.js';
-import { SecurityHubExporter } from '../../lib/adapters/securityhub/finding-exporter.js';
 import { systemClock } from '../../lib/adapters/system.js';
 import { loadEnv, required } from '../../lib/config/env.js';
 import { FUNCTION_ENV } from '../../lib/config/functions.js';
@@ -25,13 +23,6 @@ export const ScanEnv = z.object({
   [ENV.findingsTable]: required(),
   [FUNCTION_ENV.eventBusName]: required(),
   [FUNCTION_ENV.policyFile]: required(),
-  [FUNCTION_ENV.securityHubProductArn]: z
-    .string()
-    .regex(
-      /^arn:aws[a-z-]*:securityhub:[a-z0-9-]+:\d{12}:product\/\d{12}\/default$/,
-      'is not a default product ARN',
-    )
-    .optional(),
 });
 
 /** The Lambda's dependencies, built once per cold start from the environment. */
@@ -41,7 +32,6 @@ export function defaultDeps(
   const config = loadEnv(ScanEnv, env);
   const doc = documentClient(new DynamoDBClient({}));
   const findings = new DynamoFindingStore(doc, config[ENV.findingsTable]);
-  const productArn = config[FUNCTION_ENV.securityHubProductArn];
   return {
     directory: new LiveIamDirectory(new IAMClient({})),
     decisions: new DynamoDecisionStore(doc, config[ENV.decisionsTable]),
@@ -53,6 +43,5 @@ export function defaultDeps(
     revokes: new EventBridgeRevokeRequester(new EventBridgeClient({}), config[FUNCTION_ENV.eventBusName]),
     policy: loadPolicyJsonFile(config[FUNCTION_ENV.policyFile]),
     clock: systemClock,
-    ...(productArn ? { exporter: new SecurityHubExporter(new SecurityHubClient({}), productArn) } : {}),
   };
 }

@@ -81,7 +81,7 @@ export class SuiteBus extends Construct {
   }
 
   /** A rule declared in lib/config/event-routes.ts (shared with the local pipeline) to its function. */
-  routeTo(route: BusRoute, target: NhiFunction): Rule {
+  routeTo(route: Pick<BusRoute, 'id' | 'description' | 'pattern'>, target: NhiFunction): Rule {
     return this.route(route.id, {
       description: route.description,
       pattern: cdkPattern(route.pattern),

@@ -56,13 +56,15 @@ export const BUNDLE_OPTIONS = {
    * Modules replaced in every bundle by a Lambda-only module (each file says why it is safe): the
    * SDK's default credential chain by the environment credentials Lambda provides, the SDK's
    * lazily loaded event-stream serde, which no call of the suite uses (about 120 KiB per function),
-   * and Powertools' JMESPath, which idempotency imports but nhi-gov never configures (23 KiB).
+   * Powertools' JMESPath, which idempotency imports but nhi-gov never configures (23 KiB), and
+   * DynamoDB's endpoint-discovery cache, which nhi-gov never switches on (7.6 KiB).
    */
   alias: {
     '@aws-sdk/credential-provider-node': join(REPO_ROOT, 'functions/shared/lambda-credentials.ts'),
     '@smithy/core/event-streams': join(REPO_ROOT, 'functions/shared/no-event-streams.ts'),
     '@aws-lambda-powertools/jmespath': join(REPO_ROOT, 'functions/shared/no-jmespath.ts'),
     '@aws-lambda-powertools/jmespath/functions': join(REPO_ROOT, 'functions/shared/no-jmespath.ts'),
+    '@aws-sdk/endpoint-cache': join(REPO_ROOT, 'functions/shared/no-endpoint-discovery.ts'),
   } as Readonly<Record<string, string>>,
 } as const;
 

@@ -6,6 +6,7 @@ import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/a
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { SECURITY_HUB_ROUTE } from '../../lib/config/event-routes.js';
 import { FUNCTION_ENV } from '../../lib/config/functions.js';
 import { ENV } from '../../lib/config/tables.js';
 import { deadLetterQueue } from './dead-letter-queue.js';
@@ -26,7 +27,7 @@ export interface ScannersProps {
   readonly findings: TableV2;
   readonly bus: SuiteBus;
   readonly logRetention: RetentionDays;
-  /** Import findings to AWS Security Hub after each scan (context nhi-gov:securityHub). */
+  /** Import each recorded scan's findings to AWS Security Hub (context nhi-gov:securityHub). */
   readonly securityHub?: boolean;
 }
 
@@ -46,6 +47,8 @@ export { SCANNER_IAM_ACTIONS } from '../../lib/config/permissions/scan.js';
  */
 export class Scanners extends Construct {
   readonly scan: NhiFunction;
+  /** The Security Hub export, when context nhi-gov:securityHub is on (its own function: lean scan bundle). */
+  readonly securityHubExport?: NhiFunction;
   readonly schedule: Schedule;
   readonly deadLetterQueues: { readonly label: string; readonly queue: Queue }[] = [];
 
@@ -66,18 +69,14 @@ export class Scanners extends Construct {
         [ENV.executionsTable]: props.executions.tableName,
         [ENV.findingsTable]: props.findings.tableName,
         [FUNCTION_ENV.eventBusName]: props.bus.bus.eventBusName,
-        ...(props.securityHub ? { [FUNCTION_ENV.securityHubProductArn]: securityHubProductArn(this) } : {}),
       },
     });
     const s = this.scan;
     // Every statement of the role comes from its declaration (lib/config/permissions/scan.ts).
-    s.grantDeclared(
-      {
-        tables: { decisions: props.decisions, executions: props.executions, findings: props.findings },
-        busArn: props.bus.bus.eventBusArn,
-      },
-      { securityHub: props.securityHub === true },
-    );
+    s.grantDeclared({
+      tables: { decisions: props.decisions, executions: props.executions, findings: props.findings },
+      busArn: props.bus.bus.eventBusArn,
+    });
     acknowledgeIndexQueries(s.role, [
       props.executions,
       props.findings,
@@ -90,6 +89,28 @@ export class Scanners extends Construct {
         `${nagRender(this, props.decisions.tableArn)}/index/*`,
         "Query on the indexes of the hub decisions table only (read-only; its resource policy admits this role from inside the organization, for its own account's keys only).",
       );
+    }
+
+    if (props.securityHub) {
+      // Its own function, so the scan's bundle does not carry the Security Hub client. It runs when the
+      // scan log's stream raises ScanCompleted, i.e. once the scan is recorded (stored), as before.
+      const hub = new NhiFunction(this, 'SecurityHubExport', {
+        id: 'securityHubExport',
+        description: "each recorded scan's findings to the account's default Security Hub product",
+        asynchronous: true,
+        timeout: Duration.minutes(10),
+        memorySize: 1024,
+        logRetention: props.logRetention,
+        environment: {
+          [ENV.findingsTable]: props.findings.tableName,
+          [FUNCTION_ENV.securityHubProductArn]: securityHubProductArn(this),
+        },
+      });
+      // Every statement of the role comes from its declaration (lib/config/permissions/security-hub-export.ts).
+      hub.grantDeclared({ tables: { findings: props.findings } });
+      acknowledgeIndexQueries(hub.role, [props.findings]);
+      props.bus.routeTo(SECURITY_HUB_ROUTE, hub);
+      this.securityHubExport = hub;
     }
 
     const dlq = deadLetterQueue(this, 'ScheduleDlq');

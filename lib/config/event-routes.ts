@@ -262,6 +262,17 @@ export const BUS_ROUTES = {
   },
 } as const satisfies Record<string, BusRoute>;
 
+/**
+ * The rule that sends every recorded scan to the Security Hub export (context nhi-gov:securityHub; off:
+ * no rule, no function). Not in busRoutes(): local mode has no Security Hub.
+ */
+export const SECURITY_HUB_ROUTE = {
+  id: 'ScanCompletedToSecurityHub',
+  description: 'recorded scans to the Security Hub export',
+  target: 'security-hub-export',
+  pattern: { source: [EVENT_SOURCE], 'detail-type': ['ScanCompleted'] },
+} as const satisfies Omit<BusRoute, 'target'> & { readonly target: 'security-hub-export' };
+
 /** The rule for AccessRequested events of the ticketing sources the policy trusts (none: no rule). */
 export function accessRequestedRoute(ticketingSources: readonly string[]): BusRoute | undefined {
   if (ticketingSources.length === 0) return undefined;

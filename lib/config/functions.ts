@@ -19,6 +19,8 @@ export const FUNCTION_ENTRIES = {
   scan: 'functions/scan/handler.ts',
   /** EventBridge Scheduler: the previous period's evidence package, written once to the Object Lock bucket. */
   evidence: 'functions/evidence/handler.ts',
+  /** EventBridge: `ScanCompleted` → the scan's findings to AWS Security Hub (context nhi-gov:securityHub only). */
+  securityHubExport: 'functions/security-hub-export/handler.ts',
 } as const;
 export type FunctionId = keyof typeof FUNCTION_ENTRIES;
 
@@ -62,7 +64,7 @@ export const FUNCTION_ENV = {
   evidenceBucketName: 'EVIDENCE_BUCKET_NAME',
   /** evidence: `month`, `week` or `day`, the period each scheduled run covers. */
   evidencePeriod: 'EVIDENCE_PERIOD',
-  /** scan: the Security Hub product ARN to import findings to (`.../product/<account>/default`); unset: off. */
+  /** security-hub-export: the Security Hub product ARN findings are imported to (`.../product/<account>/default`). */
   securityHubProductArn: 'SECURITY_HUB_PRODUCT_ARN',
   /** Powertools: service name, metrics namespace, log level. */
   powertoolsServiceName: 'POWERTOOLS_SERVICE_NAME',

@@ -31,7 +31,8 @@ const { template, assembly } = (() => {
   }) as typeof process.stderr.write;
   try {
     const app = testApp({}, { bundle: true });
-    const stack = new NhiGovStack(app, 'Bundled', { config: config() });
+    // Security Hub on, so every function of FUNCTION_ENTRIES is in the stack (its export is opt-in).
+    const stack = new NhiGovStack(app, 'Bundled', { config: config({ 'nhi-gov:securityHub': true }) });
     return { template: Template.fromStack(stack), assembly: app.synth() };
   } finally {
     process.stderr.write = write;
@@ -61,6 +62,7 @@ describe('bundling', () => {
       // The esbuild aliases reach the CDK bundles: no SSO/ini credential chain, no event-stream serde.
       expect(code, id).not.toContain('Skipping SSO provider in default chain');
       expect(code, id).toContain('event streams are not bundled into nhi-gov functions');
+      expect(code, id).toContain('DynamoDB endpoint discovery is not bundled into nhi-gov functions');
     }
   });
 

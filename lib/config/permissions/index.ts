@@ -7,6 +7,7 @@ import { GOVERNANCE_TASK_PERMISSIONS } from './governance-task.js';
 import { PROVISION_PERMISSIONS } from './provision.js';
 import { ROTATE_PERMISSIONS } from './rotate.js';
 import { SCAN_PERMISSIONS } from './scan.js';
+import { SECURITY_HUB_EXPORT_PERMISSIONS } from './security-hub-export.js';
 import type { FunctionPermissions } from './types.js';
 
 /**
@@ -23,4 +24,5 @@ export const FUNCTION_PERMISSIONS: Readonly<Record<FunctionId, FunctionPermissio
   rotate: ROTATE_PERMISSIONS,
   scan: SCAN_PERMISSIONS,
   evidence: EVIDENCE_PERMISSIONS,
+  securityHubExport: SECURITY_HUB_EXPORT_PERMISSIONS,
 };

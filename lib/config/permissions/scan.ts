@@ -19,14 +19,6 @@ export const SCAN_PERMISSIONS: FunctionPermissions = {
     ...LAMBDA_BASICS,
     FAILURE_DESTINATION,
     {
-      sid: 'ImportFindingsToSecurityHub',
-      effect: 'Allow',
-      actions: ['securityhub:BatchImportFindings'],
-      resources: ['securityhub:default-product'],
-      onlyWith: 'securityHub',
-      why: 'Context nhi-gov:securityHub: the scan’s findings, imported to the account’s default product only.',
-    },
-    {
       sid: 'ReadIamInventory',
       effect: 'Allow',
       actions: SCANNER_IAM_ACTIONS,
