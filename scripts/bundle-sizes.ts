@@ -25,7 +25,8 @@ async function main(): Promise<number> {
       '|---|---|---:|---:|---:|---|---|',
       ...bundles.map((b) => {
         const budget = BUNDLE_BUDGET_BYTES[b.id];
-        const target = b.bytes <= BUNDLE_TARGET_BYTES ? 'yes' : `**no** (+${kib(b.bytes - BUNDLE_TARGET_BYTES)})`;
+        const target =
+          b.bytes <= BUNDLE_TARGET_BYTES ? 'yes' : `**no** (+${kib(b.bytes - BUNDLE_TARGET_BYTES)})`;
         return `| ${b.id} | \`${b.entry}\` | ${kib(b.bytes)} | ${b.bytes.toLocaleString('en-US')} | ${kib(budget)} | ${b.bytes <= budget ? 'yes' : '**no**'} | ${target} |`;
       }),
     ].join('\n');
