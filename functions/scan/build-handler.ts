@@ -1,3 +1,4 @@
+import type { KeyUpgradeOutcome } from '../../lib/adapters/dynamodb/key-upgrade.js';
 import { accountOfArn } from '../../lib/domain/account.js';
 import { AppError } from '../../lib/domain/errors.js';
 import type { FindingType } from '../../lib/domain/finding.js';
@@ -17,7 +18,16 @@ export interface ScanHandlerDeps extends ScanDeps {
   readonly accountId?: string;
   /** Counts for CloudWatch (Powertools metrics in Lambda). */
   readonly record?: (summary: ScanSummary) => void;
+  /**
+   * Brings findings stored by an older version up to the current index keys, once per table (a marker
+   * item records it): the deployed stack needs no manual step after an upgrade. Runs after a scan that
+   * stored, within the time `until` leaves; what it did not finish, the next scan continues.
+   */
+  readonly upgradeKeys?: (until?: () => boolean) => Promise<KeyUpgradeOutcome>;
 }
+
+/** Time the handler keeps for itself after the key upgrade (the summary, metrics, the response). */
+const KEY_UPGRADE_RESERVE_MS = 15_000;
 
 /** What the function returns and logs: counts only, never evidence. */
 export interface ScanSummary {
@@ -38,6 +48,8 @@ export interface ScanSummary {
   readonly openByType: Readonly<Partial<Record<FindingType, number>>>;
   /** Certification coverage: NHIs in scope, reviewed within the policy interval, overdue. */
   readonly reviews: { readonly inScope: number; readonly reviewed: number; readonly overdue: number };
+  /** Findings re-keyed by the key upgrade (absent when the table's keys were already current). */
+  readonly keyUpgrade?: { readonly updated: number; readonly complete: boolean };
 }
 
 /** Some system revokes could not be filed: the findings are stored, the invocation fails so it alarms and retries. */
@@ -53,7 +65,10 @@ export class RevokeFilingError extends AppError {
  * read-only (`stored: false`).
  */
 export function buildHandler(deps: ScanHandlerDeps) {
-  return async (event: unknown, context?: { invokedFunctionArn?: string }): Promise<ScanSummary> => {
+  return async (
+    event: unknown,
+    context?: { invokedFunctionArn?: string; getRemainingTimeInMillis?: () => number },
+  ): Promise<ScanSummary> => {
     const input = parseOrThrow(ScanEvent, event, 'scan event');
     const now = deps.clock.now();
     const asOf = input?.asOf ? new Date(input.asOf) : now;
@@ -70,6 +85,12 @@ export function buildHandler(deps: ScanHandlerDeps) {
     });
     // AWS Security Hub gets the scan from its own function (functions/security-hub-export), prompted by
     // the ScanCompleted event the scan log's stream raises once the scan is recorded.
+    // After the scan's own work, and only when it stored: a read-only scan still writes nothing.
+    const remaining = context?.getRemainingTimeInMillis;
+    const upgraded =
+      deps.upgradeKeys && result.mode.kind === 'write'
+        ? await deps.upgradeKeys(remaining ? () => remaining() < KEY_UPGRADE_RESERVE_MS : undefined)
+        : undefined;
     const summary: ScanSummary = {
       asOf: result.asOf,
       accountId: result.accountId,
@@ -88,6 +109,9 @@ export function buildHandler(deps: ScanHandlerDeps) {
         reviewed: result.metrics.governance.reviewCompletion.reviewed,
         overdue: result.metrics.governance.reviewCompletion.overdue,
       },
+      ...(upgraded?.state === 'ran'
+        ? { keyUpgrade: { updated: upgraded.updated, complete: upgraded.complete } }
+        : {}),
     };
     deps.record?.(summary);
     if (result.revokes.failed.length > 0) {

@@ -1,12 +1,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { IAMClient } from '@aws-sdk/client-iam';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { DynamoCampaignStore } from '../../lib/adapters/dynamodb/campaign-store.js';
 import { documentClient } from '../../lib/adapters/dynamodb/client.js';
 import { DynamoDecisionStore } from '../../lib/adapters/dynamodb/decision-store.js';
 import { DynamoExecutionTrail } from '../../lib/adapters/dynamodb/execution-trail.js';
-import { DynamoFindingStore } from '../../lib/adapters/dynamodb/finding-store.js';
+import { DynamoFindingStore, FINDING_KEYS_VERSION } from '../../lib/adapters/dynamodb/finding-store.js';
+import { upgradeKeysOnce } from '../../lib/adapters/dynamodb/key-upgrade.js';
 import { DynamoScanLog } from '../../lib/adapters/dynamodb/scan-log.js';
 import { EventBridgeRevokeRequester } from '../../lib/adapters/eventbridge/revoke-requester.js';
 import { LiveIamDirectory } from '../../lib/adapters/iam-inventory/live-inventory.js';
@@ -24,6 +26,22 @@ export const ScanEnv = z.object({
   [FUNCTION_ENV.eventBusName]: required(),
   [FUNCTION_ENV.policyFile]: required(),
 });
+
+/** The findings table's key upgrade, run once per table by the scan (see ScanHandlerDeps.upgradeKeys). */
+export function findingKeyUpgrade(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+): NonNullable<ScanHandlerDeps['upgradeKeys']> {
+  const findings = new DynamoFindingStore(doc, tableName);
+  return (until) =>
+    upgradeKeysOnce(doc, {
+      tableName,
+      tableId: 'findings',
+      version: FINDING_KEYS_VERSION,
+      pass: (options) => findings.upgradeKeys(options),
+      ...(until ? { until } : {}),
+    });
+}
 
 /** The Lambda's dependencies, built once per cold start from the environment. */
 export function defaultDeps(
@@ -43,5 +61,6 @@ export function defaultDeps(
     revokes: new EventBridgeRevokeRequester(new EventBridgeClient({}), config[FUNCTION_ENV.eventBusName]),
     policy: loadPolicyJsonFile(config[FUNCTION_ENV.policyFile]),
     clock: systemClock,
+    upgradeKeys: findingKeyUpgrade(doc, config[ENV.findingsTable]),
   };
 }

@@ -1,4 +1,3 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -7,6 +6,7 @@ import { ensureTables } from '../adapters/dynamodb/create-tables.js';
 import { DynamoDecisionStore } from '../adapters/dynamodb/decision-store.js';
 import { DynamoExecutionTrail } from '../adapters/dynamodb/execution-trail.js';
 import { DynamoFindingStore, FINDING_KEYS_VERSION } from '../adapters/dynamodb/finding-store.js';
+import { upgradeKeysOnce } from '../adapters/dynamodb/key-upgrade.js';
 import { acquireLocalStore } from '../adapters/dynamodb/shared-local-store.js';
 import { localTableNames, type TableNames } from '../config/tables.js';
 import { type CliIo, UsageError } from './io.js';
@@ -82,17 +82,17 @@ export function localHome(io: CliIo): string {
  * last command leaves it, or after NHI_GOV_STORE_IDLE_SECONDS (lib/adapters/dynamodb/shared-local-store.ts).
  */
 /**
- * A store written by an older version gets the findings' current index keys (#16.5), once: the
- * embedded store records it in `<home>/finding-keys.json` (with its table names). A store named by
- * NHI_GOV_DYNAMODB_ENDPOINT has no home of its own, so it is checked on every open (it writes only
- * findings whose keys are out of date).
+ * A store written by an older version gets the findings' current index keys (#16.5), once: the marker
+ * item in the findings table records it (key-upgrade.ts), as on a deployed stack, so a store named by
+ * NHI_GOV_DYNAMODB_ENDPOINT and the embedded one cost one GetItem per command once upgraded.
  */
-async function upgradeFindingKeys(stores: Stores, home: string | undefined): Promise<void> {
-  const marker = home ? join(home, 'finding-keys.json') : undefined;
-  const done = `${JSON.stringify({ version: FINDING_KEYS_VERSION, table: stores.names.findings })}\n`;
-  if (marker && existsSync(marker) && readFileSync(marker, 'utf8') === done) return;
-  await stores.findings.upgradeKeys();
-  if (marker) writeFileSync(marker, done);
+async function upgradeFindingKeys(stores: Stores): Promise<void> {
+  await upgradeKeysOnce(stores.doc, {
+    tableName: stores.names.findings,
+    tableId: 'findings',
+    version: FINDING_KEYS_VERSION,
+    pass: (options) => stores.findings.upgradeKeys(options),
+  });
 }
 
 export async function withLocalStores<T>(io: CliIo, fn: (stores: Stores) => Promise<T>): Promise<T> {
@@ -110,7 +110,7 @@ export async function withLocalStores<T>(io: CliIo, fn: (stores: Stores) => Prom
   try {
     await ensureTables(client, names);
     const stores = storesFor(client, names);
-    await upgradeFindingKeys(stores, lease ? localHome(io) : undefined);
+    await upgradeFindingKeys(stores);
     return await fn(stores);
   } finally {
     process.removeListener('SIGINT', onSignal);

@@ -16,6 +16,7 @@ import { renderTitle } from '../../domain/scanning/dated-title.js';
 import { findingDigest } from '../../domain/scanning/finding-digest.js';
 import type { FindingFilter, FindingQueries, FindingStore } from '../../ports/finding-store.js';
 import type { FindingBatch, MetricsStore, StoredFindingSummary } from '../../ports/metrics-store.js';
+import type { KeyUpgradeResult } from './key-upgrade.js';
 import { queryAll, queryPages, stripKeys } from './query.js';
 import { DynamoScanLog } from './scan-log.js';
 
@@ -26,6 +27,18 @@ const BATCH_CONCURRENCY = 8;
 const MAX_UNPROCESSED_ROUNDS = 8;
 
 const findingKey = (id: string) => ({ pk: `FINDING#${id}`, sk: 'FINDING' });
+/** Every index attribute a finding item may carry (lib/config/tables.ts: by-status, by-owner, by-identity, by-account). */
+const INDEX_ATTRIBUTES = [
+  'gsi1pk',
+  'gsi1sk',
+  'gsi2pk',
+  'gsi2sk',
+  'gsi3pk',
+  'gsi3sk',
+  'gsi4pk',
+  'gsi4sk',
+] as const;
+const INDEX_ATTRIBUTE = /^gsi\d+(pk|sk)$/;
 
 /**
  * The version of the findings' index keys; `upgradeKeys` brings older items up to it. 2: the severity
@@ -449,12 +462,14 @@ export class DynamoFindingStore implements FindingStore, FindingQueries, Finding
    * Brings the index keys of findings stored by an older version up to date (the severity rank in the
    * by-status and by-owner sort keys, the by-account keys). Reads every finding through the by-status
    * index (never a Scan) and writes back, as it was read, each item whose keys differ, with its keys
-   * replaced and on condition that it has not changed meanwhile; writes nothing when every key is
-   * current. Query and PutItem only: the permissions a scan already holds. Callers run it once per
-   * table (local mode: lib/cli/local-store.ts).
-   * @returns how many findings it updated (0 when the table was already up to date).
+   * replaced, on condition that its index attributes are still the ones read: every current writer
+   * writes current keys, so a finding written meanwhile (by a scan, or by another upgrade running at
+   * the same time) is left as that writer left it. Writes nothing when every key is current. Query,
+   * GetItem and PutItem only: the permissions a scan already holds. `until` is checked before each
+   * page; when it says stop, the pass returns `complete: false` and the next pass continues. Run once
+   * per table through `upgradeKeysOnce` (key-upgrade.ts): the scan function, and local mode.
    */
-  async upgradeKeys(): Promise<number> {
+  async upgradeKeys(options: { until?: () => boolean } = {}): Promise<KeyUpgradeResult> {
     let updated = 0;
     for (const status of ['open', 'suppressed', 'resolved'] as const) {
       for await (const items of queryPages(this.client, {
@@ -463,33 +478,50 @@ export class DynamoFindingStore implements FindingStore, FindingQueries, Finding
         KeyConditionExpression: 'gsi1pk = :pk',
         ExpressionAttributeValues: { ':pk': `STATUS#${status}` },
       })) {
-        for (const item of items) {
+        if (options.until?.()) return { updated, complete: false };
+        const stale = items.filter((item) => {
           const keys = findingIndexKeys(item as unknown as KeyFields);
-          if (Object.entries(keys).every(([k, v]) => item[k] === v)) continue;
-          const rest = Object.fromEntries(Object.entries(item).filter(([k]) => !/^gsi\d+(pk|sk)$/.test(k)));
-          try {
-            await this.client.send(
-              new PutCommand({
-                TableName: this.tableName,
-                Item: { ...rest, ...keys },
-                // Only if the finding has not changed since it was read: a concurrent write has new keys.
-                ConditionExpression: '#status = :status AND severity = :severity AND lastSeen = :lastSeen',
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: {
-                  ':status': item.status,
-                  ':severity': item.severity,
-                  ':lastSeen': item.lastSeen,
-                },
-              }),
-            );
-            updated += 1;
-          } catch (error) {
-            if (!(error instanceof ConditionalCheckFailedException)) throw error;
-          }
-        }
+          return !Object.entries(keys).every(([k, v]) => item[k] === v);
+        });
+        await inChunks(stale, 1, async ([item]) => {
+          if (item && (await this.rekey(item))) updated += 1;
+        });
       }
     }
-    return updated;
+    return { updated, complete: true };
+  }
+
+  /** Writes one stale finding back with current keys, unless it was written since it was read. */
+  private async rekey(item: Record<string, unknown>): Promise<boolean> {
+    const keys = findingIndexKeys(item as unknown as KeyFields);
+    const rest = Object.fromEntries(Object.entries(item).filter(([k]) => !INDEX_ATTRIBUTE.test(k)));
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const conditions = ['attribute_exists(pk)'];
+    for (const [i, name] of INDEX_ATTRIBUTES.entries()) {
+      names[`#k${i}`] = name;
+      if (item[name] === undefined) {
+        conditions.push(`attribute_not_exists(#k${i})`);
+      } else {
+        values[`:k${i}`] = item[name];
+        conditions.push(`#k${i} = :k${i}`);
+      }
+    }
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...rest, ...keys },
+          ConditionExpression: conditions.join(' AND '),
+          ExpressionAttributeNames: names,
+          ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
   async putMetrics(snapshot: MetricsSnapshot): Promise<void> {

@@ -168,8 +168,8 @@ describe('report queries at scale (#16.5)', () => {
     const second = await store.stores.findings.upgradeKeys();
 
     // Assert
-    expect(first).toBe(1);
-    expect(second).toBe(0);
+    expect(first).toEqual({ updated: 1, complete: true });
+    expect(second).toEqual({ updated: 0, complete: true });
     expect(await bySeverity()).toContain(old.id);
   });
 

@@ -1,20 +1,21 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildHandler, type ScanHandlerDeps } from '../../../../functions/scan/handler.js';
-import { defaultDeps } from '../../../../functions/scan/wiring.js';
+import { defaultDeps, findingKeyUpgrade } from '../../../../functions/scan/wiring.js';
 import { DynamoDecisionStore } from '../../../../lib/adapters/dynamodb/decision-store.js';
 import { DynamoExecutionTrail } from '../../../../lib/adapters/dynamodb/execution-trail.js';
-import { DynamoFindingStore } from '../../../../lib/adapters/dynamodb/finding-store.js';
+import { DynamoFindingStore, findingItem } from '../../../../lib/adapters/dynamodb/finding-store.js';
 import { DynamoScanLog } from '../../../../lib/adapters/dynamodb/scan-log.js';
 import { EventBridgeRevokeRequester } from '../../../../lib/adapters/eventbridge/revoke-requester.js';
 import { LiveIamDirectory } from '../../../../lib/adapters/iam-inventory/live-inventory.js';
 import { fixedClock } from '../../../../lib/adapters/system.js';
 import { loadPolicyFile } from '../../../../lib/config/policy-file.js';
-import { findingId } from '../../../../lib/domain/finding.js';
+import { type Finding, FRAMEWORKS, findingId } from '../../../../lib/domain/finding.js';
 import { aDecision, BOB } from '../../../support/builders.js';
-import { createTestTables } from '../../../support/dynamo.js';
+import { createTestTables, type TestTables } from '../../../support/dynamo.js';
 import {
   ACCOUNT,
   AS_OF,
@@ -44,6 +45,7 @@ const events = mockClient(EventBridgeClient);
 const BUS = 'nhi-gov-bus';
 
 let deps: ScanHandlerDeps;
+let tables: TestTables;
 let findings: DynamoFindingStore;
 let decisions: DynamoDecisionStore;
 
@@ -51,7 +53,7 @@ beforeEach(async () => {
   iam.reset();
   events.reset();
   events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
-  const tables = await createTestTables();
+  tables = await createTestTables();
   findings = new DynamoFindingStore(tables.doc, tables.names.findings);
   decisions = new DynamoDecisionStore(tables.doc, tables.names.decisions);
   deps = {
@@ -66,6 +68,30 @@ beforeEach(async () => {
     clock: fixedClock(AS_OF),
   };
 });
+
+/** Another account's findings (in an organization's hub table): a scan of ACCOUNT leaves them as they are. */
+const OTHER_ACCOUNT = '000000000888';
+
+/** A critical open finding stored with the keys of the version before #16.5. */
+function oldKeyed(id: string): Record<string, unknown> {
+  const finding: Finding = {
+    id,
+    type: 'stale-role',
+    severity: 'critical',
+    status: 'open',
+    source: 'scanner',
+    identityKey: 'role/legacy',
+    identityArn: `arn:aws:iam::${OTHER_ACCOUNT}:role/legacy`,
+    accountId: OTHER_ACCOUNT,
+    title: 'legacy',
+    evidence: {},
+    firstSeen: daysAgo(30),
+    lastSeen: daysAgo(1),
+    frameworks: FRAMEWORKS['stale-role'],
+  };
+  const { gsi4pk: _pk, gsi4sk: _sk, ...item } = findingItem(finding);
+  return { ...item, gsi1sk: `${finding.type}#${finding.firstSeen}#${finding.id}` };
+}
 
 async function expiredGrant() {
   const at = daysAgo(3);
@@ -159,6 +185,51 @@ describe('scan handler', () => {
     });
     expect(iam.calls()).toHaveLength(0);
     expect(await findings.listByStatus('open')).toEqual([]);
+  });
+
+  it('re-keys findings stored by an older version after a scan that stored, once (the wiring the Lambda uses)', async () => {
+    // Arrange: a finding as an older version stored it (type-first by-status sort key, no by-account keys).
+    installFakeIamAccount(iam, anInventory({ roles: [aRole('payments-batch')] }));
+    const old = oldKeyed(findingId('stale-role', 'role/legacy', '', OTHER_ACCOUNT));
+    await tables.doc.send(new PutCommand({ TableName: tables.names.findings, Item: old }));
+    const handle = buildHandler({
+      ...deps,
+      upgradeKeys: findingKeyUpgrade(tables.doc, tables.names.findings),
+    });
+
+    // Act
+    const first = await handle({}, { getRemainingTimeInMillis: () => 600_000 });
+    const second = await handle({});
+
+    // Assert: the old finding is now where the severity-filtered report looks; the second run only read the marker.
+    expect(first.keyUpgrade).toEqual({ updated: 1, complete: true });
+    expect(second.keyUpgrade).toBeUndefined();
+    const critical = [];
+    for await (const page of findings.pagesOf({ status: 'open', minSeverity: 'critical' }))
+      critical.push(...page);
+    expect(critical.map((f) => f.id)).toContain(old.id);
+    expect(defaultDeps(process.env).upgradeKeys).toBeTypeOf('function');
+  });
+
+  it('does not run the key upgrade on a scan that ran read-only (dated before the newest scan)', async () => {
+    // Arrange
+    installFakeIamAccount(iam, anInventory({ roles: [aRole('payments-batch')] }));
+    let runs = 0;
+    const handle = buildHandler({
+      ...deps,
+      upgradeKeys: async () => {
+        runs += 1;
+        return { state: 'ran', updated: 0, complete: true };
+      },
+    });
+    await handle({});
+
+    // Act
+    const summary = await handle({ asOf: daysAgo(5) });
+
+    // Assert
+    expect(summary.stored).toBe(false);
+    expect(runs).toBe(1);
   });
 
   it('fails at cold start naming every missing variable', () => {
