@@ -282,6 +282,7 @@ export class DynamoFindingStore implements FindingStore, FindingQueries, Finding
         prefix: '',
       };
     }
+    let latest: ReadonlyMap<string, string> | undefined;
     for (const condition of keyConditions(q, filter)) {
       const pages = queryPages(this.client, {
         TableName: this.tableName,
@@ -295,7 +296,10 @@ export class DynamoFindingStore implements FindingStore, FindingQueries, Finding
           : { ExpressionAttributeValues: condition.values }),
       });
       for await (const items of pages) {
-        if (items.length > 0) yield await this.toFindings(items);
+        if (items.length === 0) continue;
+        // The scan log once per report, not once per page (a page is about a thousand findings).
+        if (!latest && items.some(followsScans)) latest = await this.latestScans();
+        yield items.map((item) => toFinding(item, latest));
       }
     }
   }
@@ -452,10 +456,13 @@ export class DynamoFindingStore implements FindingStore, FindingQueries, Finding
 
   /** Items to findings, with the latest scans read once when some item's lastSeen follows them. */
   private async toFindings(items: readonly Record<string, unknown>[]): Promise<Finding[]> {
-    const latest = items.some(followsScans)
-      ? new Map((await this.scans.listLatestScans()).map((s) => [s.accountId, s.asOf]))
-      : undefined;
+    const latest = items.some(followsScans) ? await this.latestScans() : undefined;
     return items.map((item) => toFinding(item, latest));
+  }
+
+  /** The as-of of each account's latest scan. */
+  private async latestScans(): Promise<ReadonlyMap<string, string>> {
+    return new Map((await this.scans.listLatestScans()).map((s) => [s.accountId, s.asOf]));
   }
 
   /**

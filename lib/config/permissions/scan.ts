@@ -50,7 +50,7 @@ export const SCAN_PERMISSIONS: FunctionPermissions = {
         'dynamodb:Query',
       ],
       resources: ['table:findings', 'table:findings/index/*'],
-      why: 'Findings are upserted 25 at a time (BatchWriteItem), read back in batches, queried by status; scan log and metrics items live in the findings table.',
+      why: 'Findings are upserted 25 at a time (BatchWriteItem), read back in batches, queried by status; scan log, metrics and key-version marker items live in the findings table; the one-time key upgrade (key-upgrade.ts) re-keys old findings with Query and PutItem.',
     },
     PUT_ON_BUS,
   ],

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findingKeyUpgrade } from '../../../../functions/scan/wiring.js';
@@ -67,6 +67,14 @@ describe('findings key upgrade (deployed: run by the scan function, once per tab
     return { name: t.names.findings, store: new DynamoFindingStore(tables.doc, t.names.findings) };
   }
 
+  /** Writes items as an older version stored them, 25 per request. */
+  async function putOld(name: string, old: readonly Finding[]): Promise<void> {
+    for (let i = 0; i < old.length; i += 25) {
+      const chunk = old.slice(i, i + 25).map((f) => ({ PutRequest: { Item: oldItem(f) } }));
+      await tables.doc.send(new BatchWriteCommand({ RequestItems: { [name]: chunk } }));
+    }
+  }
+
   async function ids(store: DynamoFindingStore, filter: FindingFilter): Promise<string[]> {
     const found: string[] = [];
     for await (const page of store.pagesOf(filter)) found.push(...page.map((f) => f.id));
@@ -83,8 +91,8 @@ describe('findings key upgrade (deployed: run by the scan function, once per tab
   it('makes old findings visible to the severity-, account- and owner-filtered reports, then runs no more', async () => {
     // Arrange
     const { name, store } = await freshTable();
-    const old = Array.from({ length: 12 }, (_, i) => aFinding(i, 'legacy'));
-    for (const f of old) await tables.doc.send(new PutCommand({ TableName: name, Item: oldItem(f) }));
+    const old = Array.from({ length: 6 }, (_, i) => aFinding(i, 'legacy'));
+    await putOld(name, old);
     const critical = old.filter((f) => f.severity === 'critical').map((f) => f.id);
     const filters: FindingFilter[] = [
       { status: 'open', minSeverity: 'critical' },
@@ -101,7 +109,7 @@ describe('findings key upgrade (deployed: run by the scan function, once per tab
     const secondCommands = [...commands];
 
     // Assert
-    expect(first).toEqual({ state: 'ran', updated: 12, complete: true });
+    expect(first).toEqual({ state: 'ran', updated: 6, complete: true });
     expect(await ids(store, filters[0] as FindingFilter)).toEqual(critical);
     expect(await ids(store, filters[1] as FindingFilter)).toEqual(old.map((f) => f.id).sort());
     expect(await ids(store, filters[2] as FindingFilter)).toEqual(critical);
@@ -111,7 +119,7 @@ describe('findings key upgrade (deployed: run by the scan function, once per tab
     const marker = await tables.doc.send(
       new GetCommand({ TableName: name, Key: keyVersionMarker('findings'), ConsistentRead: true }),
     );
-    expect(marker.Item).toMatchObject({ version: FINDING_KEYS_VERSION, updated: 12 });
+    expect(marker.Item).toMatchObject({ version: FINDING_KEYS_VERSION, updated: 6 });
   });
 
   it('is safe run by several scans at once while scans rewrite some of the same findings', async () => {
@@ -121,12 +129,12 @@ describe('findings key upgrade (deployed: run by the scan function, once per tab
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 2, max: 4 }),
-        fc.uniqueArray(fc.integer({ min: 0, max: 11 }), { maxLength: 6 }),
+        fc.uniqueArray(fc.integer({ min: 0, max: 7 }), { maxLength: 4 }),
         async (upgraders, rewritten) => {
-          // Arrange: 12 old findings; some are rewritten by a scan (new owner, current keys) meanwhile.
+          // Arrange: 8 old findings; some are rewritten by a scan (new owner, current keys) meanwhile.
           const account = `00000000${String(1000 + run++)}`;
-          const old = Array.from({ length: 12 }, (_, i) => aFinding(i, `race${run}`, account));
-          for (const f of old) await tables.doc.send(new PutCommand({ TableName: name, Item: oldItem(f) }));
+          const old = Array.from({ length: 8 }, (_, i) => aFinding(i, `race${run}`, account));
+          await putOld(name, old);
           const fresh = rewritten.map((i) => ({
             ...(old[i] as Finding),
             owner: 'team-new',
@@ -141,28 +149,27 @@ describe('findings key upgrade (deployed: run by the scan function, once per tab
 
           // Assert: every finding has the keys of what it holds; the scan's writes were not undone.
           const updated = runs.reduce((n, r) => n + (r?.updated ?? 0), 0);
-          expect(updated).toBeLessThanOrEqual(12);
-          expect(updated).toBeGreaterThanOrEqual(12 - fresh.length);
-          for (const f of old) {
-            const item = (await raw(name, f.id)) as Record<string, unknown>;
+          expect(updated).toBeLessThanOrEqual(8);
+          expect(updated).toBeGreaterThanOrEqual(8 - fresh.length);
+          const items = await Promise.all(old.map((f) => raw(name, f.id)));
+          for (const [n, f] of old.entries()) {
+            const item = items[n] as Record<string, unknown>;
             const keys = findingIndexKeys(item as unknown as Parameters<typeof findingIndexKeys>[0]);
             for (const [k, v] of Object.entries(keys)) expect(item[k]).toBe(v);
             const isFresh = rewritten.includes(Number(f.id.slice(-4)));
             expect(item.owner).toBe(isFresh ? 'team-new' : 'team-old');
           }
-          expect(await ids(store, { status: 'open', accountId: account })).toHaveLength(12);
+          expect(await ids(store, { status: 'open', accountId: account })).toHaveLength(8);
         },
       ),
-      { numRuns: 5 },
+      { numRuns: 3 },
     );
   });
 
   it('writes the marker once when two scans finish the upgrade at the same time', async () => {
     // Arrange
     const { name, store } = await freshTable();
-    for (const f of [aFinding(1, 'twin'), aFinding(2, 'twin')]) {
-      await tables.doc.send(new PutCommand({ TableName: name, Item: oldItem(f) }));
-    }
+    await putOld(name, [aFinding(1, 'twin'), aFinding(2, 'twin')]);
     const upgrade = findingKeyUpgrade(tables.doc, name);
 
     // Act
@@ -178,9 +185,7 @@ describe('findings key upgrade (deployed: run by the scan function, once per tab
   it('stops when told, leaves no marker, and the next run finishes; a newer marker is left alone', async () => {
     // Arrange
     const { name, store } = await freshTable();
-    for (const f of [aFinding(0, 'slow'), aFinding(3, 'slow')]) {
-      await tables.doc.send(new PutCommand({ TableName: name, Item: oldItem(f) }));
-    }
+    await putOld(name, [aFinding(0, 'slow'), aFinding(3, 'slow')]);
     const options = {
       tableName: name,
       tableId: 'findings' as const,
