@@ -93,7 +93,11 @@ export async function coldLoad(dir: string, runs: number): Promise<ColdLoadRow[]
   const bundles = await bundleFunctions(join(dir, 'functions'));
   const rows: ColdLoadRow[] = [];
   for (const bundle of bundles) {
-    const inputs = Object.keys(bundle.metafile.inputs);
+    // What the bundle really carries: an input esbuild tree-shook away (imported, 0 bytes out) is no client.
+    const output = Object.values(bundle.metafile.outputs).find((o) => o.entryPoint !== undefined);
+    const inputs = Object.entries(output?.inputs ?? {})
+      .filter(([, input]) => input.bytesInOutput > 0)
+      .map(([path]) => path);
     const clients = Object.keys(CLIENTS).filter((pkg) =>
       inputs.some((p) => p.includes(`node_modules/${pkg}/`)),
     );
