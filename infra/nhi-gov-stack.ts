@@ -140,6 +140,9 @@ export class NhiGovStack extends Stack {
               tableName: hubDecisionsTableArn(partition, org),
             }
           : this.data.decisions;
+      // On the hub's table a member reads its own account's partitions only (memberReadableKeyPatterns).
+      const decisionsReadScope = part === 'member' && org ? ('account' as const) : undefined;
+      const scoped = decisionsReadScope ? { decisionsReadScope } : {};
       this.boundary = new PermissionsBoundary(this, 'Boundary', {
         ...(cfg.permissionsBoundaryArn ? { existingArn: cfg.permissionsBoundaryArn } : {}),
         protectedTableArns: Object.values(this.data.tables).map((t) => t.tableArn),
@@ -155,6 +158,7 @@ export class NhiGovStack extends Stack {
         scheduleGroupName: cfg.scheduleGroupName,
         boundary: this.boundary,
         decisions,
+        ...scoped,
         executions: this.data.executions,
         findings: this.data.findings,
         idempotency: this.data.idempotency,
@@ -169,6 +173,7 @@ export class NhiGovStack extends Stack {
         keyDeleteGraceDays: cfg.keyDeleteGraceDays,
         keyScheduleGroupName: cfg.keyScheduleGroupName,
         decisions,
+        ...scoped,
         executions: this.data.executions,
         findings: this.data.findings,
         idempotency: this.data.idempotency,
@@ -181,6 +186,7 @@ export class NhiGovStack extends Stack {
         scanSchedule: cfg.scanSchedule,
         scanTimezone: cfg.scanTimezone,
         decisions,
+        ...scoped,
         ...(part === 'all' ? { localDecisions: this.data.decisions } : {}),
         executions: this.data.executions,
         findings: this.data.findings,

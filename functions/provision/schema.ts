@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { required } from '../../lib/config/env.js';
+import { accountIdEnv, decisionsReadScopeEnv, required } from '../../lib/config/env.js';
 import { DEFAULT_SECRET_PREFIX, FUNCTION_ENV } from '../../lib/config/functions.js';
 import { ENV } from '../../lib/config/tables.js';
 import { DecisionEventDetail, EVENT_SOURCE } from '../../lib/domain/events.js';
@@ -35,6 +35,8 @@ export const ProvisionEnv = z.object({
     .regex(/^arn:aws[a-z-]*:sqs:/, 'must be an SQS queue ARN')
     .optional(),
   [FUNCTION_ENV.executorPrincipal]: required(),
+  [FUNCTION_ENV.accountId]: accountIdEnv(),
+  [FUNCTION_ENV.decisionsReadScope]: decisionsReadScopeEnv(),
   AWS_REGION: required(),
 });
 export type ProvisionEnv = z.infer<typeof ProvisionEnv>;

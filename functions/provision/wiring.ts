@@ -12,7 +12,7 @@ import { IamPolicyDocuments } from '../../lib/adapters/iam/policy-documents.js';
 import { EventBridgeRevokeScheduler, eventBusArn } from '../../lib/adapters/scheduler/revoke-scheduler.js';
 import { SecretsManagerVault } from '../../lib/adapters/secrets-manager/secret-vault.js';
 import { systemClock } from '../../lib/adapters/system.js';
-import { loadEnv } from '../../lib/config/env.js';
+import { decisionReadScope, loadEnv } from '../../lib/config/env.js';
 import { FUNCTION_ENV } from '../../lib/config/functions.js';
 import { ENV } from '../../lib/config/tables.js';
 import { DEFAULT_PROVISION_LIMITS, ProvisionDecision } from '../../lib/domain/provisioning/provision.js';
@@ -28,8 +28,14 @@ export function defaultDeps(
   const doc = documentClient(dynamo);
   const iamClient = new IAMClient({});
   const deadLetterArn = e[FUNCTION_ENV.scheduleDeadLetterArn];
+  const account = e[FUNCTION_ENV.accountId];
   const provision = new ProvisionDecision({
-    decisions: new DynamoDecisionStore(doc, e[ENV.decisionsTable]),
+    account,
+    decisions: new DynamoDecisionStore(
+      doc,
+      e[ENV.decisionsTable],
+      decisionReadScope(e[FUNCTION_ENV.decisionsReadScope], account),
+    ),
     trail: new DynamoExecutionTrail(doc, e[ENV.executionsTable]),
     findings: new DynamoFindingStore(doc, e[ENV.findingsTable]),
     iam: new SdkIamAdmin(iamClient),

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { required } from '../../lib/config/env.js';
+import { accountIdEnv, decisionsReadScopeEnv, required } from '../../lib/config/env.js';
 import {
   DEFAULT_KEY_SCHEDULE_GROUP,
   DEFAULT_SECRET_PREFIX,
@@ -38,6 +38,8 @@ export const RotateEnv = z.object({
   [FUNCTION_ENV.eventBusName]: required(),
   [FUNCTION_ENV.secretPrefix]: z.string().min(1).default(DEFAULT_SECRET_PREFIX),
   [FUNCTION_ENV.executorPrincipal]: required(),
+  [FUNCTION_ENV.accountId]: accountIdEnv(),
+  [FUNCTION_ENV.decisionsReadScope]: decisionsReadScopeEnv(),
   [FUNCTION_ENV.keyScheduleGroupName]: z.string().min(1).default(DEFAULT_KEY_SCHEDULE_GROUP),
   [FUNCTION_ENV.keySchedulerRoleArn]: required(),
   [FUNCTION_ENV.rotateFunctionArn]: required(),

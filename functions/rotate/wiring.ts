@@ -14,7 +14,7 @@ import { SdkIamAdmin } from '../../lib/adapters/iam/iam-admin.js';
 import { EventBridgeKeyRetirementScheduler } from '../../lib/adapters/scheduler/key-retirement-scheduler.js';
 import { SecretsManagerVault } from '../../lib/adapters/secrets-manager/secret-vault.js';
 import { systemClock } from '../../lib/adapters/system.js';
-import { loadEnv } from '../../lib/config/env.js';
+import { decisionReadScope, loadEnv } from '../../lib/config/env.js';
 import { FUNCTION_ENV } from '../../lib/config/functions.js';
 import { ENV } from '../../lib/config/tables.js';
 import { DEFAULT_PROVISION_LIMITS } from '../../lib/domain/provisioning/provision.js';
@@ -67,7 +67,12 @@ export function defaultDeps(
       retirement: retireKey,
     }),
     onDemand: new RotateOnDecision({
-      decisions: new DynamoDecisionStore(doc, e[ENV.decisionsTable]),
+      account: e[FUNCTION_ENV.accountId],
+      decisions: new DynamoDecisionStore(
+        doc,
+        e[ENV.decisionsTable],
+        decisionReadScope(e[FUNCTION_ENV.decisionsReadScope], e[FUNCTION_ENV.accountId]),
+      ),
       trail: new DynamoExecutionTrail(doc, e[ENV.executionsTable]),
       findings,
       vault,

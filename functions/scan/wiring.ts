@@ -13,7 +13,7 @@ import { DynamoScanLog } from '../../lib/adapters/dynamodb/scan-log.js';
 import { EventBridgeRevokeRequester } from '../../lib/adapters/eventbridge/revoke-requester.js';
 import { LiveIamDirectory } from '../../lib/adapters/iam-inventory/live-inventory.js';
 import { systemClock } from '../../lib/adapters/system.js';
-import { loadEnv, required } from '../../lib/config/env.js';
+import { decisionReadScope, decisionsReadScopeEnv, loadEnv, required } from '../../lib/config/env.js';
 import { FUNCTION_ENV } from '../../lib/config/functions.js';
 import { loadPolicyJsonFile } from '../../lib/config/policy-source.js';
 import { ENV } from '../../lib/config/tables.js';
@@ -25,6 +25,12 @@ export const ScanEnv = z.object({
   [ENV.findingsTable]: required(),
   [FUNCTION_ENV.eventBusName]: required(),
   [FUNCTION_ENV.policyFile]: required(),
+  /** Set with DECISIONS_READ_SCOPE (organization member): the account whose hub partitions it reads. */
+  [FUNCTION_ENV.accountId]: z
+    .string()
+    .regex(/^\d{12}$/, 'must be a 12-digit AWS account id')
+    .optional(),
+  [FUNCTION_ENV.decisionsReadScope]: decisionsReadScopeEnv(),
 });
 
 /** The findings table's key upgrade, run once per table by the scan (see ScanHandlerDeps.upgradeKeys). */
@@ -50,10 +56,13 @@ export function defaultDeps(
   const config = loadEnv(ScanEnv, env);
   const doc = documentClient(new DynamoDBClient({}));
   const findings = new DynamoFindingStore(doc, config[ENV.findingsTable]);
+  const scope = decisionReadScope(config[FUNCTION_ENV.decisionsReadScope], config[FUNCTION_ENV.accountId]);
   return {
     directory: new LiveIamDirectory(new IAMClient({})),
-    decisions: new DynamoDecisionStore(doc, config[ENV.decisionsTable]),
-    campaigns: new DynamoCampaignStore(doc, config[ENV.decisionsTable]),
+    decisions: new DynamoDecisionStore(doc, config[ENV.decisionsTable], scope),
+    // Certification campaigns are the hub's (CAMPAIGN#<id> partitions, org-wide): a member reading
+    // its own account's partitions cannot read them (docs/organization.md, "Known limits").
+    ...(scope === 'all' ? { campaigns: new DynamoCampaignStore(doc, config[ENV.decisionsTable]) } : {}),
     executions: new DynamoExecutionTrail(doc, config[ENV.executionsTable]),
     findings,
     metrics: findings,

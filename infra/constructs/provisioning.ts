@@ -12,13 +12,15 @@ import type { SuiteBus } from './event-bus.js';
 import { acknowledgeIndexQueries, acknowledgeWildcard, nagPseudo } from './nag-helpers.js';
 import { NhiFunction } from './nhi-function.js';
 import type { PermissionsBoundary } from './permissions-boundary.js';
-import { executorTableEnvironment, type NamedTable } from './table-access.js';
+import { accountEnvironment, executorTableEnvironment, type NamedTable } from './table-access.js';
 
 export interface ProvisioningProps {
   readonly managedPath: string;
   readonly secretPrefix: string;
   readonly scheduleGroupName: string;
   readonly boundary: PermissionsBoundary;
+  /** `account` when `decisions` is the organization hub's table (see ExecutorTables). */
+  readonly decisionsReadScope?: 'account';
   readonly decisions: NamedTable;
   readonly executions: TableV2;
   readonly findings: TableV2;
@@ -89,6 +91,7 @@ export class Provisioning extends Construct {
       logRetention: props.logRetention,
       environment: {
         ...executorTableEnvironment(props),
+        ...accountEnvironment(props.decisionsReadScope),
         [FUNCTION_ENV.eventBusName]: props.bus.bus.eventBusName,
         [FUNCTION_ENV.managedPath]: path,
         [FUNCTION_ENV.permissionsBoundaryArn]: props.boundary.arn,

@@ -15,7 +15,7 @@ import { deadLetterQueue } from './dead-letter-queue.js';
 import type { SuiteBus } from './event-bus.js';
 import { acknowledgeIndexQueries, acknowledgeWildcard, nagPseudo } from './nag-helpers.js';
 import { NhiFunction } from './nhi-function.js';
-import { executorTableEnvironment, type NamedTable } from './table-access.js';
+import { accountEnvironment, executorTableEnvironment, type NamedTable } from './table-access.js';
 
 export interface RotationProps {
   readonly managedPath: string;
@@ -27,6 +27,8 @@ export interface RotationProps {
   readonly keyDeleteGraceDays: number;
   /** Schedule group of the replaced keys' deactivate/delete schedules. */
   readonly keyScheduleGroupName: string;
+  /** `account` when `decisions` is the organization hub's table (see ExecutorTables). */
+  readonly decisionsReadScope?: 'account';
   readonly decisions: NamedTable;
   readonly executions: TableV2;
   readonly findings: TableV2;
@@ -91,6 +93,7 @@ export class Rotation extends Construct {
       logRetention: props.logRetention,
       environment: {
         ...executorTableEnvironment(props),
+        ...accountEnvironment(props.decisionsReadScope),
         [FUNCTION_ENV.eventBusName]: props.bus.bus.eventBusName,
         [FUNCTION_ENV.managedPath]: props.managedPath,
         [FUNCTION_ENV.secretPrefix]: props.secretPrefix,

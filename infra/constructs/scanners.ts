@@ -13,9 +13,11 @@ import { deadLetterQueue } from './dead-letter-queue.js';
 import type { SuiteBus } from './event-bus.js';
 import { acknowledgeIndexQueries, acknowledgeWildcard, nagRender } from './nag-helpers.js';
 import { NhiFunction } from './nhi-function.js';
-import type { NamedTable } from './table-access.js';
+import { accountEnvironment, type NamedTable } from './table-access.js';
 
 export interface ScannersProps {
+  /** `account` when `decisions` is the organization hub's table (see ExecutorTables). */
+  readonly decisionsReadScope?: 'account';
   readonly managedPath: string;
   readonly policyFile: string;
   readonly scanSchedule: string;
@@ -69,6 +71,7 @@ export class Scanners extends Construct {
         [ENV.executionsTable]: props.executions.tableName,
         [ENV.findingsTable]: props.findings.tableName,
         [FUNCTION_ENV.eventBusName]: props.bus.bus.eventBusName,
+        ...(props.decisionsReadScope ? accountEnvironment(props.decisionsReadScope) : {}),
       },
     });
     const s = this.scan;

@@ -36,10 +36,30 @@ const template = (fields: Record<string, string>) =>
 const DECISION_KEY = { sk: { S: ['DECISION'] } };
 const FINDING_KEY = { sk: { S: ['FINDING'] } };
 
-/** A status change into `status`: a new item in that status, or a modified item that was in another one. */
-function becameStatus(key: Record<string, unknown>, status: string, extra: Record<string, unknown> = {}) {
+/**
+ * The attribute scripts/migrate-to-hub.ts sets on every decision it copies into the hub (the old id).
+ * A copied item is history, not a new decision: its INSERT must never reach the executors (a migrated
+ * approved grant would be provisioned again). Later changes of a migrated decision in the hub (a
+ * revoke, an expiry) are real and flow as MODIFY records.
+ */
+export const MIGRATED_FROM_ATTRIBUTE = 'migratedFrom';
+const NOT_MIGRATED = { [MIGRATED_FROM_ATTRIBUTE]: { S: [{ exists: false }] } };
+
+/**
+ * A status change into `status`: a new item in that status (matching `newItem` as well), or a
+ * modified item that was in another one.
+ */
+function becameStatus(
+  key: Record<string, unknown>,
+  status: string,
+  extra: Record<string, unknown> = {},
+  newItem: Record<string, unknown> = {},
+) {
   return [
-    { eventName: ['INSERT'], dynamodb: { NewImage: { ...key, ...extra, status: { S: [status] } } } },
+    {
+      eventName: ['INSERT'],
+      dynamodb: { NewImage: { ...key, ...extra, status: { S: [status] }, ...newItem } },
+    },
     {
       eventName: ['MODIFY'],
       dynamodb: {
@@ -119,7 +139,7 @@ export const PIPE_SPECS: readonly PipeSpec[] = [
       id: detailType,
       source: 'decisions',
       detailType,
-      filters: becameStatus(DECISION_KEY, status),
+      filters: becameStatus(DECISION_KEY, status, {}, NOT_MIGRATED),
       inputTemplate: decisionDetail,
     }),
   ),

@@ -60,6 +60,17 @@ export const FUNCTION_ENV = {
   policyFile: 'POLICY_FILE',
   /** This function's own principal, recorded as executor on execution records. */
   executorPrincipal: 'EXECUTOR_PRINCIPAL',
+  /**
+   * provision, rotate, scan: the account the function runs in (its stack's `AWS::AccountId`). Executors
+   * refuse a decision of any other account.
+   */
+  accountId: 'ACCOUNT_ID',
+  /**
+   * provision, rotate, scan: `account` when the decisions table is the organization hub's, whose
+   * resource policy lets a member read its own account's partitions only (memberReadableKeyPatterns);
+   * unset: the whole table.
+   */
+  decisionsReadScope: 'DECISIONS_READ_SCOPE',
   /** evidence: the Object Lock bucket packages are written to. */
   evidenceBucketName: 'EVIDENCE_BUCKET_NAME',
   /** evidence: `month`, `week` or `day`, the period each scheduled run covers. */

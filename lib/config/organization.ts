@@ -3,6 +3,7 @@
  * places: the hub and member templates (infra/), the org-wide reports and the migration (lib/). Each
  * is declared once here. docs/organization.md explains the design.
  */
+import { accountPartition, decisionPartition, identityPartition } from './decision-keys.js';
 import type { TableDefinition } from './tables.js';
 
 /** The hub's decisions table: a fixed name, because member templates address it by ARN. */
@@ -52,14 +53,23 @@ export const DECISION_ACCOUNT_ATTRIBUTE = 'accountId';
  * Partition-key patterns (IAM `StringLike`) of the hub decision items a member's suite roles may read,
  * for the member `account` (an IAM policy variable in the template: `${aws:PrincipalAccount}`).
  * The hub table's resource policy allows GetItem/Query only when every leading key matches one of
- * these (`dynamodb:LeadingKeys`), so a member reads its own decisions and no other member's:
+ * these (`dynamodb:LeadingKeys`; for a Query on an index, the index's partition key), so a member
+ * reads its own decisions and no other member's. Built from the adapter's own key builders
+ * (decision-keys.ts), and declared nowhere else:
  *  - `DECISION#<account>-*`: a decision, its claims and denied attempts (decision ids in organization
- *    mode begin with the account: `<account>-<id>`, lib/domain/governance/policy-scope.ts).
- * The decisions table's index partitions (`DECISION#<status>`, `IDENTITY#role/<name>`, `EXPIRES#...`)
- * are not account-scoped yet, so a member's index queries on the hub table are refused: see
- * docs/organization.md ("Known limits"). When they are, their patterns are added here and nowhere else.
+ *    mode begin with the account: `<account>-<id>`, lib/domain/governance/policy-scope.ts);
+ *  - `IDENTITY#<account>#*`: the by-identity partitions of its decisions (provision's other grants of
+ *    an identity);
+ *  - `ACCOUNT#<account>`: the by-account partition (the scanner's approved, revoked and expired
+ *    decisions; refused attempts on them).
+ * The org-wide partitions (`DECISION#<status>`, `EXPIRES#<status>`, `ATTEMPT#denied`, `CAMPAIGN#...`,
+ * account-less `IDENTITY#<identityKey>`) match none of them: they are the hub's.
  */
-export const memberReadableKeyPatterns = (account: string): string[] => [`DECISION#${account}-*`];
+export const memberReadableKeyPatterns = (account: string): string[] => [
+  decisionPartition(`${account}-*`),
+  identityPartition('*', account),
+  accountPartition(account),
+];
 
 /**
  * The hub's org-events table: one item per member event, append-only, keyed by the account EventBridge

@@ -39,6 +39,7 @@ export const INDEX = {
   decisionsByExpiry: 'by-expiry',
   decisionsByIdentity: 'by-identity',
   decisionsByApprover: 'by-approver',
+  decisionsByAccount: 'by-account',
   executionsByIdentity: 'by-identity',
   executionsByDay: 'by-day',
   findingsByStatus: 'by-status',
@@ -81,6 +82,13 @@ export const DECISIONS_TABLE: TableDefinition = {
       partitionKey: S('gsi4pk'),
       sortKey: S('gsi4sk'),
       answers: 'Every approval one principal gave, in time order: decisions by approver.',
+    },
+    {
+      indexName: INDEX.decisionsByAccount,
+      partitionKey: S('gsi5pk'),
+      sortKey: S('gsi5sk'),
+      answers:
+        'Decisions of one account by status, and refused attempts on them (ACCOUNT#<id>): what a member may read of the hub, its scan of approved access.',
     },
   ],
 };

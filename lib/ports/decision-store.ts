@@ -41,8 +41,12 @@ export interface DecisionStore {
   /** Time-bound decisions in a status whose expiry is at or before `before`, soonest first. */
   listExpiringBefore(status: DecisionStatus, before: string): Promise<Decision[]>;
 
-  /** Every decision about one identity key, oldest first. */
-  listByIdentity(identityKey: string): Promise<Decision[]>;
+  /**
+   * Every decision about one identity key of one account, oldest first: those naming `accountId` and
+   * those naming no account (one role name in two accounts is two identities). Without `accountId`,
+   * the decisions naming no account.
+   */
+  listByIdentity(identityKey: string, accountId?: string): Promise<Decision[]>;
 
   /** Every approval one principal gave, oldest first. */
   listApprovalsBy(approver: string): Promise<ApprovalRecord[]>;

@@ -7,6 +7,7 @@ import {
   PutCommand,
   paginateScan,
 } from '@aws-sdk/lib-dynamodb';
+import { attemptIndexKeys, decisionIndexKeys } from '../../lib/adapters/dynamodb/decision-store.js';
 import { AccountId } from '../../lib/domain/account.js';
 import { ValidationError } from '../../lib/domain/errors.js';
 import { derivedId } from '../../lib/domain/governance/deps.js';
@@ -85,9 +86,14 @@ export function rekeyItem(
   }
   if (item.sk === 'DECISION' && typeof item.id === 'string') {
     out.accountId ??= accountOf(item.id);
-    // Marks the copy: the hub's stream filters leave migrated items out (no event for old history).
-    if (out.id !== item.id) out.migratedFrom = item.id;
+    // Marks the copy, also when its id was already the hub's: the hub's stream filters leave
+    // migrated INSERTs out (no event for old history; lib/config/event-routes.ts).
+    out.migratedFrom = item.id;
+    // The hub's index keys carry the account (by-identity, by-account): rebuilt, never copied.
+    return withIndexKeys(out, decisionIndexKeys(out as unknown as Parameters<typeof decisionIndexKeys>[0]));
   }
+  if (item.entity === 'denied-attempt' && typeof out.decisionId === 'string' && typeof out.at === 'string')
+    return withIndexKeys(out, attemptIndexKeys({ decisionId: out.decisionId, at: out.at }));
   if (
     String(item.sk).startsWith('EXEC#') &&
     typeof item.decisionId === 'string' &&
@@ -95,6 +101,12 @@ export function rekeyItem(
   )
     out.migratedFrom = item.decisionId;
   return out;
+}
+
+/** The item with its index keys replaced by `keys` (none of the old ones kept). */
+function withIndexKeys(item: Record<string, unknown>, keys: Record<string, string>): Record<string, unknown> {
+  const rest = Object.fromEntries(Object.entries(item).filter(([k]) => !/^gsi\d+(pk|sk)$/.test(k)));
+  return { ...rest, ...keys };
 }
 
 export interface TableCopy {

@@ -99,6 +99,41 @@ describe('event pipes: filters over stream records', () => {
     expect(detail.decisionId).toBe(pending.id);
   });
 
+  it('never dispatches a decision copied by the migration (INSERT with migratedFrom), in any status', () => {
+    // Arrange: every status a migrated decision can arrive in, as scripts/migrate-to-hub.ts writes it.
+    for (const status of ['pending', 'approved', 'rejected', 'cancelled', 'revoked', 'expired'] as const) {
+      const copied = aDecision({ status, version: 2, kind: 'exception', migratedFrom: 'old-decision-01' });
+      // Act / Assert: history is not a new decision; without the mark the same insert fires.
+      expect(firing(record('INSERT', decisionItem(copied))), status).toEqual([]);
+    }
+    const { migratedFrom: _m, ...fresh } = aDecision({
+      status: 'approved',
+      version: 1,
+      migratedFrom: 'old-decision-01',
+    });
+    expect(firing(record('INSERT', decisionItem(aDecision(fresh))))).toEqual(['DecisionApproved']);
+  });
+
+  it('still dispatches a later change of a migrated decision in the hub (its revoke, its expiry)', () => {
+    // Arrange: a migrated grant, approved in the old deployment, revoked or expired in the hub.
+    const migrated = aDecision({ ...approved, migratedFrom: 'old-decision-01' });
+    const revoked = aDecision({ ...migrated, status: 'revoked', version: 3 });
+    const expired = aDecision({ ...migrated, status: 'expired', version: 3 });
+    // Act / Assert: a grant that never ends in IAM would be the unsafe way to fail.
+    expect(firing(record('MODIFY', decisionItem(revoked), decisionItem(migrated)))).toEqual([
+      'DecisionRevoked',
+    ]);
+    expect(firing(record('MODIFY', decisionItem(expired), decisionItem(migrated)))).toEqual([
+      'DecisionExpired',
+    ]);
+  });
+
+  it('stays silent when the key upgrade rewrites a decision with new index keys (same status)', () => {
+    const old = { ...decisionItem(approved), gsi3pk: `IDENTITY#${approved.identityKey}` };
+    const rekeyed = decisionItem(aDecision({ ...approved, accountId: '111122223333' }));
+    expect(firing(record('MODIFY', rekeyed, old))).toEqual([]);
+  });
+
   it('ignores the other items of the decisions table (approvals, denied attempts)', () => {
     const approval = {
       pk: `DECISION#${approved.id}`,

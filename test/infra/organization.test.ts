@@ -1,5 +1,8 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { CfnElement } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
+import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SUITE_ROLE_PATH } from '../../infra/config.js';
@@ -8,6 +11,7 @@ import { GOVERNANCE_DECISIONS_ACTIONS } from '../../infra/constructs/governance.
 import { MEMBER_STACK_SET_NAME } from '../../infra/constructs/member-stack-set.js';
 import type { NhiFunction } from '../../infra/constructs/nhi-function.js';
 import type { NhiGovStack } from '../../infra/nhi-gov-stack.js';
+import { DynamoDecisionStore } from '../../lib/adapters/dynamodb/decision-store.js';
 import { GOVERNANCE_IAM_READ_ACTIONS } from '../../lib/config/iam-reads.js';
 import {
   HUB_DECISIONS_TABLE_NAME,
@@ -17,6 +21,7 @@ import {
   PRINCIPAL_ACCOUNT_VARIABLE,
 } from '../../lib/config/organization.js';
 import { loadPolicyFile } from '../../lib/config/policy-file.js';
+import { ForbiddenError } from '../../lib/domain/errors.js';
 import { isOperator } from '../../lib/domain/governance/policy-evaluation.js';
 import {
   allowedActionsOf,
@@ -286,7 +291,7 @@ describe("organization mode: the hub decisions table admits members' suite roles
       { numRuns: 100 },
     );
     // A longer or shorter account number that shares the prefix is someone else; the org-wide index
-    // partitions (every account's approved decisions, one identity name in every account) are nobody's.
+    // partitions (every account's approved decisions, an identity name without account) are nobody's.
     const mine = '111111111111';
     for (const k of [
       `DECISION#${mine}1-x`,
@@ -295,7 +300,16 @@ describe("organization mode: the hub decisions table admits members' suite roles
       `decision#${mine}-x`,
       'DECISION#approved',
       'IDENTITY#role/app',
+      `IDENTITY#${mine}1#role/app`,
+      `IDENTITY#11111111111#role/app`,
+      `IDENTITY#${mine}role/app`,
+      `identity#${mine}#role/app`,
+      `ACCOUNT#${mine}1`,
+      `ACCOUNT#${mine}#x`,
+      `ACCOUNT#11111111111`,
       'EXPIRES#approved',
+      'ATTEMPT#denied',
+      'CAMPAIGN#open',
     ])
       expect(
         memberReadableKeyPatterns(mine).some((p) => stringLike(p, k)),
@@ -431,5 +445,200 @@ describe('organization mode: events cross accounts only inside the organization,
     );
     for (const f of pipes[0]?.Properties.SourceParameters.FilterCriteria.Filters ?? [])
       expect(JSON.parse(f.Pattern).dynamodb.NewImage.accountId).toEqual({ S: [{ exists: true }] });
+  });
+});
+
+/**
+ * IAM's evaluation of the hub decisions table's resource policy for one request of a member role:
+ * an Allow statement for the action and the role name, inside the organization, with every leading
+ * key matching one of its patterns once `${aws:PrincipalAccount}` is the caller's account.
+ */
+function hubPolicyAllows(
+  statements: readonly Statement[],
+  request: { account: string; role: 'provision' | 'rotate' | 'scan'; action: string; leadingKeys: string[] },
+): boolean {
+  const principalArn = `arn:aws:iam::${request.account}:role${SUITE_ROLE_PATH}nhi-gov-${request.role}-${ORG.hubRegion}`;
+  return statements.some((s) => {
+    const c = s.Condition ?? {};
+    const roles = [c.ArnLike?.['aws:PrincipalArn']]
+      .flat()
+      .map((r) => renderResource(r).replace('<AWS::Partition>', 'aws'));
+    const patterns = [c['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']]
+      .flat()
+      .map((p) => String(p).replaceAll(PRINCIPAL_ACCOUNT_VARIABLE, request.account));
+    return (
+      s.Effect === 'Allow' &&
+      [s.Action].flat().includes(request.action) &&
+      c.StringEquals?.['aws:PrincipalOrgID'] === ORG.organizationId &&
+      roles.some((r) => stringLike(r, principalArn)) &&
+      request.leadingKeys.every((k) => patterns.some((p) => stringLike(p, k)))
+    );
+  });
+}
+
+/** Every read a store makes, as IAM sees it: the action and the partition key it leads with. */
+const dynamo = mockClient(DynamoDBDocumentClient);
+const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: ORG.hubRegion }));
+async function readsOf(
+  run: (store: DynamoDecisionStore) => Promise<unknown>,
+  scope: ConstructorParameters<typeof DynamoDecisionStore>[2],
+) {
+  dynamo.reset();
+  const reads: { action: string; key: string }[] = [];
+  dynamo.on(QueryCommand).callsFake((input) => {
+    reads.push({ action: 'dynamodb:Query', key: String(input.ExpressionAttributeValues?.[':pk']) });
+    return { Items: [] };
+  });
+  dynamo.on(GetCommand).callsFake((input) => {
+    reads.push({ action: 'dynamodb:GetItem', key: String(input.Key?.pk) });
+    return {};
+  });
+  await run(new DynamoDecisionStore(doc, HUB_DECISIONS_TABLE_NAME, scope));
+  return reads;
+}
+
+/** What a member's functions read of the hub: the scanner's lists, provision's look-ups, the executors' re-read. */
+const memberReads =
+  (account: string, identityKey: string, decisionId: string) => async (store: DynamoDecisionStore) => {
+    await store.get(`${account}-${decisionId}`, { consistent: true });
+    for (const status of ['approved', 'revoked', 'expired'] as const) await store.listByStatus(status);
+    await store.listDeniedAttemptsSince('2026-01-01T00:00:00.000Z');
+    await store.listExpiringBefore('approved', '2026-12-31T00:00:00.000Z');
+    await store.listByIdentity(identityKey, account);
+    await store.listByIdentity(identityKey);
+  };
+
+describe("organization mode: a member's index queries on the hub table pass for its own account only", () => {
+  const [decisions] = Object.values(hub.template.findResources('AWS::DynamoDB::GlobalTable')).filter(
+    (t) => t.Properties.TableName === HUB_DECISIONS_TABLE_NAME,
+  );
+  const statements = decisions?.Properties.Replicas[0].ResourcePolicy.PolicyDocument.Statement as Statement[];
+  // Accounts that share prefixes, and identity names that try to run into the next key part.
+  const account = fc
+    .array(fc.constantFrom('1', '2'), { minLength: 12, maxLength: 12 })
+    .map((d) => d.join(''));
+  const name = fc.oneof(
+    fc.stringMatching(/^[\w+=,.@-]{1,64}$/),
+    fc.string({ unit: fc.constantFrom('#', '-', '*', '?', '1', '2', 'a', '/'), minLength: 1, maxLength: 20 }),
+  );
+  const identityKey = fc.tuple(fc.constantFrom('role', 'user'), name).map(([t, n]) => `${t}/${n}`);
+  const decisionId = fc.stringMatching(/^[0-9A-HJKMNP-TV-Z]{26}$/);
+
+  it('admits every read the member store makes (scanner lists, other grants of an identity, re-read) for its own account', async () => {
+    await fc.assert(
+      fc.asyncProperty(account, identityKey, decisionId, async (mine, key, id) => {
+        // Arrange / Act: the reads of a store limited to the member's account, as the member wires it.
+        const reads = await readsOf(memberReads(mine, key, id), { account: mine });
+        // Assert: index queries included, each passes the hub's LeadingKeys for the scanner and provision.
+        expect(reads.filter((r) => r.action === 'dynamodb:Query').length).toBeGreaterThanOrEqual(6);
+        for (const r of reads)
+          for (const role of ['scan', 'provision'] as const)
+            expect(
+              hubPolicyAllows(statements, { account: mine, role, action: r.action, leadingKeys: [r.key] }),
+              `${role} ${r.key}`,
+            ).toBe(true);
+        // The executors' re-read is all rotate needs, and all it gets.
+        expect(
+          hubPolicyAllows(statements, {
+            account: mine,
+            role: 'rotate',
+            action: 'dynamodb:GetItem',
+            leadingKeys: [`DECISION#${mine}-${id}`],
+          }),
+        ).toBe(true);
+        expect(
+          hubPolicyAllows(statements, {
+            account: mine,
+            role: 'rotate',
+            action: 'dynamodb:Query',
+            leadingKeys: [`ACCOUNT#${mine}`],
+          }),
+        ).toBe(false);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('refuses a member every partition of another account and every org-wide partition, one role name in two accounts included', async () => {
+    await fc.assert(
+      fc.asyncProperty(account, account, identityKey, decisionId, async (mine, other, key, id) => {
+        fc.pre(mine !== other);
+        // Arrange: what the other account's member reads, and what the hub's governance reads (org-wide).
+        const theirs = await readsOf(memberReads(other, key, id), { account: other });
+        const hubWide = await readsOf(memberReads(other, key, id), 'all');
+        // role/x of two accounts: two partitions, never one.
+        const [mineKey, otherKey] = [mine, other].map((a) => `IDENTITY#${a}#${key}`);
+        expect(theirs.map((r) => r.key)).toContain(otherKey);
+        expect(theirs.map((r) => r.key)).not.toContain(mineKey);
+        // Act / Assert: none of it passes for `mine`, whatever the role.
+        for (const r of [...theirs, ...hubWide.filter((h) => !h.key.includes(other))])
+          for (const role of ['scan', 'provision', 'rotate'] as const)
+            expect(
+              hubPolicyAllows(statements, { account: mine, role, action: r.action, leadingKeys: [r.key] }),
+              `${role} ${r.key}`,
+            ).toBe(false);
+        // A batch naming its own partition and another account's is refused as a whole (ForAllValues).
+        expect(
+          hubPolicyAllows(statements, {
+            account: mine,
+            role: 'scan',
+            action: 'dynamodb:Query',
+            leadingKeys: [`ACCOUNT#${mine}`, `ACCOUNT#${other}`],
+          }),
+        ).toBe(false);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("refuses in the member store a look-up of another account's identity before any read", async () => {
+    const reads = await readsOf(
+      async (store) => {
+        await expect(store.listByIdentity('role/app', '222222222222')).rejects.toThrow(ForbiddenError);
+        await expect(store.upgradeKeys()).rejects.toThrow(ForbiddenError);
+      },
+      { account: '111111111111' },
+    );
+    expect(reads).toEqual([]);
+  });
+
+  it('still lets no member write decisions, in its own partitions or any other', () => {
+    for (const action of DYNAMO_WRITES)
+      for (const role of ['scan', 'provision', 'rotate'] as const)
+        for (const key of ['DECISION#111111111111-x', 'IDENTITY#111111111111#role/x', 'ACCOUNT#111111111111'])
+          expect(
+            hubPolicyAllows(statements, { account: '111111111111', role, action, leadingKeys: [key] }),
+            `${role} ${action}`,
+          ).toBe(false);
+  });
+
+  it('tells the member functions their account and to read the hub by account; no single-account stack is scoped', () => {
+    for (const f of [
+      member.stack.provisioning?.provision,
+      member.stack.rotation?.rotate,
+      member.stack.scanners?.scan,
+    ]) {
+      const env =
+        member.template.toJSON().Resources[logicalId(member.stack, f?.fn as never)]?.Properties.Environment
+          .Variables;
+      expect(env?.ACCOUNT_ID).toEqual({ Ref: 'AWS::AccountId' });
+      expect(env?.DECISIONS_READ_SCOPE).toBe('account');
+    }
+  });
+
+  it('keeps migrated decisions out of the hub dispatch: the INSERT filters of decision events require no migratedFrom', () => {
+    const pipes = Object.values(hub.template.findResources('AWS::Pipes::Pipe')).filter((p) =>
+      HUB_TO_MEMBER_DETAIL_TYPES.includes(
+        p.Properties.TargetParameters.EventBridgeEventBusParameters.DetailType,
+      ),
+    );
+    expect(pipes).toHaveLength(HUB_TO_MEMBER_DETAIL_TYPES.length);
+    for (const p of pipes) {
+      const inserts = (p.Properties.SourceParameters.FilterCriteria.Filters as { Pattern: string }[])
+        .map((f) => JSON.parse(f.Pattern))
+        .filter((f) => f.eventName.includes('INSERT'));
+      expect(inserts).toHaveLength(1);
+      for (const f of inserts) expect(f.dynamodb.NewImage.migratedFrom).toEqual({ S: [{ exists: false }] });
+    }
   });
 });

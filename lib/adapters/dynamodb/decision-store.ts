@@ -8,14 +8,22 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import {
+  accountAttemptSortKey,
+  accountDecisionSortKey,
+  accountPartition,
+  decisionPartition,
+  identityPartition,
+} from '../../config/decision-keys.js';
 import { INDEX } from '../../config/tables.js';
-import { type Approval, Decision, type DecisionStatus, DeniedAttempt } from '../../domain/decision.js';
-import { ConflictError, NotFoundError } from '../../domain/errors.js';
+import { type Approval, Decision, DecisionStatus, DeniedAttempt } from '../../domain/decision.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../domain/errors.js';
 import { withNamedOwner } from '../../domain/governance/owners.js';
+import { accountOfDecisionId } from '../../domain/governance/policy-scope.js';
 import { isPrincipalArn, principalKey } from '../../domain/principal.js';
 import type { ApprovalRecord } from '../../ports/decision-store.js';
 import type { GovernanceStore, RelatedUpdate } from '../../ports/governance-store.js';
-import { queryAll, stripKeys } from './query.js';
+import { queryAll, queryPages, stripKeys } from './query.js';
 
 const DECISION_SK = 'DECISION';
 
@@ -26,7 +34,49 @@ const DECISION_SK = 'DECISION';
 function approverKey(approver: string): string {
   return isPrincipalArn(approver) ? principalKey(approver) : approver;
 }
-const decisionPk = (id: string) => `DECISION#${id}`;
+const decisionPk = decisionPartition;
+
+/**
+ * The version of the decisions' index keys; `upgradeKeys` brings older items up to it. 2: the
+ * account in the by-identity partition and the by-account index (#15).
+ */
+export const DECISION_KEYS_VERSION = 2;
+
+type DecisionKeyFields = Pick<Decision, 'id' | 'status' | 'createdAt' | 'identityKey'> & {
+  readonly expiresAt?: string;
+  readonly accountId?: string;
+};
+
+/** The index keys of a decision item (docs/data-model.md); those not listed are absent. */
+export function decisionIndexKeys(decision: DecisionKeyFields): Record<string, string> {
+  return {
+    gsi1pk: `DECISION#${decision.status}`,
+    gsi1sk: `${decision.createdAt}#${decision.id}`,
+    ...(decision.expiresAt
+      ? { gsi2pk: `EXPIRES#${decision.status}`, gsi2sk: `${decision.expiresAt}#${decision.id}` }
+      : {}),
+    gsi3pk: identityPartition(decision.identityKey, decision.accountId),
+    gsi3sk: `${decision.createdAt}#${decision.id}`,
+    ...(decision.accountId
+      ? {
+          gsi5pk: accountPartition(decision.accountId),
+          gsi5sk: accountDecisionSortKey(decision.status, decision.createdAt, decision.id),
+        }
+      : {}),
+  };
+}
+
+/** The index keys of a refused attempt: by-status (`ATTEMPT#denied`), and by-account when its decision id names one. */
+export function attemptIndexKeys(attempt: Pick<DeniedAttempt, 'at' | 'decisionId'>): Record<string, string> {
+  const account = accountOfDecisionId(attempt.decisionId);
+  return {
+    gsi1pk: 'ATTEMPT#denied',
+    gsi1sk: `${attempt.at}#${attempt.decisionId}`,
+    ...(account
+      ? { gsi5pk: accountPartition(account), gsi5sk: accountAttemptSortKey(attempt.at, attempt.decisionId) }
+      : {}),
+  };
+}
 
 /** The stored item: the decision plus its key and index attributes. */
 export function decisionItem(decision: Decision): Record<string, unknown> {
@@ -34,16 +84,26 @@ export function decisionItem(decision: Decision): Record<string, unknown> {
     pk: decisionPk(decision.id),
     sk: DECISION_SK,
     entity: 'decision',
-    gsi1pk: `DECISION#${decision.status}`,
-    gsi1sk: `${decision.createdAt}#${decision.id}`,
-    ...(decision.expiresAt
-      ? { gsi2pk: `EXPIRES#${decision.status}`, gsi2sk: `${decision.expiresAt}#${decision.id}` }
-      : {}),
-    gsi3pk: `IDENTITY#${decision.identityKey}`,
-    gsi3sk: `${decision.createdAt}#${decision.id}`,
+    ...decisionIndexKeys(decision),
     ...decision,
   };
 }
+
+const INDEX_KEY = /^gsi\d+(pk|sk)$/;
+/** True when the item's index keys are exactly `keys` (none missing, none left over). */
+function keysCurrent(item: Record<string, unknown>, keys: Record<string, string>): boolean {
+  const stored = Object.keys(item).filter((k) => INDEX_KEY.test(k));
+  return stored.length === Object.keys(keys).length && stored.every((k) => item[k] === keys[k]);
+}
+
+/**
+ * How a store reads the table's indexes. `all` (governance, single-account executors, local mode):
+ * the org-wide partitions, and for one identity both the account's partition and the account-less
+ * one. `{ account }` (a member's executors and scanner on the hub table, organization mode): only the
+ * partitions of that account, the ones `memberReadableKeyPatterns` lets it read; anything else is
+ * refused here before IAM would refuse it.
+ */
+export type DecisionReadScope = 'all' | { readonly account: string };
 
 function toDecision(item: Record<string, unknown>): Decision {
   return withNamedOwner(Decision.parse(stripKeys(item)));
@@ -57,7 +117,13 @@ export class DynamoDecisionStore implements GovernanceStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly scope: DecisionReadScope = 'all',
   ) {}
+
+  /** The account this store's reads are limited to, if any. */
+  get readAccount(): string | undefined {
+    return this.scope === 'all' ? undefined : this.scope.account;
+  }
 
   async create(decision: Decision): Promise<void> {
     try {
@@ -247,8 +313,7 @@ export class DynamoDecisionStore implements GovernanceStore {
           pk: decisionPk(parsed.decisionId),
           sk: `ATTEMPT#${parsed.at}#${randomBytes(4).toString('hex')}`,
           entity: 'denied-attempt',
-          gsi1pk: 'ATTEMPT#denied',
-          gsi1sk: `${parsed.at}#${parsed.decisionId}`,
+          ...attemptIndexKeys(parsed),
           ...parsed,
         },
         ConditionExpression: 'attribute_not_exists(pk)',
@@ -266,26 +331,62 @@ export class DynamoDecisionStore implements GovernanceStore {
   }
 
   async listDeniedAttemptsSince(since: string): Promise<DeniedAttempt[]> {
-    const items = await queryAll(this.client, {
-      TableName: this.tableName,
-      IndexName: INDEX.decisionsByStatus,
-      KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk >= :since',
-      ExpressionAttributeValues: { ':pk': 'ATTEMPT#denied', ':since': since },
-    });
+    const account = this.readAccount;
+    const items = await queryAll(
+      this.client,
+      account
+        ? {
+            TableName: this.tableName,
+            IndexName: INDEX.decisionsByAccount,
+            KeyConditionExpression: 'gsi5pk = :pk AND gsi5sk BETWEEN :since AND :end',
+            ExpressionAttributeValues: {
+              ':pk': accountPartition(account),
+              ':since': accountAttemptSortKey(since, ''),
+              ':end': 'ATTEMPT#~',
+            },
+          }
+        : {
+            TableName: this.tableName,
+            IndexName: INDEX.decisionsByStatus,
+            KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk >= :since',
+            ExpressionAttributeValues: { ':pk': 'ATTEMPT#denied', ':since': since },
+          },
+    );
     return items.map((i) => DeniedAttempt.parse(stripKeys(i)));
   }
 
   async listByStatus(status: DecisionStatus): Promise<Decision[]> {
-    const items = await queryAll(this.client, {
-      TableName: this.tableName,
-      IndexName: INDEX.decisionsByStatus,
-      KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': `DECISION#${status}` },
-    });
+    const account = this.readAccount;
+    const items = await queryAll(
+      this.client,
+      account
+        ? {
+            TableName: this.tableName,
+            IndexName: INDEX.decisionsByAccount,
+            KeyConditionExpression: 'gsi5pk = :pk AND begins_with(gsi5sk, :prefix)',
+            ExpressionAttributeValues: {
+              ':pk': accountPartition(account),
+              ':prefix': `DECISION#${status}#`,
+            },
+          }
+        : {
+            TableName: this.tableName,
+            IndexName: INDEX.decisionsByStatus,
+            KeyConditionExpression: 'gsi1pk = :pk',
+            ExpressionAttributeValues: { ':pk': `DECISION#${status}` },
+          },
+    );
     return items.map(toDecision);
   }
 
   async listExpiringBefore(status: DecisionStatus, before: string): Promise<Decision[]> {
+    if (this.readAccount) {
+      // A member's by-account partition is small (one account's decisions): filtered here.
+      const bound = `${before}~`;
+      return (await this.listByStatus(status))
+        .filter((d) => d.expiresAt !== undefined && `${d.expiresAt}#${d.id}` <= bound)
+        .sort((a, b) => `${a.expiresAt}#${a.id}`.localeCompare(`${b.expiresAt}#${b.id}`));
+    }
     const items = await queryAll(this.client, {
       TableName: this.tableName,
       IndexName: INDEX.decisionsByExpiry,
@@ -296,15 +397,40 @@ export class DynamoDecisionStore implements GovernanceStore {
     return items.map(toDecision);
   }
 
-  async listByIdentity(identityKey: string): Promise<Decision[]> {
-    const items = await queryAll(this.client, {
-      TableName: this.tableName,
-      IndexName: INDEX.decisionsByIdentity,
-      KeyConditionExpression: 'gsi3pk = :pk',
-      ExpressionAttributeValues: { ':pk': `IDENTITY#${identityKey}` },
-    });
-    // Certification review items share this index (docs/data-model.md); only decisions are returned.
-    return items.filter((i) => i.entity === 'decision').map(toDecision);
+  /**
+   * Decisions about one identity of `accountId`, oldest first. With the account: its own partition,
+   * and (reading `all`) the account-less one, where decisions without an account and those stored
+   * before the account was in the key (DECISION_KEYS_VERSION 1) are; a decision of another account is
+   * never returned. Without an account: the account-less partition only.
+   * @throws ForbiddenError when the store reads one account and `accountId` names another.
+   */
+  async listByIdentity(identityKey: string, accountId?: string): Promise<Decision[]> {
+    const own = this.readAccount;
+    if (own && accountId !== undefined && accountId !== own)
+      throw new ForbiddenError(`this store reads the decisions of account ${own} only, not of ${accountId}`);
+    const account = own ?? accountId;
+    const query = async (pk: string) =>
+      queryAll(this.client, {
+        TableName: this.tableName,
+        IndexName: INDEX.decisionsByIdentity,
+        KeyConditionExpression: 'gsi3pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+      });
+    const partitions = [
+      ...(account ? [identityPartition(identityKey, account)] : []),
+      ...(own ? [] : [identityPartition(identityKey)]),
+    ];
+    const items = (await Promise.all(partitions.map(query))).flat();
+    const seen = new Set<string>();
+    return (
+      items
+        // Certification review items share this index (docs/data-model.md); only decisions are returned.
+        .filter((i) => i.entity === 'decision')
+        .map(toDecision)
+        .filter((d) => d.accountId === undefined || d.accountId === account)
+        .filter((d) => !seen.has(d.id) && seen.add(d.id) !== undefined)
+        .sort((a, b) => `${a.createdAt}#${a.id}`.localeCompare(`${b.createdAt}#${b.id}`))
+    );
   }
 
   async listApprovalsBy(approver: string): Promise<ApprovalRecord[]> {
@@ -325,5 +451,65 @@ export class DynamoDecisionStore implements GovernanceStore {
         basis: String(rest.basis),
       };
     });
+  }
+
+  /**
+   * Brings the index keys of decisions and refused attempts stored by an older version up to
+   * DECISION_KEYS_VERSION (the account in the by-identity partition, the by-account index). Reads
+   * through the by-status index, one partition per status and `ATTEMPT#denied` (never a Scan), and
+   * writes back, as it was read, each item whose keys differ, with its keys replaced, on condition
+   * that it has not changed meanwhile (a decision's `version`; a refused attempt never changes).
+   * Writes nothing when every key is current, so it is idempotent and can be stopped and run again.
+   * The status of a decision stays, so the stream's status filters send no event for a re-key.
+   * Query and PutItem only: governance's permissions (only governance writes this table).
+   * @param options.until asked before each page: true stops the pass early (`complete: false`); a
+   *   later pass resumes, since it skips every item whose keys are current.
+   * @returns how many items it updated, and whether it went through every partition.
+   */
+  async upgradeKeys(
+    options: { until?: () => boolean } = {},
+  ): Promise<{ updated: number; complete: boolean }> {
+    if (this.readAccount) throw new ForbiddenError('a store limited to one account cannot upgrade keys');
+    let updated = 0;
+    const rewrite = async (
+      item: Record<string, unknown>,
+      keys: Record<string, string>,
+      condition: object,
+    ) => {
+      if (keysCurrent(item, keys)) return;
+      const rest = Object.fromEntries(Object.entries(item).filter(([k]) => !INDEX_KEY.test(k)));
+      try {
+        await this.client.send(
+          new PutCommand({ TableName: this.tableName, Item: { ...rest, ...keys }, ...condition }),
+        );
+        updated += 1;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    };
+    const partitions = [...DecisionStatus.options.map((s) => `DECISION#${s}`), 'ATTEMPT#denied'];
+    for (const pk of partitions) {
+      for await (const items of queryPages(this.client, {
+        TableName: this.tableName,
+        IndexName: INDEX.decisionsByStatus,
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+      })) {
+        if (options.until?.()) return { updated, complete: false };
+        for (const item of items) {
+          if (item.entity === 'decision')
+            await rewrite(item, decisionIndexKeys(item as unknown as DecisionKeyFields), {
+              // Only if the decision has not changed since it was read: a newer version has new keys.
+              ConditionExpression: 'version = :v',
+              ExpressionAttributeValues: { ':v': item.version },
+            });
+          else if (item.entity === 'denied-attempt')
+            await rewrite(item, attemptIndexKeys(item as unknown as DeniedAttempt), {
+              ConditionExpression: 'attribute_exists(pk)',
+            });
+        }
+      }
+    }
+    return { updated, complete: true };
   }
 }

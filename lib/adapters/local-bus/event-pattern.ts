@@ -13,9 +13,12 @@
 export function matchesPattern(pattern: unknown, event: unknown): boolean {
   if (pattern === null || typeof pattern !== 'object' || Array.isArray(pattern))
     throw new UnsupportedPatternError(`a pattern must be an object, got ${JSON.stringify(pattern)}`);
-  if (event === null || typeof event !== 'object' || Array.isArray(event)) return false;
+  if (Array.isArray(event)) return false;
+  // EventBridge matches flattened paths: where the event has no object, every field below it is
+  // absent, which only `exists: false` accepts (`{ migratedFrom: { S: [{ exists: false }] } }`).
+  const fields = (event !== null && typeof event === 'object' ? event : {}) as Record<string, unknown>;
   return Object.entries(pattern).every(([key, rule]) => {
-    const value = (event as Record<string, unknown>)[key];
+    const value = fields[key];
     if (Array.isArray(rule)) return matchesValues(rule, value);
     if (rule !== null && typeof rule === 'object') return matchesPattern(rule, value);
     throw new UnsupportedPatternError(`field ${key}: expected a list of values or a nested pattern`);

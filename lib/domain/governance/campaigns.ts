@@ -204,7 +204,10 @@ async function decisionsCovered(
   const now = deps.clock.now();
   const out = new Map<string, Decision>();
   if (grant) out.set(grant.id, grant);
-  for (const d of await deps.decisions.listByIdentity(item.identityKey)) {
+  // The item's identity is one of one account: the account of its grant, or of a decision it covers.
+  const first = item.coveredDecisionIds?.[0];
+  const account = grant ? grant.accountId : first ? (await deps.decisions.get(first))?.accountId : undefined;
+  for (const d of await deps.decisions.listByIdentity(item.identityKey, account)) {
     const key =
       d.request.kind === 'grant' || d.request.kind === 'break-glass'
         ? entitlementKey(d.request.entitlement)

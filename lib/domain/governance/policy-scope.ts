@@ -31,6 +31,15 @@ export function decisionIdFor(policy: Policy, accountId: string | undefined, id:
 }
 
 /**
+ * The account an organization decision id begins with (`<12 digits>-<id>`, see `decisionIdFor`), for
+ * what carries only the id (a refused attempt, an executor's event before its read). Undefined for
+ * any other id: generated ids (ULIDs, UUIDs) never begin with 12 digits and a dash.
+ */
+export function accountOfDecisionId(decisionId: string): string | undefined {
+  return /^(\d{12})-/.exec(decisionId)?.[1];
+}
+
+/**
  * The governance dependencies with the rules of a request's account. When the policy scopes rules
  * by account, a request must name its account: without one it would escape its account's rules.
  * @throws ValidationError naming the request field `account` when it is needed and missing.

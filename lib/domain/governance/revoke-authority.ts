@@ -82,7 +82,7 @@ export async function grantsEndedBy(
   if (named) return { grants: [named], revokes: named.id };
   const key = entitlementKey(request.entitlement);
   const now = deps.clock.now();
-  const backing = (await deps.decisions.listByIdentity(identityKey)).filter(
+  const backing = (await deps.decisions.listByIdentity(identityKey, request.account)).filter(
     (d) =>
       (d.request.kind === 'grant' || d.request.kind === 'break-glass') &&
       isInForce(d, now) &&

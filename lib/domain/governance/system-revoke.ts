@@ -61,7 +61,7 @@ export async function fileSystemRevoke(deps: GovernanceDeps, input: unknown): Pr
   const holder = await deps.decisions.claimHolder(target.id, SYSTEM_REVOKE_CLAIM);
   if (holder) return finishAutoApproval(deps, await mustGet(deps, holder));
   // A revoke already filed by someone else (an owner, a reviewer) covers it too.
-  const filed = (await deps.decisions.listByIdentity(target.identityKey)).find(
+  const filed = (await deps.decisions.listByIdentity(target.identityKey, target.accountId)).find(
     (d) =>
       d.kind === 'revoke' && d.revokes === target.id && (d.status === 'pending' || d.status === 'approved'),
   );

@@ -3,6 +3,7 @@ import type { DecisionStore } from '../../ports/decision-store.js';
 import type { FindingStore } from '../../ports/finding-store.js';
 import type { Decision } from '../decision.js';
 import type { FindingSource } from '../finding.js';
+import { accountOfDecisionId } from '../governance/policy-scope.js';
 import { forgedEventFinding, openFinding, provisioningFailedFinding } from './findings.js';
 import { claimedEvent, type DecisionEvent, verifyDecisionEvent } from './verify.js';
 
@@ -22,6 +23,21 @@ export interface AdmissionDeps {
   readonly findings: FindingStore;
   readonly clock: Clock;
   readonly source: FindingSource;
+  /**
+   * The account this executor acts in (its stack's own account). A decision naming another account,
+   * or an event or decision id that does, is refused: an executor only ever changes its own account.
+   */
+  readonly account?: string;
+}
+
+/**
+ * The other account an event or its decision names, when the executor acts in `account`: the event's
+ * `accountId`, the account its decision id begins with (organization ids), the stored decision's
+ * `accountId`. Undefined when none names another (a decision without account is the stack's own).
+ */
+function otherAccount(account: string | undefined, ...named: (string | undefined)[]): string | undefined {
+  if (account === undefined) return undefined;
+  return named.find((a) => a !== undefined && a !== account);
 }
 
 /**
@@ -40,7 +56,18 @@ export async function admitDecisionEvent(
   notOurs: (decision: Pick<Decision, 'kind' | 'status'>) => string,
 ): Promise<Admission> {
   const now = deps.clock.now();
+  // Another account's decision is refused before it is read: in organization mode the hub table
+  // would refuse the read anyway (dynamodb:LeadingKeys), and nothing of it may steer this executor.
+  const claimedOther = otherAccount(deps.account, event.accountId, accountOfDecisionId(event.decisionId));
+  if (claimedOther !== undefined)
+    return refuseOtherAccount(deps, event, claimedOther, now, { event: claimedEvent(event) });
   const stored = await deps.decisions.get(event.decisionId, { consistent: true });
+  const storedOther = otherAccount(deps.account, stored?.accountId);
+  if (storedOther !== undefined)
+    return refuseOtherAccount(deps, event, storedOther, now, {
+      event: claimedEvent(event),
+      stored: { accountId: storedOther, status: stored?.status, version: stored?.version },
+    });
   const verification = verifyDecisionEvent(event, stored, now);
   if (verification.ok && handles(verification.decision)) return verification;
   if (!verification.ok && verification.expired && handles(verification.expired)) {
@@ -64,4 +91,26 @@ export async function admitDecisionEvent(
     forgedEventFinding(event, refusal.reason, refusal.evidence, deps.source, now.toISOString()),
   );
   return { ok: false, status: refusal.status, reason: refusal.reason };
+}
+
+/** The refusal of a decision of another account: a forged-event finding, nothing executed. */
+async function refuseOtherAccount(
+  deps: AdmissionDeps,
+  event: DecisionEvent,
+  other: string,
+  now: Date,
+  evidence: Record<string, unknown>,
+): Promise<Admission> {
+  const reason = `decision ${event.decisionId} acts in account ${other}; this executor acts in account ${deps.account} only`;
+  await openFinding(
+    deps.findings,
+    forgedEventFinding(
+      event,
+      reason,
+      { ...evidence, executorAccount: deps.account },
+      deps.source,
+      now.toISOString(),
+    ),
+  );
+  return { ok: false, status: 'forged', reason };
 }

@@ -40,6 +40,8 @@ export const DEFAULT_PROVISION_LIMITS = {
 } as const;
 
 export interface ProvisionDeps {
+  /** The account this function acts in: a decision of another account is refused (admission.ts). */
+  readonly account?: string;
   readonly decisions: Pick<DecisionStore, 'get' | 'listByIdentity'>;
   readonly trail: ExecutionTrail;
   readonly findings: FindingStore;
@@ -306,7 +308,7 @@ export class ProvisionDecision {
   private async stillGranted(decision: Decision): Promise<Set<string>> {
     if (!needsStillGranted(decision)) return new Set();
     const now = this.deps.clock.now();
-    const others = await this.deps.decisions.listByIdentity(decision.identityKey);
+    const others = await this.deps.decisions.listByIdentity(decision.identityKey, decision.accountId);
     const keys = new Set<string>();
     for (const d of others) {
       // The grant a revoke names is the one ending: it never keeps its own entitlement.

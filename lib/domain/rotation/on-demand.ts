@@ -29,6 +29,8 @@ export interface OnDemandRotationConfig {
 export const DEFAULT_IN_PROGRESS_WAIT = { attempts: 5, delayMs: 15_000 } as const;
 
 export interface OnDemandRotationDeps {
+  /** The account this function acts in: a decision of another account is refused (admission.ts). */
+  readonly account?: string;
   readonly decisions: Pick<DecisionStore, 'get'>;
   readonly trail: ExecutionTrail;
   readonly findings: FindingStore;

@@ -106,6 +106,20 @@ describe('migration of a deployment into the organization hub (DynamoDB Local)',
     expect((await decisions.get(endedId))?.status).toBe('revoked');
     expect((await decisions.listApprovalsBy(BOB)).map((a) => a.decisionId)).toContain(approvedId);
     expect((await decisions.listDeniedAttempts(approvedId)).length).toBe(1);
+    // The hub's account-scoped index keys: the member of ACCOUNT finds its migrated decisions by
+    // status and by identity, and the refusal on its grant (DynamoDecisionStore read scope).
+    const member = new DynamoDecisionStore(hub.doc, hub.names.decisions, { account: ACCOUNT });
+    expect((await member.listByStatus('approved')).map((d) => d.id)).toContain(approvedId);
+    expect((await member.listByIdentity('role/old-job')).map((d) => d.id).sort()).toEqual(
+      [endedId, hubDecisionId(ACCOUNT, old.revoke.id)].sort(),
+    );
+    expect(
+      (await member.listDeniedAttemptsSince('2000-01-01T00:00:00.000Z')).map((a) => a.decisionId),
+    ).toEqual([approvedId]);
+    expect((await decisions.upgradeKeys()).updated).toBe(0);
+    // Every copied decision is marked, so the hub's pipes never dispatch its INSERT.
+    for (const d of Object.values(old))
+      expect((await decisions.get(hubDecisionId(ACCOUNT, d.id)))?.migratedFrom).toBe(d.id);
     // The execution trail follows its decision
     const records = await new DynamoExecutionTrail(hub.doc, hub.names.executions).listForDecision(approvedId);
     expect(records.map((r) => [r.decisionId, r.step, r.migratedFrom])).toEqual([

@@ -12,6 +12,7 @@ export const HANDLER_ENV = {
   SCHEDULE_GROUP_NAME: 'nhi-gov-jit',
   SCHEDULER_ROLE_ARN: 'arn:aws:iam::111122223333:role/nhi-gov/nhi-gov-scheduler',
   EXECUTOR_PRINCIPAL: 'arn:aws:iam::111122223333:role/nhi-gov/nhi-gov-provision',
+  ACCOUNT_ID: '111122223333',
   KEY_SCHEDULER_ROLE_ARN: 'arn:aws:iam::111122223333:role/nhi-gov/nhi-gov-key-scheduler',
   ROTATE_FUNCTION_ARN: 'arn:aws:lambda:us-east-1:111122223333:function:nhi-gov-rotate-us-east-1',
   AWS_REGION: 'us-east-1',

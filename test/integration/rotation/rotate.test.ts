@@ -32,6 +32,7 @@ vi.hoisted(() => {
     IDEMPOTENCY_TABLE_NAME: 'unused-idempotency',
     EVENT_BUS_NAME: 'nhi-gov',
     EXECUTOR_PRINCIPAL: 'arn:aws:iam::111122223333:role/nhi-gov/nhi-gov-rotate',
+    ACCOUNT_ID: '111122223333',
     KEY_SCHEDULER_ROLE_ARN: 'arn:aws:iam::111122223333:role/nhi-gov/nhi-gov-key-scheduler',
     ROTATE_FUNCTION_ARN: 'arn:aws:lambda:us-east-1:111122223333:function:nhi-gov-rotate-us-east-1',
     POWERTOOLS_METRICS_DISABLED: 'true',

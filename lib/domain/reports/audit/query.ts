@@ -1,3 +1,4 @@
+import type { Decision } from '../../decision.js';
 import { NotFoundError } from '../../errors.js';
 import type { Finding } from '../../finding.js';
 import { mapLimit, type QueryOptions, type ReportSources } from '../sources.js';
@@ -45,8 +46,20 @@ export async function auditReport(
     });
   }
   const key = subject.identityKey;
-  const [decisions, executions, findings] = await Promise.all([
+  // One identity name may exist in several accounts: the decisions of each account the store knows
+  // (by-identity partitions are per account), and those naming no account.
+  const accounts = (await sources.scans?.listLatestScans())?.map((s) => s.accountId) ?? [];
+  const byId = new Map<string, Decision>();
+  for (const list of await Promise.all([
     sources.decisions.listByIdentity(key),
+    ...accounts.map((a) => sources.decisions.listByIdentity(key, a)),
+  ]))
+    for (const d of list) byId.set(d.id, d);
+  const ordered = [...byId.values()].sort((a, b) =>
+    `${a.createdAt}#${a.id}`.localeCompare(`${b.createdAt}#${b.id}`),
+  );
+  const [decisions, executions, findings] = await Promise.all([
+    Promise.resolve(ordered),
     sources.executions.listForIdentity(key),
     sources.findings.listByIdentity(key),
   ]);

@@ -11,7 +11,7 @@ describe('provision handler wiring', () => {
     expect(() =>
       defaultDeps({ DECISIONS_TABLE_NAME: 'd', PERMISSIONS_BOUNDARY_ARN: 'boundary', MANAGED_PATH: 'nhi' }),
     ).toThrow(
-      /EXECUTIONS_TABLE_NAME is not set.*FINDINGS_TABLE_NAME is not set.*IDEMPOTENCY_TABLE_NAME is not set.*EVENT_BUS_NAME is not set.*MANAGED_PATH must look like \/nhi\/.*PERMISSIONS_BOUNDARY_ARN must be a managed policy ARN.*SCHEDULE_GROUP_NAME is not set.*SCHEDULER_ROLE_ARN is not set.*EXECUTOR_PRINCIPAL is not set/,
+      /EXECUTIONS_TABLE_NAME is not set.*FINDINGS_TABLE_NAME is not set.*IDEMPOTENCY_TABLE_NAME is not set.*EVENT_BUS_NAME is not set.*MANAGED_PATH must look like \/nhi\/.*PERMISSIONS_BOUNDARY_ARN must be a managed policy ARN.*SCHEDULE_GROUP_NAME is not set.*SCHEDULER_ROLE_ARN is not set.*EXECUTOR_PRINCIPAL is not set.*ACCOUNT_ID is not set/,
     );
   });
 });

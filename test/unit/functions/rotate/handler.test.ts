@@ -10,6 +10,7 @@ vi.hoisted(() => {
     IDEMPOTENCY_TABLE_NAME: 'unused',
     EVENT_BUS_NAME: 'nhi-gov',
     EXECUTOR_PRINCIPAL: 'arn:aws:iam::111122223333:role/nhi-gov/rotate',
+    ACCOUNT_ID: '111122223333',
     KEY_SCHEDULER_ROLE_ARN: 'arn:aws:iam::111122223333:role/nhi-gov/nhi-gov-key-scheduler',
     ROTATE_FUNCTION_ARN: 'arn:aws:lambda:us-east-1:111122223333:function:nhi-gov-rotate-us-east-1',
   });
@@ -25,6 +26,7 @@ describe('rotate handler wiring', () => {
 
   it('defaults the secret prefix to nhi-gov/', () => {
     const env = loadEnv(RotateEnv, {
+      ACCOUNT_ID: '111122223333',
       DECISIONS_TABLE_NAME: 'd',
       EXECUTIONS_TABLE_NAME: 'e',
       FINDINGS_TABLE_NAME: 'f',
