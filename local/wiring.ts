@@ -154,6 +154,8 @@ export function localPipeline(options: LocalLoopOptions): LocalPipeline {
 
   const provision = buildProvision({
     provision: new ProvisionDecision({
+      // As deployed (ACCOUNT_ID): the executors act in the sandbox account only.
+      account: sandbox.accountId,
       decisions: stores.decisions,
       trail: stores.executions,
       findings: stores.findings,
@@ -216,6 +218,7 @@ export function localPipeline(options: LocalLoopOptions): LocalPipeline {
       retirement: retireKey,
     }),
     onDemand: new RotateOnDecision({
+      account: sandbox.accountId,
       decisions: stores.decisions,
       trail: stores.executions,
       findings: stores.findings,

@@ -420,16 +420,16 @@ export class DynamoDecisionStore implements GovernanceStore {
       ...(account ? [identityPartition(identityKey, account)] : []),
       ...(own ? [] : [identityPartition(identityKey)]),
     ];
-    const items = (await Promise.all(partitions.map(query))).flat();
-    const seen = new Set<string>();
-    return (
-      items
-        // Certification review items share this index (docs/data-model.md); only decisions are returned.
-        .filter((i) => i.entity === 'decision')
-        .map(toDecision)
-        .filter((d) => d.accountId === undefined || d.accountId === account)
-        .filter((d) => !seen.has(d.id) && seen.add(d.id) !== undefined)
-        .sort((a, b) => `${a.createdAt}#${a.id}`.localeCompare(`${b.createdAt}#${b.id}`))
+    const byId = new Map<string, Decision>();
+    for (const item of (await Promise.all(partitions.map(query))).flat()) {
+      // Certification review items share this index (docs/data-model.md); only decisions are returned.
+      if (item.entity !== 'decision') continue;
+      const decision = toDecision(item);
+      // The account-less partition also holds decisions stored before #15, of any account.
+      if (decision.accountId === undefined || decision.accountId === account) byId.set(decision.id, decision);
+    }
+    return [...byId.values()].sort((a, b) =>
+      `${a.createdAt}#${a.id}`.localeCompare(`${b.createdAt}#${b.id}`),
     );
   }
 

@@ -308,7 +308,11 @@ export class ProvisionDecision {
   private async stillGranted(decision: Decision): Promise<Set<string>> {
     if (!needsStillGranted(decision)) return new Set();
     const now = this.deps.clock.now();
-    const others = await this.deps.decisions.listByIdentity(decision.identityKey, decision.accountId);
+    const others = await this.deps.decisions.listByIdentity(
+      decision.identityKey,
+      // A decision without an account is about this function's own account.
+      decision.accountId ?? this.deps.account,
+    );
     const keys = new Set<string>();
     for (const d of others) {
       // The grant a revoke names is the one ending: it never keeps its own entitlement.

@@ -133,3 +133,68 @@ describe('a request naming several accounts (DynamoDB Local)', () => {
     );
   });
 });
+
+describe('one role name in two accounts is two identities (DynamoDB Local, #15)', () => {
+  it('never lets a revoke filed for account A end the grant of the same role in account B', async () => {
+    // Arrange: role/shared-name granted in DEV and in LOOSE (different accounts, different rules).
+    const role = { type: 'role', name: `shared-${Date.now()}` };
+    const [dev, loose] = await h.gov.submitForAccounts({
+      request: { ...grant, identity: role, accounts: [DEV, LOOSE] },
+      requester: ALICE,
+      source: 'api',
+    });
+    await h.gov.approve({ id: dev?.id as string, actor: BOB });
+    const looseGrant = await h.gov.approve({ id: loose?.id as string, actor: BOB });
+    // Act: a revoke in DEV that names no grant (the suite finds the one it ends).
+    const revoke = await h.gov.submit({
+      request: {
+        ...grant,
+        kind: 'revoke',
+        identity: role,
+        account: DEV,
+        justification: 'job retired in dev',
+      },
+      requester: ALICE,
+      source: 'api',
+    });
+    // Assert: it ends DEV's grant only; LOOSE's grant and its version are untouched.
+    expect(revoke.accountId).toBe(DEV);
+    expect(revoke.revokes).toBe(dev?.id);
+    expect(await h.gov.get(loose?.id as string)).toMatchObject({
+      status: 'approved',
+      version: looseGrant.version,
+    });
+    expect((await h.decisions.listByIdentity(`role/${role.name}`, LOOSE)).map((d) => d.id)).toEqual([
+      loose?.id,
+    ]);
+  });
+
+  it('never lets a revoke filed for an account without the grant reach the grant of another account', async () => {
+    // Arrange: role/only-loose is granted in LOOSE only.
+    const role = { type: 'role', name: `only-loose-${Date.now()}` };
+    const [loose] = await h.gov.submitForAccounts({
+      request: { ...grant, identity: role, accounts: [LOOSE] },
+      requester: ALICE,
+      source: 'api',
+    });
+    const looseGrant = await h.gov.approve({ id: loose?.id as string, actor: BOB });
+    // Act: the requester of that grant files a revoke of the same role in DEV.
+    const revoke = await h.gov.submit({
+      request: {
+        ...grant,
+        kind: 'revoke',
+        identity: role,
+        account: DEV,
+        justification: 'job retired in dev',
+      },
+      requester: ALICE,
+      source: 'api',
+    });
+    // Assert: no grant backs it in DEV; LOOSE's grant is not named, not ended.
+    expect(revoke.revokes).toBeUndefined();
+    expect(await h.gov.get(loose?.id as string)).toMatchObject({
+      status: 'approved',
+      version: looseGrant.version,
+    });
+  });
+});
