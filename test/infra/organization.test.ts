@@ -595,7 +595,6 @@ describe("organization mode: a member's index queries on the hub table pass for 
     const reads = await readsOf(
       async (store) => {
         await expect(store.listByIdentity('role/app', '222222222222')).rejects.toThrow(ForbiddenError);
-        await expect(store.upgradeKeys()).rejects.toThrow(ForbiddenError);
       },
       { account: '111111111111' },
     );

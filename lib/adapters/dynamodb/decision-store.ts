@@ -16,14 +16,14 @@ import {
   identityPartition,
 } from '../../config/decision-keys.js';
 import { INDEX } from '../../config/tables.js';
-import { type Approval, Decision, DecisionStatus, DeniedAttempt } from '../../domain/decision.js';
+import { type Approval, Decision, type DecisionStatus, DeniedAttempt } from '../../domain/decision.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../domain/errors.js';
 import { withNamedOwner } from '../../domain/governance/owners.js';
 import { accountOfDecisionId } from '../../domain/governance/policy-scope.js';
 import { isPrincipalArn, principalKey } from '../../domain/principal.js';
 import type { ApprovalRecord } from '../../ports/decision-store.js';
 import type { GovernanceStore, RelatedUpdate } from '../../ports/governance-store.js';
-import { queryAll, queryPages, stripKeys } from './query.js';
+import { queryAll, stripKeys } from './query.js';
 
 const DECISION_SK = 'DECISION';
 
@@ -37,12 +37,13 @@ function approverKey(approver: string): string {
 const decisionPk = decisionPartition;
 
 /**
- * The version of the decisions' index keys; `upgradeKeys` brings older items up to it. 2: the
+ * The version of the decisions' index keys; `upgradeDecisionKeys` (decision-key-upgrade.ts) brings
+ * older items up to it. 2: the
  * account in the by-identity partition and the by-account index (#15).
  */
 export const DECISION_KEYS_VERSION = 2;
 
-type DecisionKeyFields = Pick<Decision, 'id' | 'status' | 'createdAt' | 'identityKey'> & {
+export type DecisionKeyFields = Pick<Decision, 'id' | 'status' | 'createdAt' | 'identityKey'> & {
   readonly expiresAt?: string;
   readonly accountId?: string;
 };
@@ -87,13 +88,6 @@ export function decisionItem(decision: Decision): Record<string, unknown> {
     ...decisionIndexKeys(decision),
     ...decision,
   };
-}
-
-const INDEX_KEY = /^gsi\d+(pk|sk)$/;
-/** True when the item's index keys are exactly `keys` (none missing, none left over). */
-function keysCurrent(item: Record<string, unknown>, keys: Record<string, string>): boolean {
-  const stored = Object.keys(item).filter((k) => INDEX_KEY.test(k));
-  return stored.length === Object.keys(keys).length && stored.every((k) => item[k] === keys[k]);
 }
 
 /**
@@ -451,65 +445,5 @@ export class DynamoDecisionStore implements GovernanceStore {
         basis: String(rest.basis),
       };
     });
-  }
-
-  /**
-   * Brings the index keys of decisions and refused attempts stored by an older version up to
-   * DECISION_KEYS_VERSION (the account in the by-identity partition, the by-account index). Reads
-   * through the by-status index, one partition per status and `ATTEMPT#denied` (never a Scan), and
-   * writes back, as it was read, each item whose keys differ, with its keys replaced, on condition
-   * that it has not changed meanwhile (a decision's `version`; a refused attempt never changes).
-   * Writes nothing when every key is current, so it is idempotent and can be stopped and run again.
-   * The status of a decision stays, so the stream's status filters send no event for a re-key.
-   * Query and PutItem only: governance's permissions (only governance writes this table).
-   * @param options.until asked before each page: true stops the pass early (`complete: false`); a
-   *   later pass resumes, since it skips every item whose keys are current.
-   * @returns how many items it updated, and whether it went through every partition.
-   */
-  async upgradeKeys(
-    options: { until?: () => boolean } = {},
-  ): Promise<{ updated: number; complete: boolean }> {
-    if (this.readAccount) throw new ForbiddenError('a store limited to one account cannot upgrade keys');
-    let updated = 0;
-    const rewrite = async (
-      item: Record<string, unknown>,
-      keys: Record<string, string>,
-      condition: object,
-    ) => {
-      if (keysCurrent(item, keys)) return;
-      const rest = Object.fromEntries(Object.entries(item).filter(([k]) => !INDEX_KEY.test(k)));
-      try {
-        await this.client.send(
-          new PutCommand({ TableName: this.tableName, Item: { ...rest, ...keys }, ...condition }),
-        );
-        updated += 1;
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
-    };
-    const partitions = [...DecisionStatus.options.map((s) => `DECISION#${s}`), 'ATTEMPT#denied'];
-    for (const pk of partitions) {
-      for await (const items of queryPages(this.client, {
-        TableName: this.tableName,
-        IndexName: INDEX.decisionsByStatus,
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': pk },
-      })) {
-        if (options.until?.()) return { updated, complete: false };
-        for (const item of items) {
-          if (item.entity === 'decision')
-            await rewrite(item, decisionIndexKeys(item as unknown as DecisionKeyFields), {
-              // Only if the decision has not changed since it was read: a newer version has new keys.
-              ConditionExpression: 'version = :v',
-              ExpressionAttributeValues: { ':v': item.version },
-            });
-          else if (item.entity === 'denied-attempt')
-            await rewrite(item, attemptIndexKeys(item as unknown as DeniedAttempt), {
-              ConditionExpression: 'attribute_exists(pk)',
-            });
-        }
-      }
-    }
-    return { updated, complete: true };
   }
 }

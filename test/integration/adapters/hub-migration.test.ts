@@ -1,5 +1,6 @@
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { upgradeDecisionKeys } from '../../../lib/adapters/dynamodb/decision-key-upgrade.js';
 import { DynamoDecisionStore } from '../../../lib/adapters/dynamodb/decision-store.js';
 import { DynamoExecutionTrail } from '../../../lib/adapters/dynamodb/execution-trail.js';
 import { DynamoFindingStore } from '../../../lib/adapters/dynamodb/finding-store.js';
@@ -116,7 +117,7 @@ describe('migration of a deployment into the organization hub (DynamoDB Local)',
     expect(
       (await member.listDeniedAttemptsSince('2000-01-01T00:00:00.000Z')).map((a) => a.decisionId),
     ).toEqual([approvedId]);
-    expect((await decisions.upgradeKeys()).updated).toBe(0);
+    expect((await upgradeDecisionKeys(hub.doc, hub.names.decisions)).updated).toBe(0);
     // Every copied decision is marked, so the hub's pipes never dispatch its INSERT.
     for (const d of Object.values(old))
       expect((await decisions.get(hubDecisionId(ACCOUNT, d.id)))?.migratedFrom).toBe(d.id);

@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { upgradeDecisionKeys } from '../../../../lib/adapters/dynamodb/decision-key-upgrade.js';
 import {
   DynamoDecisionStore,
   decisionIndexKeys,
@@ -117,7 +118,7 @@ describe('DynamoDecisionStore: account-scoped index keys (#15)', () => {
   });
 });
 
-describe('DynamoDecisionStore.upgradeKeys: decisions stored before the account was in the keys', () => {
+describe('upgradeDecisionKeys: decisions stored before the account was in the keys', () => {
   it('re-keys old items so a member sees its grants (expiry, drift), once, changing nothing else', async () => {
     // Arrange: a JIT grant and a revoked grant of account A, and a refused attempt, in the old shape.
     const key = `role/old-${newTestId()}`;
@@ -154,10 +155,13 @@ describe('DynamoDecisionStore.upgradeKeys: decisions stored before the account w
     expect(ids(await hub.listByIdentity(key, A))).toEqual(ids([jit, revoked]));
 
     // A pass told to stop before its first page writes nothing and says it is not complete.
-    expect(await hub.upgradeKeys({ until: () => true })).toEqual({ updated: 0, complete: false });
+    expect(await upgradeDecisionKeys(tables.doc, tables.names.decisions, { until: () => true })).toEqual({
+      updated: 0,
+      complete: false,
+    });
     // Act
-    const first = await hub.upgradeKeys();
-    const second = await hub.upgradeKeys();
+    const first = await upgradeDecisionKeys(tables.doc, tables.names.decisions);
+    const second = await upgradeDecisionKeys(tables.doc, tables.names.decisions);
 
     // Assert: re-keyed (at least these three; other tests' items are current already), then nothing.
     expect(first.updated).toBeGreaterThanOrEqual(3);
@@ -212,9 +216,8 @@ describe('DynamoDecisionStore.upgradeKeys: decisions stored before the account w
         },
       },
     });
-    const racing = new DynamoDecisionStore(racingClient, tables.names.decisions);
     // Act
-    await racing.upgradeKeys();
+    await upgradeDecisionKeys(racingClient, tables.names.decisions);
     // Assert: the newer version stands, with its own (current) keys.
     const stored = await hub.get(grant.id, { consistent: true });
     expect(stored?.version).toBe(3);
