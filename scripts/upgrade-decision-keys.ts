@@ -52,7 +52,9 @@ async function main(argv: readonly string[]): Promise<number> {
       version: DECISION_KEYS_VERSION,
       pass: (options) => upgradeDecisionKeys(doc, table, options),
     });
-    process.stdout.write(`${JSON.stringify({ table, version: DECISION_KEYS_VERSION, ...outcome }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ table, version: DECISION_KEYS_VERSION, ...outcome }, null, 2)}\n`,
+    );
     return 0;
   } catch (error) {
     process.stderr.write(`upgrade-decision-keys: ${(error as Error).message}\n`);

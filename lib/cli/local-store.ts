@@ -3,7 +3,8 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { documentClient, localDynamoClient } from '../adapters/dynamodb/client.js';
 import { ensureTables } from '../adapters/dynamodb/create-tables.js';
-import { DynamoDecisionStore } from '../adapters/dynamodb/decision-store.js';
+import { upgradeDecisionKeys } from '../adapters/dynamodb/decision-key-upgrade.js';
+import { DECISION_KEYS_VERSION, DynamoDecisionStore } from '../adapters/dynamodb/decision-store.js';
 import { DynamoExecutionTrail } from '../adapters/dynamodb/execution-trail.js';
 import { DynamoFindingStore, FINDING_KEYS_VERSION } from '../adapters/dynamodb/finding-store.js';
 import { upgradeKeysOnce } from '../adapters/dynamodb/key-upgrade.js';
@@ -95,6 +96,16 @@ async function upgradeFindingKeys(stores: Stores): Promise<void> {
   });
 }
 
+/** The same for the decisions' index keys (#15: the account in by-identity, the by-account index). */
+async function upgradeStoredDecisionKeys(stores: Stores): Promise<void> {
+  await upgradeKeysOnce(stores.doc, {
+    tableName: stores.names.decisions,
+    tableId: 'decisions',
+    version: DECISION_KEYS_VERSION,
+    pass: (options) => upgradeDecisionKeys(stores.doc, stores.names.decisions, options),
+  });
+}
+
 export async function withLocalStores<T>(io: CliIo, fn: (stores: Stores) => Promise<T>): Promise<T> {
   const names = localTableNames(io.env[LOCAL_ENV.tablePrefix] ?? 'nhi-gov');
   const endpoint = io.env[LOCAL_ENV.endpoint];
@@ -111,6 +122,7 @@ export async function withLocalStores<T>(io: CliIo, fn: (stores: Stores) => Prom
     await ensureTables(client, names);
     const stores = storesFor(client, names);
     await upgradeFindingKeys(stores);
+    await upgradeStoredDecisionKeys(stores);
     return await fn(stores);
   } finally {
     process.removeListener('SIGINT', onSignal);

@@ -8,6 +8,7 @@ import {
   paginateScan,
 } from '@aws-sdk/lib-dynamodb';
 import { attemptIndexKeys, decisionIndexKeys } from '../../lib/adapters/dynamodb/decision-store.js';
+import { keyVersionMarker } from '../../lib/adapters/dynamodb/key-upgrade.js';
 import { AccountId } from '../../lib/domain/account.js';
 import { ValidationError } from '../../lib/domain/errors.js';
 import { derivedId } from '../../lib/domain/governance/deps.js';
@@ -150,7 +151,8 @@ async function scanAll(client: DynamoDBDocumentClient, table: string): Promise<R
   const items: Record<string, unknown>[] = [];
   for await (const page of paginateScan({ client }, { TableName: table, ConsistentRead: true }))
     items.push(...((page.Items ?? []) as Record<string, unknown>[]));
-  return items;
+  // A table's key-version marker describes that table only: the target keeps (or gets) its own.
+  return items.filter((i) => i.pk !== keyVersionMarker('decisions').pk);
 }
 
 /** `decision`, `approval`, `attempt`, `claim`, `EXEC`, `FINDING`, ...: the kind of an item, by its sort key. */

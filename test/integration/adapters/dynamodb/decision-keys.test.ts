@@ -3,10 +3,12 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { upgradeDecisionKeys } from '../../../../lib/adapters/dynamodb/decision-key-upgrade.js';
 import {
+  DECISION_KEYS_VERSION,
   DynamoDecisionStore,
   decisionIndexKeys,
   decisionItem,
 } from '../../../../lib/adapters/dynamodb/decision-store.js';
+import { upgradeKeysOnce } from '../../../../lib/adapters/dynamodb/key-upgrade.js';
 import { INDEX } from '../../../../lib/config/tables.js';
 import type { Decision } from '../../../../lib/domain/decision.js';
 import { aDecision, newTestId } from '../../../support/builders.js';
@@ -222,5 +224,28 @@ describe('upgradeDecisionKeys: decisions stored before the account was in the ke
     const stored = await hub.get(grant.id, { consistent: true });
     expect(stored?.version).toBe(3);
     expect(ids(await member(A).listByIdentity(key))).toEqual([grant.id]);
+  });
+
+  it('runs once per table through the version marker (the operator script and local mode)', async () => {
+    // Arrange: an old-shape grant.
+    const key = `role/marker-${newTestId()}`;
+    const grant = inAccount(A, key, { status: 'approved', version: 2 });
+    await putOldShape(grant);
+    const once = () =>
+      upgradeKeysOnce(tables.doc, {
+        tableName: tables.names.decisions,
+        tableId: 'decisions',
+        version: DECISION_KEYS_VERSION,
+        pass: (options) => upgradeDecisionKeys(tables.doc, tables.names.decisions, options),
+      });
+    // Act
+    const first = await once();
+    const second = await once();
+    // Assert: re-keyed, marked; the second run reads the marker only. The marker is in no index.
+    expect(first).toMatchObject({ state: 'ran', complete: true });
+    expect(first.updated).toBeGreaterThanOrEqual(1);
+    expect(second).toEqual({ state: 'current', updated: 0, complete: true });
+    expect(ids(await member(A).listByIdentity(key))).toEqual([grant.id]);
+    expect((await member(A).listByStatus('approved')).some((d) => d.id === grant.id)).toBe(true);
   });
 });
