@@ -13,7 +13,13 @@ import { DynamoScanLog } from '../../lib/adapters/dynamodb/scan-log.js';
 import { EventBridgeRevokeRequester } from '../../lib/adapters/eventbridge/revoke-requester.js';
 import { LiveIamDirectory } from '../../lib/adapters/iam-inventory/live-inventory.js';
 import { systemClock } from '../../lib/adapters/system.js';
-import { decisionReadScope, decisionsReadScopeEnv, loadEnv, required } from '../../lib/config/env.js';
+import {
+  accountIdEnv,
+  decisionReadScope,
+  decisionsReadScopeEnv,
+  loadEnv,
+  required,
+} from '../../lib/config/env.js';
 import { FUNCTION_ENV } from '../../lib/config/functions.js';
 import { loadPolicyJsonFile } from '../../lib/config/policy-source.js';
 import { ENV } from '../../lib/config/tables.js';
@@ -26,10 +32,7 @@ export const ScanEnv = z.object({
   [FUNCTION_ENV.eventBusName]: required(),
   [FUNCTION_ENV.policyFile]: required(),
   /** Set with DECISIONS_READ_SCOPE (organization member): the account whose hub partitions it reads. */
-  [FUNCTION_ENV.accountId]: z
-    .string()
-    .regex(/^\d{12}$/, 'must be a 12-digit AWS account id')
-    .optional(),
+  [FUNCTION_ENV.accountId]: accountIdEnv().optional(),
   [FUNCTION_ENV.decisionsReadScope]: decisionsReadScopeEnv(),
 });
 
