@@ -1,25 +1,31 @@
 /**
  * Benchmark: a local organization. Generates `accounts` accounts' IAM snapshots (default 200, each
  * the scan benchmark's generated account at 50 identities, moved to its own account id; every 20th
- * account three days late), scans each into one local store (account-keyed) through the CLI, then
+ * account three days late), scans each into one local store (account-keyed) in this process (the
+ * code `nhi-gov scan --account` runs once its store is open: one store start, not one per account), then
  * runs the org-wide report (all accounts, and one unit) through the CLI and once more through its
  * query with DynamoDB's consumed capacity returned on every read, to count read units.
  * Prints wall times, the Node process's peak RSS and the read units.
  *
  *   npm run bench -- --only org [accounts]    # 200 by default
  */
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { documentClient } from '../lib/adapters/dynamodb/client.js';
 import { DynamoScanLog } from '../lib/adapters/dynamodb/scan-log.js';
 import { acquireLocalStore } from '../lib/adapters/dynamodb/shared-local-store.js';
-import { storesFor } from '../lib/cli/local-store.js';
+import { readSnapshot } from '../lib/adapters/snapshot/read-snapshot.js';
+import { scanIntoStores } from '../lib/cli/commands/scan.js';
+import { storesFor, withLocalStores } from '../lib/cli/local-store.js';
 import { run as runCli } from '../lib/cli/main.js';
+import { boundPolicy } from '../lib/cli/policy-binding.js';
+import { loadPolicyFile } from '../lib/config/policy-file.js';
 import { localTableNames } from '../lib/config/tables.js';
 import type { OrganizationReport } from '../lib/domain/reports/organization.js';
 import { organizationReport } from '../lib/domain/reports/organization.js';
 import type { BenchContext } from './index.js';
-import { AS_OF, scanArgs, writeOrganization } from './support/organization.js';
+import { AS_OF, asOfFor, writeOrganization } from './support/organization.js';
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -51,11 +57,12 @@ function countingClient(endpoint: string) {
 
 export async function run({ dir, size }: BenchContext): Promise<void> {
   const N = size ?? 200;
+  const loadStart = loadavg();
   let t = performance.now();
   const org = writeOrganization(dir, { accounts: N, identities: IDENTITIES, units: 5, lateEvery: 20 });
   const generated = performance.now() - t;
 
-  // One DynamoDB Local for the whole run; every CLI command joins it.
+  // One DynamoDB Local for the whole run; the scans and every CLI command join it.
   const lease = await acquireLocalStore({ home: join(dir, 'home'), idleSeconds: 0 });
   try {
     const env = { ...process.env, NHI_GOV_DYNAMODB_ENDPOINT: lease.endpoint, CI: 'true' };
@@ -66,11 +73,30 @@ export async function run({ dir, size }: BenchContext): Promise<void> {
       cwd: dir,
       now: () => new Date(AS_OF),
     };
+    // Every account's scan in this process over one store: `nhi-gov scan --account` without a
+    // command start per account (scanIntoStores is what the command runs once its store is open).
     t = performance.now();
-    for (const account of org.accounts) {
-      const code = await runCli(scanArgs(dir, org, account), io);
-      if (code !== 0) throw new Error(`scan of ${account} exited with ${code}`);
-    }
+    await withLocalStores(io, async (stores) => {
+      const policy = await boundPolicy(stores, {
+        requested: loadPolicyFile(org.policyFile),
+        command: 'scan',
+        now: new Date(AS_OF),
+      });
+      for (const [i, account] of org.accounts.entries()) {
+        const inventory = await readSnapshot({
+          gaadPath: join(dir, `${account}.json`),
+          credentialReportPath: join(dir, `${account}.csv`),
+        });
+        await scanIntoStores(stores, policy, {
+          inventory,
+          asOf: new Date(asOfFor(org, account)),
+          now: new Date(AS_OF),
+          accountId: account,
+        });
+        if (process.env.BENCH_VERBOSE && (i + 1) % 20 === 0)
+          process.stderr.write(`scanned ${i + 1} of ${N} accounts in ${seconds(performance.now() - t)}\n`);
+      }
+    });
     const scanned = performance.now() - t;
 
     const report = async (...extra: string[]) => {
@@ -121,12 +147,14 @@ export async function run({ dir, size }: BenchContext): Promise<void> {
     client.destroy();
 
     const rss = process.resourceUsage().maxRSS * 1024;
+    const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
     const lines = [
+      `load average:               ${load(loadStart)} at the start, ${load(loadavg())} at the end`,
       `accounts:                   ${N} in 5 units, ${IDENTITIES} identities each (${N * IDENTITIES} in all), ${org.late.length} late by 72 h`,
       `open findings (org-wide):   ${whole.doc.totals.openFindings} (${JSON.stringify(whole.doc.totals.bySeverity)})`,
       `stale accounts reported:    ${whole.doc.stale.length} (expected ${org.late.length})`,
       `generate snapshots:         ${seconds(generated)}`,
-      `scan ${N} accounts (CLI):    ${seconds(scanned)}  (${seconds(scanned / N)} per account, one store)`,
+      `scan ${N} accounts:         ${seconds(scanned)}  (${seconds(scanned / N)} per account, in process, one store)`,
       `report organization (CLI):  ${seconds(whole.ms)}  all accounts`,
       `report organization --ou:   ${seconds(unit.ms)}  ${unit.doc.accounts.length} accounts`,
       `org query alone:            ${seconds(queried)}`,

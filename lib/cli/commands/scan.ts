@@ -8,6 +8,8 @@ import { loadPolicyFile } from '../../config/policy-file.js';
 import { AccountId, accountOfInventory } from '../../domain/account.js';
 import type { Finding } from '../../domain/finding.js';
 import { projectFinding } from '../../domain/finding-projection.js';
+import type { IamInventory } from '../../domain/inventory.js';
+import type { Policy } from '../../domain/policy/schema.js';
 import { Severity } from '../../domain/primitives.js';
 import { scanCsv, scanHeadline, scanPage, scanView, summaryOf } from '../../domain/reports/scan/views.js';
 import { runScan, type ScanResult } from '../../domain/scanning/run-scan.js';
@@ -16,7 +18,7 @@ import { enforceFailOn } from '../fail-on.js';
 import { localGovernance } from '../governance-context.js';
 import { renderViewPage } from '../html/report-page.js';
 import type { CliIo } from '../io.js';
-import { withLocalStores } from '../local-store.js';
+import { type Stores, withLocalStores } from '../local-store.js';
 import { renderOcsf } from '../ocsf.js';
 import { addFailOnOption, addOutputOptions, deliverOutput, examples, parseCliOptions } from '../options.js';
 import { type Column, OUTPUT_FORMATS, renderJson, renderTable } from '../output.js';
@@ -121,6 +123,52 @@ export function renderScan(
   }
 }
 
+/**
+ * One account's scan into the embedded store's tables, under `policy`: what `nhi-gov scan` runs once
+ * the store is open and its policy bound. The organization benchmark calls it for every account over
+ * one store, so its figures are the command's without a store start per account.
+ */
+export function scanIntoStores(
+  stores: Stores,
+  policy: Policy,
+  input: {
+    inventory: IamInventory;
+    asOf: Date;
+    now: Date;
+    accountId: string;
+    onProgress?: (phase: string) => void;
+    onCount?: (done: number, total: number, label: string) => void;
+  },
+): Promise<ScanResult> {
+  const governance = localGovernance(stores, policy, fixedClock(input.asOf));
+  return runScan(
+    {
+      decisions: stores.decisions,
+      campaigns: new DynamoCampaignStore(stores.doc, stores.names.decisions),
+      findings: stores.findings,
+      metrics: stores.findings,
+      executions: stores.executions,
+      scans: new DynamoScanLog(stores.doc, stores.names.findings),
+      revokes: {
+        requestRevoke: async (detail) => {
+          await governance.fileSystemRevoke(detail);
+        },
+      },
+    },
+    {
+      inventory: input.inventory,
+      policy,
+      asOf: input.asOf,
+      now: input.now,
+      asOfField: '--as-of',
+      accountId: input.accountId,
+      accountField: '--account',
+      ...(input.onProgress ? { onProgress: input.onProgress } : {}),
+      ...(input.onCount ? { onCount: input.onCount } : {}),
+    },
+  );
+}
+
 async function scanCommand(io: CliIo, raw: Record<string, unknown>): Promise<void> {
   // Every input is read and checked before DynamoDB Local starts: bad input costs nothing and writes
   // nothing (`--output` was checked before the action ran: see main.ts).
@@ -149,33 +197,14 @@ async function scanCommand(io: CliIo, raw: Record<string, unknown>): Promise<voi
         command: 'scan',
         now: io.now(),
       });
-      const governance = localGovernance(stores, policy, fixedClock(asOf));
-      return runScan(
-        {
-          decisions: stores.decisions,
-          campaigns: new DynamoCampaignStore(stores.doc, stores.names.decisions),
-          findings: stores.findings,
-          metrics: stores.findings,
-          executions: stores.executions,
-          scans: new DynamoScanLog(stores.doc, stores.names.findings),
-          revokes: {
-            requestRevoke: async (detail) => {
-              await governance.fileSystemRevoke(detail);
-            },
-          },
-        },
-        {
-          inventory,
-          policy,
-          asOf,
-          now,
-          asOfField: '--as-of',
-          accountId,
-          accountField: '--account',
-          onProgress: progress.phase,
-          onCount: progress.update,
-        },
-      );
+      return scanIntoStores(stores, policy, {
+        inventory,
+        asOf,
+        now,
+        accountId,
+        onProgress: progress.phase,
+        onCount: progress.update,
+      });
     });
   } finally {
     progress.done();
