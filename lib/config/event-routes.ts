@@ -118,14 +118,17 @@ const outcomeDetail = template({
   finishedAt: s('finishedAt'),
 });
 
-const findingDetail = template({
-  schemaVersion: '1',
-  findingId: s('id'),
-  type: s('type'),
-  severity: s('severity'),
-  status: s('status'),
-  identityKey: s('identityKey'),
-});
+/** A finding's detail; `at` is when it took the status by the scan's clock (`lastSeen` or `resolvedAt`). */
+const findingDetail = (at: 'lastSeen' | 'resolvedAt') =>
+  template({
+    schemaVersion: '1',
+    findingId: s('id'),
+    type: s('type'),
+    severity: s('severity'),
+    status: s('status'),
+    identityKey: s('identityKey'),
+    at: s(at),
+  });
 
 /**
  * Every pipe of the suite. Filters run on the stream record, so only the transitions that matter
@@ -193,14 +196,14 @@ export const PIPE_SPECS: readonly PipeSpec[] = [
     source: 'findings',
     detailType: 'FindingOpened',
     filters: becameStatus(FINDING_KEY, 'open'),
-    inputTemplate: findingDetail,
+    inputTemplate: findingDetail('lastSeen'),
   },
   {
     id: 'FindingResolved',
     source: 'findings',
     detailType: 'FindingResolved',
     filters: [becameStatus(FINDING_KEY, 'resolved')[1] as Record<string, unknown>],
-    inputTemplate: findingDetail,
+    inputTemplate: findingDetail('resolvedAt'),
   },
   {
     id: 'ScanCompleted',

@@ -66,6 +66,12 @@ export const FindingEventDetail = z.object({
   severity: Severity,
   status: FindingStatus,
   identityKey: z.string().min(1),
+  /**
+   * When the finding took this status by the scan's clock: its `lastSeen` when it opened, its
+   * `resolvedAt` when it resolved. The hub orders a finding's events by it, so a late redelivery of an
+   * old event cannot undo a newer one (absent from members deployed before it: then the event's time).
+   */
+  at: IsoTimestamp.optional(),
 });
 export type FindingEventDetail = z.infer<typeof FindingEventDetail>;
 

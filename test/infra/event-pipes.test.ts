@@ -168,7 +168,8 @@ describe('event pipes: filters over stream records', () => {
       ...open,
       lastSeen: new Date(Date.parse(open.lastSeen) + 1000).toISOString(),
     });
-    const resolved = aFinding({ ...open, status: 'resolved' });
+    const resolvedAt = new Date(Date.parse(open.lastSeen) + 86_400_000).toISOString();
+    const resolved = aFinding({ ...open, status: 'resolved', resolvedAt });
     const opened = record('INSERT', findingItem(open));
     expect(firing(opened)).toEqual(['FindingOpened']);
     expect(firing(record('MODIFY', findingItem(seenAgain), findingItem(open)))).toEqual([]);
@@ -181,6 +182,8 @@ describe('event pipes: filters over stream records', () => {
       const spec = PIPE_SPECS.find((s) => s.detailType === detailType) as PipeSpec;
       const detail = EVENT_DETAIL_SCHEMAS[detailType].parse(render(spec.inputTemplate, event));
       expect(detail.findingId).toBe(open.id);
+      // When the status took hold by the scan's clock: the hub orders a finding's events by it.
+      expect(detail.at).toBe(detailType === 'FindingOpened' ? open.lastSeen : resolvedAt);
     }
   });
 
