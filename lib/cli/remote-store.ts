@@ -1,5 +1,9 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../adapters/dynamodb/client.js';
+import type { HubTableNames } from '../adapters/dynamodb/hub-report-sources.js';
+import { HUB_DECISIONS_TABLE_NAME, HUB_ORG_EVENTS_TABLE_NAME } from '../config/organization.js';
 import type { TableNames } from '../config/tables.js';
 import { AppError } from '../domain/errors.js';
 import { UsageError } from './io.js';
@@ -145,5 +149,69 @@ export async function withRemoteStores<T>(
   } finally {
     if (!clients.dynamo) dynamo.destroy();
     if (!clients.cloudFormation) (cloudFormation as CloudFormationClient).destroy();
+  }
+}
+
+/** How to reach an organization hub's tables: `--hub` and/or `--org-events-table`, with the AWS options. */
+export interface HubOptions extends RemoteOptions {
+  readonly hub?: boolean;
+  readonly orgEventsTable?: string;
+}
+
+/** True when the options ask for the organization hub's tables (the org-wide view). */
+export function wantsHub(options: HubOptions): boolean {
+  return Boolean(options.hub || options.orgEventsTable);
+}
+
+/**
+ * The hub's table names: its fixed names (the member templates address them by name), or the ones given.
+ * @throws UsageError when a member's or single-account stack's tables are named as well.
+ */
+export function hubTableNames(options: HubOptions): HubTableNames {
+  const member = [
+    options.stack && '--stack',
+    options.findingsTable && '--findings-table',
+    options.executionsTable && '--executions-table',
+  ].filter(Boolean);
+  if (member.length > 0) {
+    throw new UsageError(
+      `--hub reads the hub's decisions and org-events tables; ${member.join(', ')} name a member's or a single-account stack's tables: give one or the other`,
+    );
+  }
+  return {
+    decisions: options.decisionsTable ?? HUB_DECISIONS_TABLE_NAME,
+    orgEvents: options.orgEventsTable ?? HUB_ORG_EVENTS_TABLE_NAME,
+  };
+}
+
+/**
+ * Runs `fn` against the organization hub's tables with the caller's normal AWS credentials (the SDK's
+ * default chain, `--profile`, `--region`, `--endpoint-url`). Reads only: GetItem and Query.
+ * @throws UsageError when AWS is not configured or a table does not exist.
+ */
+export async function withHubTables<T>(
+  options: HubOptions,
+  fn: (client: DynamoDBDocumentClient, names: HubTableNames) => Promise<T>,
+  clients: Pick<RemoteClients, 'dynamo'> = {},
+): Promise<T> {
+  const names = hubTableNames(options);
+  const dynamo =
+    clients.dynamo ??
+    new DynamoDBClient({
+      ...(options.region ? { region: options.region } : {}),
+      ...(options.profile ? { profile: options.profile } : {}),
+      ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
+    });
+  try {
+    return await fn(documentClient(dynamo), names);
+  } catch (error) {
+    if ((error as Error).name === 'ResourceNotFoundException') {
+      throw new UsageError(
+        `a hub table was not found (${names.decisions}, ${names.orgEvents}): ${(error as Error).message}`,
+      );
+    }
+    throw notConfigured(error) ?? error;
+  } finally {
+    if (!clients.dynamo) dynamo.destroy();
   }
 }

@@ -1,13 +1,14 @@
 import type { Command } from 'commander';
 import * as z from 'zod';
+import { hubReportSources } from '../../adapters/dynamodb/hub-report-sources.js';
 import { DynamoScanLog } from '../../adapters/dynamodb/scan-log.js';
-import { AccountId } from '../../domain/account.js';
-import { accountsOfUnits, type OrganizationUnits } from '../../domain/organization.js';
+import type { OrganizationUnits } from '../../domain/organization.js';
 import type { Policy } from '../../domain/policy/schema.js';
 import { SEVERITIES_WORST_FIRST } from '../../domain/reports/common.js';
 import {
   type AccountRow,
   type OrganizationReport,
+  type OrganizationSources,
   organizationReport,
 } from '../../domain/reports/organization.js';
 import type { CliIo } from '../io.js';
@@ -15,17 +16,23 @@ import { type Stores, withLocalStores } from '../local-store.js';
 import { addOutputOptions, deliverOutput, formatOf, parseCliOptions } from '../options.js';
 import { type Column, type OutputFormat, renderCsv, renderJson, renderTable } from '../output.js';
 import { currentPolicy, requestedPolicy } from '../policy-binding.js';
-import { type RemoteOptions, wantsRemote, withRemoteStores } from '../remote-store.js';
+import {
+  type HubOptions,
+  type RemoteOptions,
+  wantsHub,
+  wantsRemote,
+  withHubTables,
+  withRemoteStores,
+} from '../remote-store.js';
 import { CommonOptions, windowOf } from '../report/options.js';
 import { terminalProgress } from '../report/progress.js';
+import { resolveScope, ScopeOptions, wantsScope } from '../report/scope.js';
 
 const FORMATS: readonly OutputFormat[] = ['table', 'json', 'csv'];
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 const OrganizationOptions = CommonOptions.extend({
-  ou: z.array(z.string().min(1)).optional(),
-  account: z.array(AccountId).optional(),
-  policy: z.string().min(1).optional(),
+  ...ScopeOptions,
   since: z.string().optional(),
   until: z.string().optional(),
   scanInterval: z.coerce
@@ -84,9 +91,29 @@ function render(report: OrganizationReport, format: OutputFormat, generatedAt: D
   return renderOrganizationText(report);
 }
 
-async function withStores<T>(io: CliIo, options: CommonOptions, fn: (stores: Stores) => Promise<T>) {
-  if (wantsRemote(options)) return withRemoteStores(options as RemoteOptions, fn);
-  return withLocalStores(io, fn);
+/** The organization report's sources: an organization hub's tables, a deployed stack's, or the embedded store's. */
+async function withSources<T>(
+  io: CliIo,
+  options: CommonOptions,
+  extraAccounts: readonly string[],
+  fn: (sources: OrganizationSources, stores: Stores | undefined) => Promise<T>,
+) {
+  if (wantsHub(options as HubOptions))
+    return withHubTables(options as HubOptions, (client, names) =>
+      fn(hubReportSources(client, names, { accounts: extraAccounts }), undefined),
+    );
+  const local = (stores: Stores) =>
+    fn(
+      {
+        findings: stores.findings,
+        decisions: stores.decisions,
+        executions: stores.executions,
+        scans: new DynamoScanLog(stores.doc, stores.names.findings),
+      },
+      stores,
+    );
+  if (wantsRemote(options)) return withRemoteStores(options as RemoteOptions, local);
+  return withLocalStores(io, local);
 }
 
 /** `nhi-gov report organization`: one row per account, the organization's totals, stale accounts. */
@@ -124,6 +151,8 @@ export function registerOrganizationReport(report: Command, io: CliIo): void {
     .option('--executions-table <name>', 'executions table name')
     .option('--findings-table <name>', 'findings table name')
     .option('--endpoint-url <url>', 'another DynamoDB endpoint for the deployed tables')
+    .option('--hub', 'read the organization hub’s tables (nhi-gov-decisions, nhi-gov-org-events)')
+    .option('--org-events-table <name>', 'the hub’s org-events table (implies --hub)')
     .option('--as-of <timestamp>', 'report as of this time instead of now')
     .addHelpText(
       'after',
@@ -132,8 +161,9 @@ Examples:
   $ nhi-gov report organization
   $ nhi-gov report organization --ou ou-prod --format csv -o prod.csv
   $ nhi-gov report org --account 111111111111 --account 222222222222 --format json
+  $ nhi-gov report organization --hub --region eu-west-1 --policy policy.yaml --ou ou-prod
 
-Exit codes: 0 ok, 2 usage or input error (an unknown --ou), 3 unexpected error.`,
+Exit codes: 0 ok, 2 usage or input error (an unknown --ou or --account), 3 unexpected error.`,
     )
     .action(async (raw: Record<string, unknown>) => {
       const o = parseCliOptions(OrganizationOptions, raw);
@@ -144,22 +174,17 @@ Exit codes: 0 ok, 2 usage or input error (an unknown --ou), 3 unexpected error.`
       const progress = terminalProgress(io, 'report organization');
       let result: OrganizationReport;
       try {
-        result = await withStores(io, o, async (stores) => {
+        const fileUnits = fromFile?.document.organization?.units ?? {};
+        result = await withSources(io, o, Object.values(fileUnits).flat(), async (sources, stores) => {
           const policy: Policy | undefined =
-            fromFile ?? (wantsRemote(o) ? undefined : await currentPolicy(stores));
+            fromFile ?? (stores && !wantsRemote(o) ? await currentPolicy(stores) : undefined);
           const units: OrganizationUnits = policy?.document.organization?.units ?? {};
-          const fromUnits = o.ou ? accountsOfUnits(units, o.ou) : undefined;
-          const accounts =
-            fromUnits && o.account
-              ? fromUnits.filter((a) => o.account?.includes(a))
-              : (fromUnits ?? o.account);
+          const scanned = wantsScope(o)
+            ? (await sources.scans.listLatestScans()).map((s) => s.accountId)
+            : [];
+          const accounts = resolveScope(o, units, scanned);
           return organizationReport(
-            {
-              findings: stores.findings,
-              decisions: stores.decisions,
-              executions: stores.executions,
-              scans: new DynamoScanLog(stores.doc, stores.names.findings),
-            },
+            sources,
             {
               units,
               ...(accounts ? { accounts } : {}),

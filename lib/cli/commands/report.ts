@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
+import { hubReportSources } from '../../adapters/dynamodb/hub-report-sources.js';
 import { NotFoundError } from '../../domain/errors.js';
 import { identityKey, parseIdentity } from '../../domain/identity.js';
+import type { OrganizationUnits } from '../../domain/organization.js';
 import { Id, type Severity } from '../../domain/primitives.js';
 import { auditReport } from '../../domain/reports/audit/query.js';
 import type { ProgressFn } from '../../domain/reports/common.js';
@@ -12,6 +14,7 @@ import { overviewReport } from '../../domain/reports/overview/query.js';
 import { provisioningReport } from '../../domain/reports/provisioning/query.js';
 import type { AnyReport } from '../../domain/reports/registry.js';
 import { reviewsReport } from '../../domain/reports/reviews/query.js';
+import { scopedSources } from '../../domain/reports/scope.js';
 import type { ReportSources } from '../../domain/reports/sources.js';
 import { violationsReport } from '../../domain/reports/violations/query.js';
 import { enforceFailOn } from '../fail-on.js';
@@ -19,7 +22,15 @@ import { type CliIo, UsageError } from '../io.js';
 import { type Stores, withLocalStores } from '../local-store.js';
 import { addFailOnOption, addOutputOptions, deliverOutput, formatOf } from '../options.js';
 import { OUTPUT_FORMATS, type OutputFormat } from '../output.js';
-import { type RemoteOptions, wantsRemote, withRemoteStores } from '../remote-store.js';
+import { currentPolicy, requestedPolicy } from '../policy-binding.js';
+import {
+  type HubOptions,
+  type RemoteOptions,
+  wantsHub,
+  wantsRemote,
+  withHubTables,
+  withRemoteStores,
+} from '../remote-store.js';
 import {
   type CommonOptions,
   parseReportOptions,
@@ -28,6 +39,7 @@ import {
 } from '../report/options.js';
 import { terminalProgress } from '../report/progress.js';
 import { renderReport } from '../report/render.js';
+import { resolveScope, wantsScope } from '../report/scope.js';
 import { reportSources } from '../report/sources.js';
 import type { RegisterCommand } from './register.js';
 import { registerOrganizationReport } from './report-organization.js';
@@ -39,14 +51,42 @@ Store:
   By default the report reads the embedded store under .nhi-gov/ (DynamoDB Local, shared with
   other commands; see nhi-gov store --help). With --region, --stack or table names it reads a deployed stack with
   your normal AWS credentials (environment, --profile, SSO); it only uses GetItem and Query.
+  With --hub it reads an organization hub: the decisions table and the org-events table that every
+  member forwards its findings, outcomes and scan heartbeats to (see docs/deploy.md).
+
+Accounts:
+  --account <id> and --ou <unit> (both repeatable) narrow a report to some accounts; units are the
+  policy's organization.units (the store's bound policy, or --policy <file>). An unknown unit or
+  account is refused with exit 2.
 
 Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage or input error, 3 unexpected error.`;
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** Every report has these forms; the findings report also has `ocsf` (one record per finding). */
 const REPORT_FORMATS = OUTPUT_FORMATS.filter((f) => f !== 'ocsf');
 
-function addCommonOptions(cmd: Command, formats: readonly OutputFormat[] = REPORT_FORMATS): Command {
-  return addOutputOptions(cmd, formats)
+/** `--ou`, `--account` and `--policy`: every report of per-account data takes them. */
+function addAccountOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      '--ou <unit>',
+      'only the accounts of this unit of the policy’s organization.units; repeatable',
+      collect,
+    )
+    .option('--account <id>', 'only this 12-digit account; repeatable', collect)
+    .option(
+      '--policy <file>',
+      'the policy file whose organization.units name the units (default: the one the local store is bound to)',
+    );
+}
+
+function addCommonOptions(
+  cmd: Command,
+  formats: readonly OutputFormat[] = REPORT_FORMATS,
+  perAccount = true,
+): Command {
+  return addOutputOptions(perAccount ? addAccountOptions(cmd) : cmd, formats)
     .option('--region <region>', 'read the tables of a deployed stack in this AWS region')
     .option('--profile <name>', 'AWS profile for the deployed stack (default: the SDK default chain)')
     .option('--stack <name>', 'CloudFormation stack whose outputs name the tables (e.g. NhiGov)')
@@ -54,6 +94,8 @@ function addCommonOptions(cmd: Command, formats: readonly OutputFormat[] = REPOR
     .option('--executions-table <name>', 'executions table name (overrides the stack output)')
     .option('--findings-table <name>', 'findings table name (overrides the stack output)')
     .option('--endpoint-url <url>', 'another DynamoDB endpoint for the deployed tables')
+    .option('--hub', 'read the organization hub’s tables (nhi-gov-decisions, nhi-gov-org-events)')
+    .option('--org-events-table <name>', 'the hub’s org-events table (implies --hub)')
     .option(
       '--as-of <timestamp>',
       'report as of this time instead of now (ages, windows; e.g. a scan’s --as-of)',
@@ -67,15 +109,39 @@ const windowOptions = (cmd: Command, what: string) =>
     .option('--since <when>', `start of the window: 30d, 12h, 8w, a day or a timestamp (default 30d) ${what}`)
     .option('--until <when>', 'end of the window (default now)');
 
-/** Runs `fn` on the embedded store, or on a deployed stack when the options ask for one. */
+type ScopedOptions = CommonOptions & { ou?: string[]; account?: string[]; policy?: string };
+
+/**
+ * Runs `fn` on the embedded store, a deployed stack or an organization hub, as the options ask, with
+ * the sources narrowed to the accounts of `--account`/`--ou` when given (units from `--policy`, else
+ * the local store's bound policy).
+ */
 async function withStores<T>(
   io: CliIo,
-  options: CommonOptions,
+  options: ScopedOptions,
   fn: (sources: ReportSources) => Promise<T>,
 ): Promise<T> {
-  const run = (stores: Stores) => fn(reportSources(stores));
-  if (wantsRemote(options)) return withRemoteStores(options as RemoteOptions, run);
-  return withLocalStores(io, run);
+  const fromFile = requestedPolicy(io, options.policy);
+  const unitsOf = (policy: typeof fromFile): OrganizationUnits => policy?.document.organization?.units ?? {};
+  const scoped = async (sources: ReportSources, units: OrganizationUnits) => {
+    if (!wantsScope(options)) return fn(sources);
+    const scanned = sources.scans ? (await sources.scans.listLatestScans()).map((s) => s.accountId) : [];
+    const accounts = resolveScope(options, units, scanned) as string[];
+    return fn(scopedSources(sources, accounts));
+  };
+  if (wantsHub(options as HubOptions)) {
+    const units = unitsOf(fromFile);
+    return withHubTables(options as HubOptions, (client, names) =>
+      scoped(hubReportSources(client, names, { accounts: Object.values(units).flat() }), units),
+    );
+  }
+  const run = async (stores: Stores, local: boolean) =>
+    scoped(
+      reportSources(stores),
+      unitsOf(fromFile ?? (local && wantsScope(options) ? await currentPolicy(stores) : undefined)),
+    );
+  if (wantsRemote(options)) return withRemoteStores(options as RemoteOptions, (stores) => run(stores, false));
+  return withLocalStores(io, (stores) => run(stores, true));
 }
 
 /** Writes the report where it was asked for, then applies `--fail-on`. */
@@ -118,8 +184,6 @@ const SCAN_INTERVAL_FLAG = '--scan-interval <hours>';
 const SCAN_INTERVAL_HELP =
   'how often scans run (default 24, the deployed daily schedule): an older last scan is flagged';
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
-
 const examples = (...lines: string[]) =>
   `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n${STORE_HELP}`;
 
@@ -157,7 +221,6 @@ export const registerReport: RegisterCommand = (program, io) => {
     .option('--owner <owner>', 'only this owner’s findings')
     .option('--type <type>', 'only findings of this type (e.g. unrotated-access-key)')
     .option('--min-severity <severity>', `only findings at or above this severity (${SEVERITY_VALUES})`)
-    .option('--account <id>', 'only the findings of this 12-digit account')
     .option(SCAN_INTERVAL_FLAG, SCAN_INTERVAL_HELP)
     .addHelpText(
       'after',
@@ -180,7 +243,8 @@ export const registerReport: RegisterCommand = (program, io) => {
           ...(o.owner ? { owner: o.owner } : {}),
           ...(o.type ? { type: o.type } : {}),
           ...(o.minSeverity ? { minSeverity: o.minSeverity } : {}),
-          ...(o.account ? { account: o.account } : {}),
+          // --account/--ou narrow the sources (withStores): one account is read by its index keys.
+          ...(o.account?.length === 1 && !o.ou ? { account: o.account[0] } : {}),
         };
         return (sources, progress) => findingsReport(sources, query, { now: nowOf(o), progress });
       }),
@@ -315,6 +379,8 @@ export const registerReport: RegisterCommand = (program, io) => {
         .description(
           'the full trail of one decision or one identity: decisions, approvals, refusals, executions, findings',
         ),
+      REPORT_FORMATS,
+      false,
     ),
   )
     .addHelpText(

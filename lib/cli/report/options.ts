@@ -1,5 +1,4 @@
 import * as z from 'zod';
-import { AccountId } from '../../domain/account.js';
 import { type Issue, ValidationError } from '../../domain/errors.js';
 import { FindingStatus, FindingType } from '../../domain/finding.js';
 import { DAY_MS, HOUR_MS, Severity } from '../../domain/primitives.js';
@@ -8,6 +7,7 @@ import { MAX_WINDOW_DAYS } from '../../domain/reports/sources.js';
 import { formatIssues } from '../../domain/validation.js';
 import { parseCliOptions } from '../options.js';
 import { OUTPUT_FORMATS } from '../output.js';
+import { ScopeOptions } from './scope.js';
 
 const UNIT_MS = { h: HOUR_MS, d: DAY_MS, w: 7 * DAY_MS } as const;
 
@@ -62,6 +62,11 @@ export const CommonOptions = z.strictObject({
     .regex(/^[\w.-]{3,255}$/, 'must be a DynamoDB table name')
     .optional(),
   endpointUrl: z.url({ message: 'must be a URL such as http://localhost:8000' }).optional(),
+  hub: z.boolean().optional(),
+  orgEventsTable: z
+    .string()
+    .regex(/^[\w.-]{3,255}$/, 'must be a DynamoDB table name')
+    .optional(),
   asOf: z.iso
     .datetime({ offset: true, message: 'must be an ISO-8601 timestamp such as 2026-03-01T00:00:00Z' })
     .optional(),
@@ -88,20 +93,27 @@ export const REPORT_OPTIONS = {
     owner: z.string().min(1).optional(),
     type: FindingType.optional(),
     minSeverity: Severity.optional(),
-    account: AccountId.optional(),
+    ...ScopeOptions,
     ...ScanInterval,
   }),
-  drift: CommonOptions.extend({ ...FailOn, ...Window, identity: z.array(z.string().min(1)).optional() }),
+  drift: CommonOptions.extend({
+    ...FailOn,
+    ...Window,
+    ...ScopeOptions,
+    identity: z.array(z.string().min(1)).optional(),
+  }),
   exceptions: CommonOptions.extend({
+    ...ScopeOptions,
     expiringWithin: z.coerce.number().int().min(0).max(3650).default(14),
   }),
-  reviews: CommonOptions.extend({ ...Window, campaign: z.string().min(1).optional() }),
-  provisioning: CommonOptions.extend({ ...Window }),
-  violations: CommonOptions.extend({ ...FailOn, ...Window }),
+  reviews: CommonOptions.extend({ ...Window, ...ScopeOptions, campaign: z.string().min(1).optional() }),
+  provisioning: CommonOptions.extend({ ...Window, ...ScopeOptions }),
+  violations: CommonOptions.extend({ ...FailOn, ...Window, ...ScopeOptions }),
   audit: CommonOptions.extend({ ...FailOn }),
   overview: CommonOptions.extend({
     ...FailOn,
     ...Window,
+    ...ScopeOptions,
     ...ScanInterval,
     expiringWithin: z.coerce.number().int().min(0).max(3650).default(14),
   }),
