@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as z from 'zod';
+import { hubReportSources } from '../../adapters/dynamodb/hub-report-sources.js';
 import { DEFAULT_POLICY_PATH, loadPolicyFile } from '../../config/policy-file.js';
 import { type Issue, ValidationError } from '../../domain/errors.js';
 import { collectEvidence, type EvidenceSources } from '../../domain/evidence/collect.js';
@@ -14,7 +15,15 @@ import { type CliIo, EXIT, ExitCode, UsageError } from '../io.js';
 import { type Stores, withLocalStores } from '../local-store.js';
 import { addOutputOptions, deliverOutput, examples, formatOf, parseCliOptions } from '../options.js';
 import { type OutputFormat, renderJson } from '../output.js';
-import { type RemoteOptions, wantsRemote, withRemoteStores } from '../remote-store.js';
+import {
+  type HubOptions,
+  hubTableNames,
+  type RemoteOptions,
+  wantsHub,
+  wantsRemote,
+  withHubTables,
+  withRemoteStores,
+} from '../remote-store.js';
 import { CommonOptions } from '../report/options.js';
 import { terminalProgress } from '../report/progress.js';
 import { reportSources } from '../report/sources.js';
@@ -44,6 +53,8 @@ const EvidenceOptions = CommonOptions.pick({
   executionsTable: true,
   findingsTable: true,
   endpointUrl: true,
+  hub: true,
+  orgEventsTable: true,
 }).extend({
   from: Instant,
   to: Instant,
@@ -108,7 +119,11 @@ function planEvidence(io: CliIo, raw: Record<string, unknown>) {
   };
 }
 
-function sourceLabel(options: RemoteOptions): string {
+function sourceLabel(options: HubOptions): string {
+  if (wantsHub(options)) {
+    const names = hubTableNames(options);
+    return `hub:${names.decisions},${names.orgEvents}${options.region ? `@${options.region}` : ''}`;
+  }
   if (!wantsRemote(options)) return 'local';
   if (options.stack) return `stack:${options.stack}${options.region ? `@${options.region}` : ''}`;
   return `tables:${options.decisionsTable ?? '?'},${options.executionsTable ?? '?'},${options.findingsTable ?? '?'}`;
@@ -117,15 +132,17 @@ function sourceLabel(options: RemoteOptions): string {
 async function evidenceCommand(io: CliIo, raw: Record<string, unknown>): Promise<void> {
   const plan = planEvidence(io, raw);
   const progress = terminalProgress(io, 'evidence');
-  const read = (stores: Stores) => {
-    const sources: EvidenceSources = { ...reportSources(stores), decisions: stores.decisions };
-    return collectEvidence(sources, plan.period, { now: plan.now, progress: progress.update });
-  };
+  const collect = (sources: EvidenceSources) =>
+    collectEvidence(sources, plan.period, { now: plan.now, progress: progress.update });
+  const read = (stores: Stores) => collect({ ...reportSources(stores), decisions: stores.decisions });
   let data: Awaited<ReturnType<typeof read>>;
   try {
-    data = wantsRemote(plan.options)
-      ? await withRemoteStores(plan.options as RemoteOptions, read)
-      : await withLocalStores(io, read);
+    // The hub: decisions as in one account, findings and outcomes from the org-events table.
+    data = wantsHub(plan.options)
+      ? await withHubTables(plan.options, (client, names) => collect(hubReportSources(client, names)))
+      : wantsRemote(plan.options)
+        ? await withRemoteStores(plan.options as RemoteOptions, read)
+        : await withLocalStores(io, read);
   } finally {
     progress.done();
   }
@@ -207,6 +224,8 @@ export const registerEvidence: RegisterCommand = (program, io) => {
     .option('--executions-table <name>', 'executions table name (overrides the stack output)')
     .option('--findings-table <name>', 'findings table name (overrides the stack output)')
     .option('--endpoint-url <url>', 'another DynamoDB endpoint for the deployed tables')
+    .option('--hub', 'read the organization hub’s tables (nhi-gov-decisions, nhi-gov-org-events)')
+    .option('--org-events-table <name>', 'the hub’s org-events table (implies --hub)')
     .addHelpText(
       'after',
       `${examples(

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConditionalCheckFailedException, CreateTableCommand } from '@aws-sdk/client-dynamodb';
@@ -268,6 +268,29 @@ describe('nhi-gov report --hub', () => {
     expect((JSON.parse(prod.stdout) as FindingsReport).findings.map((f) => f.accountId)).toEqual([LATE]);
     expect(provisioning.code, provisioning.stderr).toBe(0);
     expect(JSON.parse(provisioning.stdout).executions).toHaveLength(1);
+  });
+
+  it('builds the evidence package from the hub’s tables', async () => {
+    // Act
+    const out = join(dir, 'evidence');
+    const r = await cli(
+      'evidence',
+      ...hub().slice(0, -2),
+      '--from',
+      hoursAgo(24 * 7),
+      '--to',
+      hoursAgo(1),
+      '-o',
+      out,
+      '--format',
+      'json',
+    );
+    // Assert: the provisioned grant and the open findings of the org events are in it, and its source says hub
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).rows.executions).toBe(1);
+    expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).source).toBe(
+      `hub:${t.names.decisions},${orgEvents}@us-east-1`,
+    );
   });
 
   it('refuses an unknown unit or account in the words typed, and member tables named with --hub (exit 2)', async () => {
