@@ -11,7 +11,6 @@
  */
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { documentClient } from '../lib/adapters/dynamodb/client.js';
 import { DynamoScanLog } from '../lib/adapters/dynamodb/scan-log.js';
 import { acquireLocalStore } from '../lib/adapters/dynamodb/shared-local-store.js';
@@ -26,34 +25,11 @@ import type { OrganizationReport } from '../lib/domain/reports/organization.js';
 import { organizationReport } from '../lib/domain/reports/organization.js';
 import type { BenchContext } from './index.js';
 import { AS_OF, asOfFor, writeOrganization } from './support/organization.js';
+import { countingClient } from './support/read-units.js';
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const IDENTITIES = 50;
-
-/** A DynamoDB client that asks for and adds up the consumed capacity of every read. */
-function countingClient(endpoint: string) {
-  const client = new DynamoDBClient({
-    endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'nhigovlocal', secretAccessKey: 'nhigovlocal' },
-  });
-  const counted = { readUnits: 0, requests: 0 };
-  client.middlewareStack.add(
-    (next) => async (args) => {
-      const input = (args as { input: Record<string, unknown> }).input;
-      input.ReturnConsumedCapacity = 'TOTAL';
-      const result = await next(args);
-      const consumed = (result.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
-      for (const c of Array.isArray(consumed) ? consumed : consumed ? [consumed] : [])
-        counted.readUnits += (c as { CapacityUnits?: number }).CapacityUnits ?? 0;
-      counted.requests++;
-      return result;
-    },
-    { step: 'initialize', name: 'countReadUnits' },
-  );
-  return { client, counted };
-}
 
 export async function run({ dir, size }: BenchContext): Promise<void> {
   const N = size ?? 200;

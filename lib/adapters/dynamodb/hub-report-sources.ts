@@ -49,6 +49,7 @@ export class DynamoOrgEvents {
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly extraAccounts: readonly string[] = [],
+    private readonly only?: readonly string[],
   ) {}
 
   /**
@@ -79,8 +80,12 @@ export class DynamoOrgEvents {
     return this.heartbeats;
   }
 
-  /** Every account the view covers: heartbeats (readable or not) and the accounts named by the caller. */
+  /**
+   * Every account the view covers: heartbeats (readable or not) and the accounts named by the caller;
+   * only those asked for when the view is narrowed (`--account`/`--ou`), so other partitions are not read.
+   */
   async accounts(): Promise<string[]> {
+    if (this.only) return [...new Set(this.only)].sort();
     const { records, unreadable } = await this.latestScans();
     return [...new Set([...records.map((r) => r.accountId), ...unreadable, ...this.extraAccounts])].sort();
   }
@@ -161,10 +166,15 @@ export type HubSources = ReportSources & OrganizationSources & { readonly orgEve
 export function hubReportSources(
   client: DynamoDBDocumentClient,
   names: HubTableNames,
-  options: { accounts?: readonly string[] } = {},
+  options: {
+    /** Accounts expected to report (the policy's units): asked for even without a heartbeat. */
+    accounts?: readonly string[];
+    /** Only these accounts' partitions are read (a report narrowed by `--account`/`--ou`). */
+    only?: readonly string[];
+  } = {},
 ): HubSources {
   const decisions = new DynamoDecisionStore(client, names.decisions);
-  const orgEvents = new DynamoOrgEvents(client, names.orgEvents, options.accounts ?? []);
+  const orgEvents = new DynamoOrgEvents(client, names.orgEvents, options.accounts ?? [], options.only);
   const allFindings = async () => (await orgEvents.all()).flatMap((v) => v.findings);
   const decided = new Map<string, Promise<string | undefined>>();
   // The outcome events carry no decision time: the hub's own decision gives it, for that version.

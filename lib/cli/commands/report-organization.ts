@@ -96,11 +96,17 @@ async function withSources<T>(
   io: CliIo,
   options: CommonOptions,
   extraAccounts: readonly string[],
-  fn: (sources: OrganizationSources, stores: Stores | undefined) => Promise<T>,
+  fn: (
+    sources: OrganizationSources,
+    stores: Stores | undefined,
+    narrow?: (accounts: readonly string[]) => OrganizationSources,
+  ) => Promise<T>,
 ) {
   if (wantsHub(options as HubOptions))
     return withHubTables(options as HubOptions, (client, names) =>
-      fn(hubReportSources(client, names, { accounts: extraAccounts }), undefined),
+      fn(hubReportSources(client, names, { accounts: extraAccounts }), undefined, (only) =>
+        hubReportSources(client, names, { only }),
+      ),
     );
   const local = (stores: Stores) =>
     fn(
@@ -175,26 +181,31 @@ Exit codes: 0 ok, 2 usage or input error (an unknown --ou or --account), 3 unexp
       let result: OrganizationReport;
       try {
         const fileUnits = fromFile?.document.organization?.units ?? {};
-        result = await withSources(io, o, Object.values(fileUnits).flat(), async (sources, stores) => {
-          const policy: Policy | undefined =
-            fromFile ?? (stores && !wantsRemote(o) ? await currentPolicy(stores) : undefined);
-          const units: OrganizationUnits = policy?.document.organization?.units ?? {};
-          const scanned = wantsScope(o)
-            ? (await sources.scans.listLatestScans()).map((s) => s.accountId)
-            : [];
-          const accounts = resolveScope(o, units, scanned);
-          return organizationReport(
-            sources,
-            {
-              units,
-              ...(accounts ? { accounts } : {}),
-              scanIntervalHours: o.scanInterval ?? policy?.document.organization?.scanIntervalHours ?? 24,
-              expiringWithinDays: o.expiringWithin,
-              window,
-            },
-            { now, progress: progress.update },
-          );
-        });
+        result = await withSources(
+          io,
+          o,
+          Object.values(fileUnits).flat(),
+          async (sources, stores, narrow) => {
+            const policy: Policy | undefined =
+              fromFile ?? (stores && !wantsRemote(o) ? await currentPolicy(stores) : undefined);
+            const units: OrganizationUnits = policy?.document.organization?.units ?? {};
+            const scanned = wantsScope(o)
+              ? (await sources.scans.listLatestScans()).map((s) => s.accountId)
+              : [];
+            const accounts = resolveScope(o, units, scanned);
+            return organizationReport(
+              accounts && narrow ? narrow(accounts) : sources,
+              {
+                units,
+                ...(accounts ? { accounts } : {}),
+                scanIntervalHours: o.scanInterval ?? policy?.document.organization?.scanIntervalHours ?? 24,
+                expiringWithinDays: o.expiringWithin,
+                window,
+              },
+              { now, progress: progress.update },
+            );
+          },
+        );
       } finally {
         progress.done();
       }

@@ -131,9 +131,14 @@ async function withStores<T>(
   };
   if (wantsHub(options as HubOptions)) {
     const units = unitsOf(fromFile);
-    return withHubTables(options as HubOptions, (client, names) =>
-      scoped(hubReportSources(client, names, { accounts: Object.values(units).flat() }), units),
-    );
+    const expected = Object.values(units).flat();
+    return withHubTables(options as HubOptions, async (client, names) => {
+      const all = hubReportSources(client, names, { accounts: expected });
+      if (!wantsScope(options)) return fn(all);
+      // Narrowed: only the partitions of the accounts asked for are read.
+      const accounts = resolveScope(options, units, await all.orgEvents.accounts()) as string[];
+      return fn(scopedSources(hubReportSources(client, names, { only: accounts }), accounts));
+    });
   }
   const run = async (stores: Stores, local: boolean) =>
     scoped(
