@@ -11,7 +11,7 @@ import {
   type OrgEvent,
 } from '../../domain/reports/org-events.js';
 import type { OrganizationSources } from '../../domain/reports/organization.js';
-import type { ReportSources } from '../../domain/reports/sources.js';
+import { mapLimit, type ReportSources } from '../../domain/reports/sources.js';
 import { ScanRecord } from '../../domain/scanning/scan-time.js';
 import type { FindingFilter } from '../../ports/finding-store.js';
 import { DynamoCampaignStore } from './campaign-store.js';
@@ -190,13 +190,12 @@ export function hubReportSources(
   };
   const records = async (keep: (r: ExecutionRecord) => boolean) => {
     const found = (await orgEvents.all()).flatMap((v) => v.outcomes.map((o) => o.record)).filter(keep);
-    return Promise.all(
-      found.map(async (r) => {
-        if (r.decidedAt !== undefined || r.latencyMs !== undefined) return r;
-        const at = await decidedAt(r);
-        return at ? { ...r, decidedAt: at } : r;
-      }),
-    );
+    // One GetItem per decision behind an outcome, eight at a time (not one socket per outcome).
+    return mapLimit(found, 8, async (r) => {
+      if (r.decidedAt !== undefined || r.latencyMs !== undefined) return r;
+      const at = await decidedAt(r);
+      return at ? { ...r, decidedAt: at } : r;
+    });
   };
   return {
     orgEvents,
