@@ -28,10 +28,25 @@ export interface StoredFindingSummary {
   readonly seenWithScans: boolean;
 }
 
+/** One page of an account's stored findings, summarized, in merge order. */
+export interface StoredSummaryPage {
+  readonly summaries: readonly StoredFindingSummary[];
+  /** The merge key of the page's last finding: every stored finding up to it is in this or an earlier page. */
+  readonly through: string;
+}
+
 /** Bulk access to findings, so a scan of thousands of identities is not a round trip per finding. */
 export interface FindingBatch {
-  /** The stored findings with these ids; missing ids are simply absent from the result. */
-  getMany(ids: readonly string[]): Promise<Finding[]>;
+  /**
+   * The stored findings with these ids; missing ids are simply absent from the result.
+   * @param options.latestScans the as-of of each account's latest scan to report a `lastSeen` that
+   *   follows the scans against (default: the scan log's, at the time of the read). A scan reads the
+   *   findings it resolves after recording itself, against the scans before it.
+   */
+  getMany(
+    ids: readonly string[],
+    options?: { readonly latestScans?: ReadonlyMap<string, string> },
+  ): Promise<Finding[]>;
 
   /** Writes many findings (create or replace) as given, retrying what the store leaves unprocessed. */
   putMany(findings: readonly Finding[]): Promise<void>;
@@ -43,8 +58,13 @@ export interface FindingBatch {
    */
   putSeen(findings: readonly Finding[]): Promise<void>;
 
-  /** Every finding of one account (open, suppressed and resolved), summarized for a scan's merge (no evidence read). */
-  listSummaries(accountId: string): Promise<StoredFindingSummary[]>;
+  /**
+   * Every finding of one account (open, suppressed and resolved), summarized for a scan's merge (no
+   * evidence read), a page at a time in `mergeKey` order (UTF-8 bytes, `compareUtf8`): each page says
+   * `through`, the merge key of its last finding, so the merge can finish every finding up to it and
+   * drop the page before reading the next.
+   */
+  summaryPages(accountId: string): AsyncIterable<StoredSummaryPage>;
 
   /** Open and suppressed scanner findings stored without an account, before accounts were kept. */
   listUnscopedActive(): Promise<Finding[]>;

@@ -14,8 +14,9 @@ import { MetricsSnapshot } from '../../domain/metrics.js';
 import { SEVERITY_RANK, type Severity } from '../../domain/primitives.js';
 import { renderTitle } from '../../domain/scanning/dated-title.js';
 import { findingDigest } from '../../domain/scanning/finding-digest.js';
+import { mergeKey } from '../../domain/scanning/merge-order.js';
 import type { FindingFilter, FindingQueries, FindingStore } from '../../ports/finding-store.js';
-import type { FindingBatch, MetricsStore, StoredFindingSummary } from '../../ports/metrics-store.js';
+import type { FindingBatch, MetricsStore, StoredSummaryPage } from '../../ports/metrics-store.js';
 import type { KeyUpgradeResult } from './key-upgrade.js';
 import { queryAll, queryPages, stripKeys } from './query.js';
 import { DynamoScanLog } from './scan-log.js';
@@ -25,6 +26,8 @@ const BATCH_GET_MAX = 100;
 const BATCH_WRITE_MAX = 25;
 const BATCH_CONCURRENCY = 8;
 const MAX_UNPROCESSED_ROUNDS = 8;
+/** Stored findings a scan's merge holds at a time (one page of the summary query; about 300 KB). */
+const SUMMARY_PAGE = 2_000;
 
 const findingKey = (id: string) => ({ pk: `FINDING#${id}`, sk: 'FINDING' });
 /** Every index attribute a finding item may carry (lib/config/tables.ts: by-status, by-owner, by-identity, by-account). */
@@ -59,7 +62,7 @@ function identityIndexKeys(finding: Pick<Finding, 'id' | 'type' | 'identityKey' 
   return finding.accountId
     ? {
         gsi3pk: `ACCOUNT#${finding.accountId}`,
-        gsi3sk: `${finding.identityKey}#${finding.type}#${finding.id}`,
+        gsi3sk: mergeKey(finding),
       }
     : { gsi3pk: `IDENTITY#${finding.identityKey}`, gsi3sk: `${finding.type}#${finding.id}` };
 }
@@ -190,7 +193,7 @@ export function toFinding(item: Record<string, unknown>, latest?: ReadonlyMap<st
   return Finding.parse(rest);
 }
 
-/** What `listSummaries` reads of each item: no title, no evidence. */
+/** What `summaryPages` reads of each item: no title, no evidence. */
 const SUMMARY_ATTRIBUTES = [
   'id',
   'type',
@@ -200,6 +203,7 @@ const SUMMARY_ATTRIBUTES = [
   'firstSeen',
   'digest',
   'seenWithScans',
+  'gsi3sk',
 ];
 const Summary = z.object({
   id: z.string().min(1),
@@ -210,6 +214,7 @@ const Summary = z.object({
   firstSeen: z.string().min(1),
   digest: z.string().optional(),
   seenWithScans: z.boolean().optional(),
+  gsi3sk: z.string().min(1),
 });
 
 export class DynamoFindingStore implements FindingStore, FindingQueries, FindingBatch, MetricsStore {
@@ -217,13 +222,19 @@ export class DynamoFindingStore implements FindingStore, FindingQueries, Finding
 
   private readonly backoff: (round: number) => Promise<void>;
 
-  /** @param options.sleep the wait between retry rounds (a test seam; default a real timer). */
+  private readonly summaryPage: number;
+
+  /**
+   * @param options.sleep the wait between retry rounds (a test seam; default a real timer).
+   * @param options.summaryPageSize stored findings per page of `summaryPages` (default 2,000).
+   */
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-    options: { readonly sleep?: (ms: number) => Promise<void> } = {},
+    options: { readonly sleep?: (ms: number) => Promise<void>; readonly summaryPageSize?: number } = {},
   ) {
     this.scans = new DynamoScanLog(client, tableName);
+    this.summaryPage = options.summaryPageSize ?? SUMMARY_PAGE;
     const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
     this.backoff = (round) => sleep(backoffMs(round));
   }
@@ -378,7 +389,10 @@ export class DynamoFindingStore implements FindingStore, FindingQueries, Finding
   }
 
   /** BatchGetItem in chunks of 100, strongly consistent, retrying unprocessed keys. */
-  async getMany(ids: readonly string[]): Promise<Finding[]> {
+  async getMany(
+    ids: readonly string[],
+    options: { readonly latestScans?: ReadonlyMap<string, string> } = {},
+  ): Promise<Finding[]> {
     const unique = [...new Set(ids)];
     const found: Record<string, unknown>[] = [];
     await inChunks(unique, BATCH_GET_MAX, async (chunk) => {
@@ -398,7 +412,9 @@ export class DynamoFindingStore implements FindingStore, FindingQueries, Finding
         keys = result.UnprocessedKeys?.[this.tableName]?.Keys;
       }
     });
-    return this.toFindings(found);
+    return options.latestScans
+      ? found.map((item) => toFinding(item, options.latestScans))
+      : this.toFindings(found);
   }
 
   /**
@@ -415,25 +431,33 @@ export class DynamoFindingStore implements FindingStore, FindingQueries, Finding
   }
 
   /**
-   * Every finding of one account, summarized: one query of the account's partition of the by-identity
-   * index, projecting only the attributes the merge needs. Resolved ones come too: the query reads
-   * them either way (a filter would not save their read cost), and their firstSeen spares a later
-   * read by key of every new finding.
+   * Every finding of one account, summarized, a page at a time: the account's partition of the
+   * by-identity index, whose sort key is the merge key, with a projection of the attributes the merge
+   * needs. Resolved ones come too: the query reads them either way (a filter would not save their
+   * read cost), and their firstSeen spares a later read by key of every new finding.
    */
-  async listSummaries(accountId: string): Promise<StoredFindingSummary[]> {
+  async *summaryPages(accountId: string): AsyncIterable<StoredSummaryPage> {
     const names = Object.fromEntries(SUMMARY_ATTRIBUTES.map((a, i) => [`#a${i}`, a]));
-    const items = await queryAll(this.client, {
+    for await (const items of queryPages(this.client, {
       TableName: this.tableName,
       IndexName: INDEX.findingsByIdentity,
       KeyConditionExpression: 'gsi3pk = :pk',
       ProjectionExpression: Object.keys(names).join(', '),
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: { ':pk': `ACCOUNT#${accountId}` },
-    });
-    return items.map((item) => {
-      const { seenWithScans, digest, ...rest } = Summary.parse(item);
-      return { ...rest, ...(digest ? { digest } : {}), seenWithScans: seenWithScans === true };
-    });
+      Limit: this.summaryPage,
+    })) {
+      const last = items.at(-1);
+      if (last === undefined) continue;
+      yield {
+        summaries: items.map((item) => {
+          const { seenWithScans, digest, gsi3sk: _sk, ...rest } = Summary.parse(item);
+          return { ...rest, ...(digest ? { digest } : {}), seenWithScans: seenWithScans === true };
+        }),
+        // Where the index put it, not where the attributes say it should be: the page covers up to here.
+        through: String(last.gsi3sk),
+      };
+    }
   }
 
   private async writeItems(items: readonly Record<string, unknown>[]): Promise<void> {

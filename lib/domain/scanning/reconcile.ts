@@ -30,7 +30,7 @@ export const DOCUMENT_TYPES: ReadonlySet<Finding['type']> = new Set(
  */
 export function toFindings(
   drafts: readonly FindingDraft[],
-  stored: ReadonlyMap<string, Pick<Finding, 'firstSeen'>>,
+  stored: Pick<ReadonlyMap<string, Pick<Finding, 'firstSeen'>>, 'has' | 'get'>,
   exceptions: readonly Decision[],
   policy: PolicyFile,
   asOf: string,

@@ -15,9 +15,9 @@ import type { Policy } from '../policy/schema.js';
 import { DAY_MS } from '../primitives.js';
 import { activeExceptions, approvedState, isExpired } from './approved-state.js';
 import { type ClassifiedIdentity, classifyInventory } from './classify.js';
-import { findingDigest } from './finding-digest.js';
+import { mergeInRanges } from './merge.js';
 import { computeMetrics } from './metrics.js';
-import { CREDENTIAL_REPORT_TYPES, DOCUMENT_TYPES, resolveGone, toFindings } from './reconcile.js';
+import { CREDENTIAL_REPORT_TYPES, DOCUMENT_TYPES } from './reconcile.js';
 import { RULES, type RuleInput } from './rules/index.js';
 import { assertNotInFuture, historyMode, type ScanMode } from './scan-time.js';
 
@@ -55,12 +55,6 @@ export interface ScanInput {
   /** Counted progress of a long phase (`done` of `total`), e.g. writing the findings. */
   readonly onCount?: (done: number, total: number, label: string) => void;
 }
-
-/**
- * Findings per store call, so a large scan's longest phase shows a counter: 200 is one round of the
- * store's 8 parallel batches of 25, so no call leaves the store's parallelism half used.
- */
-const WRITE_CHUNK = 200;
 
 export interface ScanResult {
   readonly asOf: string;
@@ -146,21 +140,12 @@ export async function runScan(deps: ScanDeps, input: ScanInput): Promise<ScanRes
   };
   const drafts = RULES.flatMap((rule) => rule.run(ruleInput));
 
-  progress(`merging ${drafts.length} findings with the store`);
-  // Only this account's findings: a scan of one account never resolves another's. Summaries only: the
-  // merge needs ids, types, firstSeen and content digests, never the evidence of 50,000 findings. The
-  // resolved ones give their firstSeen to findings that come back.
-  const all = await deps.findings.listSummaries(accountId);
-  const summaries = all.filter((f) => f.status !== 'resolved');
   const adopted = newest
     ? []
     : adoptable(await deps.findings.listUnscopedActive(), accountId, known.length === 0);
-  const summaryById = new Map(summaries.map((f) => [f.id, f]));
-  const stored = new Map<string, Pick<Finding, 'firstSeen'>>([...all, ...adopted].map((f) => [f.id, f]));
   const exceptions = activeExceptions(approved, asOf);
   const account = { accountId, adopted: new Map(adopted.map((f) => [f.id, f])) };
-  const current = toFindings(drafts, stored, exceptions, policy, at, account);
-  // Only the drafts that file a revoke are needed from here on; the rest can go (memory at 50,000).
+  // Only the drafts that file a revoke are needed after the merge; the rest can go (memory at 50,000).
   const revokeDrafts = drafts.filter((d) => d.revoke !== undefined);
 
   const users = new Map(inventory.users.map((u) => [`user/${u.name}`, u]));
@@ -171,26 +156,9 @@ export async function runScan(deps: ScanDeps, input: ScanInput): Promise<ScanRes
     const user = users.get(f.identityKey);
     return user === undefined || user.credentialReportSeen;
   };
-  const currentIds = new Set(current.map((f) => f.id));
-  // Going backwards, "resolved since the last scan" has no meaning: a read-only scan resolves nothing.
-  let resolved: Finding[] = [];
-  let frozen: Finding[] = [];
-  if (mode.kind === 'write') {
-    // Stored findings this scan no longer sees: resolved when it could judge them; otherwise, if their
-    // lastSeen followed the scans, frozen at the last scan that saw them (written once, as given).
-    // Read in full (only these) before this scan is recorded, so their lastSeen is the previous scan's.
-    const gone = [...summaries, ...adopted].filter(
-      (f) => f.source === 'scanner' && f.status !== 'resolved' && !currentIds.has(f.id),
-    );
-    const follows = (id: string) => summaryById.get(id)?.seenWithScans === true;
-    const needed = gone.filter((f) => canJudge(f) || follows(f.id));
-    const full = new Map(adopted.map((f) => [f.id, f]));
-    const toRead = needed.filter((f) => !full.has(f.id)).map((f) => f.id);
-    for (const f of await deps.findings.getMany(toRead)) full.set(f.id, f);
-    const goneFull = needed.flatMap((f) => full.get(f.id) ?? []);
-    resolved = resolveGone(goneFull, currentIds, canJudge, at, accountId);
-    frozen = goneFull.filter((f) => !canJudge(f));
-  }
+  // The scan is recorded before its first write (the merge writes a range at a time), so what it
+  // resolves is read against the scans before it.
+  const previousScans = new Map(known.map((s) => [s.accountId, s.asOf]));
   if (mode.kind === 'write') {
     const ranAt = input.now.toISOString();
     const claimed = await deps.scans.recordScan({ accountId, asOf: at, ranAt, source: inventory.source });
@@ -200,37 +168,28 @@ export async function runScan(deps: ScanDeps, input: ScanInput): Promise<ScanRes
       throw new Error(`could not record the scan of account ${accountId}`);
   }
   const writes = mode.kind === 'write';
-  if (!writes) {
-    resolved = [];
-    frozen = [];
-  }
-  // Write what changed: a finding seen again with the same content (and already following the scans)
-  // is seen by recording the scan above, not by rewriting it.
-  const seen = writes
-    ? current.filter((f) => {
-        const before = summaryById.get(f.id);
-        return !before?.seenWithScans || before.digest !== findingDigest(f);
-      })
-    : [];
-  const settled = [...resolved, ...frozen];
-  const written = seen.length + settled.length;
+
+  // Only this account's findings: a scan of one account never resolves another's. Going backwards,
+  // "resolved since the last scan" has no meaning: a read-only scan resolves and writes nothing.
+  progress(`merging ${drafts.length} findings with the store`);
+  const merged = await mergeInRanges(deps.findings, {
+    drafts,
+    exceptions,
+    policy,
+    at,
+    account,
+    writes,
+    canJudge,
+    previousScans,
+    ...(input.onCount ? { onCount: input.onCount } : {}),
+  });
+  const { current, resolved } = merged;
+  const written = merged.seen + merged.settled;
   if (writes) {
-    const unchanged = current.length - seen.length;
+    const unchanged = current.length - merged.seen;
     progress(
-      `writing ${seen.length} findings, resolving ${resolved.length}${unchanged > 0 ? `, ${unchanged} unchanged` : ''}`,
+      `wrote ${merged.seen} findings, resolved ${resolved.length}${unchanged > 0 ? `, ${unchanged} unchanged` : ''}`,
     );
-    let done = 0;
-    for (const [batch, put] of [
-      [seen, (c: Finding[]) => deps.findings.putSeen(c)],
-      [settled, (c: Finding[]) => deps.findings.putMany(c)],
-    ] as const) {
-      for (let i = 0; i < batch.length; i += WRITE_CHUNK) {
-        const chunk = batch.slice(i, i + WRITE_CHUNK);
-        await put(chunk);
-        done += chunk.length;
-        input.onCount?.(done, written, 'writing findings');
-      }
-    }
   }
 
   const requested: RevokeRequestedDetail[] = [];

@@ -224,7 +224,7 @@ describe('nhi-gov scan', () => {
     expect(readFileSync(join(dir, 'scan.csv'), 'utf8')).toMatch(/^id,type,severity,status,/);
   });
 
-  it('shows a monotonic counter on a terminal for the longest phase, writing the findings (#17.13)', async () => {
+  it('shows a monotonic counter on a terminal for the longest phase, merging and writing the findings (#17.13)', async () => {
     // Arrange: 300 stale roles, more than one write batch.
     const dir = tempDir('nhi-gov-scan-');
     const stale = anInventory({
@@ -244,9 +244,10 @@ describe('nhi-gov scan', () => {
     expect(r.code).toBe(0);
     const lines = r.stderr.split('\r\x1b[2K').filter(Boolean);
     expect(lines[0]).toBe('scan: starting the local store');
-    expect(lines).toContain('scan: writing 300 findings, resolving 0');
-    const writing = lines.flatMap((l) => /^scan: writing findings \((\d+)\/300, \d+%\)$/.exec(l)?.[1] ?? []);
-    expect(writing.map(Number)).toEqual([200, 300]);
+    expect(lines).toContain('scan: wrote 300 findings, resolved 0');
+    // The merge goes a step of 200 findings at a time, writing each step's changes before the next.
+    const merging = lines.flatMap((l) => /^scan: merging findings \((\d+)\/300, \d+%\)$/.exec(l)?.[1] ?? []);
+    expect(merging.map(Number)).toEqual([200, 300]);
     expect(r.stdout).not.toContain('\x1b');
   });
 

@@ -92,10 +92,10 @@ async function aStore(): Promise<Store> {
  * `putMany([...current, ...resolved])`).
  */
 const legacyWritePath = (store: DynamoFindingStore): FindingBatch => ({
-  getMany: (ids) => store.getMany(ids),
+  getMany: (ids, options) => store.getMany(ids, options),
   putMany: (f) => store.putMany(f),
   putSeen: (f) => store.putMany(f),
-  listSummaries: (a) => store.listSummaries(a),
+  summaryPages: (a) => store.summaryPages(a),
   listUnscopedActive: () => store.listUnscopedActive(),
 });
 

@@ -1,0 +1,162 @@
+import type { FindingBatch, StoredFindingSummary } from '../../ports/metrics-store.js';
+import type { Decision } from '../decision.js';
+import { type Finding, findingId } from '../finding.js';
+import type { PolicyFile } from '../policy/schema.js';
+import { findingDigest } from './finding-digest.js';
+import { compareUtf8, mergeKey } from './merge-order.js';
+import { resolveGone, type ScanAccount, toFindings } from './reconcile.js';
+import type { FindingDraft } from './rules/rule.js';
+
+/**
+ * Findings per store call, so a large scan's longest phase shows a counter: 200 is one round of the
+ * store's 8 parallel batches of 25, so no call leaves the store's parallelism half used. Also the
+ * drafts merged per step.
+ */
+export const WRITE_CHUNK = 200;
+
+export interface MergeInput {
+  readonly drafts: readonly FindingDraft[];
+  readonly exceptions: readonly Decision[];
+  readonly policy: PolicyFile;
+  /** The scan's as-of. */
+  readonly at: string;
+  readonly account: ScanAccount;
+  /** False for a read-only scan: the merge gives the findings and writes nothing. */
+  readonly writes: boolean;
+  /** Whether this scan could judge a stored finding's condition (else it is frozen, not resolved). */
+  readonly canJudge: (finding: Pick<Finding, 'type' | 'identityKey'>) => boolean;
+  /** Each account's latest scan before this one: the `lastSeen` of what this scan resolves or freezes. */
+  readonly previousScans: ReadonlyMap<string, string>;
+  readonly onCount?: (done: number, total: number, label: string) => void;
+}
+
+export interface MergeResult {
+  /** Findings this scan saw, open and suppressed (in merge order). */
+  readonly current: Finding[];
+  /** Stored findings whose condition is gone, now `resolved`. */
+  readonly resolved: Finding[];
+  /** Findings written: opened or changed (`seen`), resolved or frozen (`settled`). */
+  readonly seen: number;
+  readonly settled: number;
+}
+
+/**
+ * Merges the rules' drafts with the account's stored findings a range of merge keys at a time: the
+ * store lists its summaries a page at a time in merge order, and before the next page is read every
+ * draft up to the page's last key becomes a finding (stable id, `firstSeen` kept), what changed is
+ * written, and the page's findings that no draft saw again are resolved or frozen. A finding's id is
+ * a hash of its type and identity, so a stored finding and the draft that sees it again share a key
+ * and meet in the same range. At a time the merge holds one page of summaries and one step of drafts
+ * (plus the findings it returns), never every stored finding of the account (#16.2).
+ */
+export async function mergeInRanges(findings: FindingBatch, input: MergeInput): Promise<MergeResult> {
+  const { account, writes } = input;
+  const ordered: ({ readonly draft: FindingDraft; readonly key: string } | undefined)[] = input.drafts
+    .map((draft) => ({
+      draft,
+      key: mergeKey({
+        identityKey: draft.identityKey,
+        type: draft.type,
+        id: findingId(draft.type, draft.identityKey, draft.subject, account.accountId),
+      }),
+    }))
+    // Stable: drafts of the same finding keep the rules' order, so the later one wins as before.
+    .sort((a, b) => compareUtf8(a.key, b.key));
+  const current: Finding[] = [];
+  const resolved: Finding[] = [];
+  const adoptedSeen = new Set<string>();
+  const toSee: Finding[] = [];
+  const toSettle: Finding[] = [];
+  let seen = 0;
+  let settled = 0;
+  let next = 0;
+
+  const flush = async (all: boolean) => {
+    while (toSee.length >= (all ? 1 : WRITE_CHUNK)) {
+      const chunk = toSee.splice(0, WRITE_CHUNK);
+      await findings.putSeen(chunk);
+      seen += chunk.length;
+    }
+    while (toSettle.length >= (all ? 1 : WRITE_CHUNK)) {
+      const chunk = toSettle.splice(0, WRITE_CHUNK);
+      await findings.putMany(chunk);
+      settled += chunk.length;
+    }
+  };
+
+  /** Stored findings this scan no longer sees: resolved when it could judge them, else frozen if they followed the scans. */
+  const settle = async (
+    gone: readonly (StoredFindingSummary | Finding)[],
+    full: ReadonlyMap<string, Finding>,
+    follows: (id: string) => boolean,
+    seenIds: ReadonlySet<string>,
+  ) => {
+    const needed = gone.filter((f) => input.canJudge(f) || follows(f.id));
+    const toRead = needed.filter((f) => !full.has(f.id)).map((f) => f.id);
+    const read = new Map(full);
+    // Read in full (only these), as they stood before this scan was recorded.
+    for (const f of await findings.getMany(toRead, { latestScans: input.previousScans })) read.set(f.id, f);
+    const goneFull = needed.flatMap((f) => read.get(f.id) ?? []);
+    const done = resolveGone(goneFull, seenIds, input.canJudge, input.at, account.accountId);
+    resolved.push(...done);
+    toSettle.push(...done, ...goneFull.filter((f) => !input.canJudge(f)));
+  };
+
+  /** Every draft up to `through` (all that are left when undefined), against one page of summaries. */
+  const mergeRange = async (page: readonly StoredFindingSummary[], through: string | undefined) => {
+    const byId = new Map(page.map((s) => [s.id, s]));
+    // firstSeen from the stored finding, also a resolved one that comes back; adopted ones first.
+    const stored = {
+      has: (id: string) => account.adopted.has(id) || byId.has(id),
+      get: (id: string) => account.adopted.get(id) ?? byId.get(id),
+    };
+    const active = (id: string) => {
+      const s = byId.get(id);
+      return s && s.status !== 'resolved' ? s : undefined;
+    };
+    const rangeIds = new Set<string>();
+    let end = next;
+    while (
+      end < ordered.length &&
+      (through === undefined || compareUtf8(ordered[end]?.key ?? '', through) <= 0)
+    )
+      end++;
+    while (next < end) {
+      let stop = Math.min(next + WRITE_CHUNK, end);
+      // Never split the drafts of one finding between two steps.
+      while (stop < end && ordered[stop]?.key === ordered[stop - 1]?.key) stop++;
+      const step = ordered.slice(next, stop).flatMap((o) => o?.draft ?? []);
+      // Merged drafts are let go as the merge goes (the findings keep what they share with them).
+      ordered.fill(undefined, next, stop);
+      next = stop;
+      for (const f of toFindings(step, stored, input.exceptions, input.policy, input.at, account)) {
+        current.push(f);
+        rangeIds.add(f.id);
+        if (account.adopted.has(f.id)) adoptedSeen.add(f.id);
+        // Seen again with the same content, already following the scans: recording the scan sees it.
+        const before = active(f.id);
+        if (writes && (!before?.seenWithScans || before.digest !== findingDigest(f))) toSee.push(f);
+      }
+      input.onCount?.(next, ordered.length, 'merging findings');
+      if (writes) await flush(false);
+    }
+    if (!writes) return;
+    const gone = page.filter((s) => s.source === 'scanner' && s.status !== 'resolved' && !rangeIds.has(s.id));
+    if (gone.length > 0) await settle(gone, new Map(), (id) => active(id)?.seenWithScans === true, rangeIds);
+    // The range is done before the next page is read: nothing of it is held any longer.
+    await flush(true);
+  };
+
+  for await (const page of findings.summaryPages(account.accountId)) {
+    await mergeRange(page.summaries, page.through);
+  }
+  await mergeRange([], undefined);
+  if (writes) {
+    const goneAdopted = [...account.adopted.values()].filter(
+      (f) => f.source === 'scanner' && f.status !== 'resolved' && !adoptedSeen.has(f.id),
+    );
+    if (goneAdopted.length > 0) await settle(goneAdopted, account.adopted, () => false, adoptedSeen);
+    await flush(true);
+  }
+  return { current, resolved, seen, settled };
+}
