@@ -9,6 +9,7 @@ import { DynamoDecisionStore } from '../../lib/adapters/dynamodb/decision-store.
 import { DynamoExecutionTrail } from '../../lib/adapters/dynamodb/execution-trail.js';
 import { DynamoFindingStore, FINDING_KEYS_VERSION } from '../../lib/adapters/dynamodb/finding-store.js';
 import { upgradeKeysOnce } from '../../lib/adapters/dynamodb/key-upgrade.js';
+import { DynamoScanDigests } from '../../lib/adapters/dynamodb/scan-digest.js';
 import { DynamoScanLog } from '../../lib/adapters/dynamodb/scan-log.js';
 import { EventBridgeRevokeRequester } from '../../lib/adapters/eventbridge/revoke-requester.js';
 import { LiveIamDirectory } from '../../lib/adapters/iam-inventory/live-inventory.js';
@@ -70,6 +71,7 @@ export function defaultDeps(
     findings,
     metrics: findings,
     scans: new DynamoScanLog(doc, config[ENV.findingsTable]),
+    digests: new DynamoScanDigests(doc, config[ENV.findingsTable]),
     revokes: new EventBridgeRevokeRequester(new EventBridgeClient({}), config[FUNCTION_ENV.eventBusName]),
     policy: loadPolicyJsonFile(config[FUNCTION_ENV.policyFile]),
     clock: systemClock,

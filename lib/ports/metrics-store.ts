@@ -33,6 +33,11 @@ export interface StoredSummaryPage {
   readonly summaries: readonly StoredFindingSummary[];
   /** The merge key of the page's last finding: every stored finding up to it is in this or an earlier page. */
   readonly through: string;
+  /**
+   * False when the page lists only the account's active scanner findings (a scan's digest): any other
+   * stored finding in its range is then looked up by key (`getSummaries`). Default true.
+   */
+  readonly complete?: boolean;
 }
 
 /** Bulk access to findings, so a scan of thousands of identities is not a round trip per finding. */
@@ -65,6 +70,9 @@ export interface FindingBatch {
    * drop the page before reading the next.
    */
   summaryPages(accountId: string): AsyncIterable<StoredSummaryPage>;
+
+  /** The stored findings with these ids, summarized (strongly consistent); missing ids are absent. */
+  getSummaries(ids: readonly string[]): Promise<StoredFindingSummary[]>;
 
   /** Open and suppressed scanner findings stored without an account, before accounts were kept. */
   listUnscopedActive(): Promise<Finding[]>;

@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
@@ -6,6 +6,7 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { INDEX } from '../../config/tables.js';
@@ -16,9 +17,15 @@ import { renderTitle } from '../../domain/scanning/dated-title.js';
 import { findingDigest } from '../../domain/scanning/finding-digest.js';
 import { mergeKey } from '../../domain/scanning/merge-order.js';
 import type { FindingFilter, FindingQueries, FindingStore } from '../../ports/finding-store.js';
-import type { FindingBatch, MetricsStore, StoredSummaryPage } from '../../ports/metrics-store.js';
+import type {
+  FindingBatch,
+  MetricsStore,
+  StoredFindingSummary,
+  StoredSummaryPage,
+} from '../../ports/metrics-store.js';
 import type { KeyUpgradeResult } from './key-upgrade.js';
 import { queryAll, queryPages, stripKeys } from './query.js';
+import { OTHER_WRITES_KEY, otherWriteNonce } from './scan-digest.js';
 import { DynamoScanLog } from './scan-log.js';
 
 /** DynamoDB's batch limits, and how many batches a scan keeps in flight. */
@@ -214,8 +221,15 @@ const Summary = z.object({
   firstSeen: z.string().min(1),
   digest: z.string().optional(),
   seenWithScans: z.boolean().optional(),
-  gsi3sk: z.string().min(1),
+  // Absent on a finding without an account (read by key).
+  gsi3sk: z.string().min(1).optional(),
 });
+
+/** A stored item's summary (the `gsi3sk` it was read with left out). */
+function toSummary(item: Record<string, unknown>): StoredFindingSummary {
+  const { seenWithScans, digest, gsi3sk: _sk, ...rest } = Summary.parse(item);
+  return { ...rest, ...(digest ? { digest } : {}), seenWithScans: seenWithScans === true };
+}
 
 export class DynamoFindingStore implements FindingStore, FindingQueries, FindingBatch, MetricsStore {
   private readonly scans: DynamoScanLog;
@@ -239,10 +253,38 @@ export class DynamoFindingStore implements FindingStore, FindingQueries, Finding
     this.backoff = (round) => sleep(backoffMs(round));
   }
 
+  /**
+   * Writes one finding outside a scan (executors, rotation), in one transaction with a fresh nonce on
+   * the other-writes item: no scan digest made before this write is ever used after it, so a re-scan
+   * reads the stored findings again (`DynamoScanDigests`). Retries a transaction that met another.
+   */
   async put(finding: Finding): Promise<void> {
-    await this.client.send(
-      new PutCommand({ TableName: this.tableName, Item: findingItem(Finding.parse(finding)) }),
-    );
+    const Item = findingItem(Finding.parse(finding));
+    for (let round = 0; ; round++) {
+      try {
+        await this.client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Put: { TableName: this.tableName, Item } },
+              {
+                Put: {
+                  TableName: this.tableName,
+                  Item: { ...OTHER_WRITES_KEY, entity: 'other-writes', nonce: otherWriteNonce() },
+                },
+              },
+            ],
+          }),
+        );
+        return;
+      } catch (error) {
+        // Only a conflict with another transaction on the same items (a scan committing its digest).
+        const conflict =
+          error instanceof TransactionCanceledException &&
+          (error.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict');
+        if (!conflict || round >= MAX_UNPROCESSED_ROUNDS) throw error;
+        await this.backoff(round + 1);
+      }
+    }
   }
 
   async get(id: string): Promise<Finding | undefined> {
@@ -430,6 +472,37 @@ export class DynamoFindingStore implements FindingStore, FindingQueries, Finding
     await this.writeItems(findings.map((f) => findingItem(Finding.parse(f), { seenWithScans: true })));
   }
 
+  async getSummaries(ids: readonly string[]): Promise<StoredFindingSummary[]> {
+    const unique = [...new Set(ids)];
+    const names = Object.fromEntries(SUMMARY_ATTRIBUTES.map((a, i) => [`#a${i}`, a]));
+    const found: StoredFindingSummary[] = [];
+    await inChunks(unique, BATCH_GET_MAX, async (chunk) => {
+      let keys: Record<string, unknown>[] | undefined = chunk.map(findingKey);
+      for (let round = 0; keys && keys.length > 0; round++) {
+        if (round > 0) await this.backoff(round);
+        if (round >= MAX_UNPROCESSED_ROUNDS) throw new Error('DynamoDB left keys unprocessed after retries');
+        const result: BatchGetCommandOutput | undefined = await throttled(() =>
+          this.client.send(
+            new BatchGetCommand({
+              RequestItems: {
+                [this.tableName]: {
+                  Keys: keys,
+                  ConsistentRead: true,
+                  ProjectionExpression: Object.keys(names).join(', '),
+                  ExpressionAttributeNames: names,
+                },
+              },
+            }),
+          ),
+        );
+        if (!result) continue;
+        for (const item of result.Responses?.[this.tableName] ?? []) found.push(toSummary(item));
+        keys = result.UnprocessedKeys?.[this.tableName]?.Keys;
+      }
+    });
+    return found;
+  }
+
   /**
    * Every finding of one account, summarized, a page at a time: the account's partition of the
    * by-identity index, whose sort key is the merge key, with a projection of the attributes the merge
@@ -450,10 +523,7 @@ export class DynamoFindingStore implements FindingStore, FindingQueries, Finding
       const last = items.at(-1);
       if (last === undefined) continue;
       yield {
-        summaries: items.map((item) => {
-          const { seenWithScans, digest, gsi3sk: _sk, ...rest } = Summary.parse(item);
-          return { ...rest, ...(digest ? { digest } : {}), seenWithScans: seenWithScans === true };
-        }),
+        summaries: items.map(toSummary),
         // Where the index put it, not where the attributes say it should be: the page covers up to here.
         through: String(last.gsi3sk),
       };

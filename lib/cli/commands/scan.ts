@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import * as z from 'zod';
 import { DynamoCampaignStore } from '../../adapters/dynamodb/campaign-store.js';
+import { DynamoScanDigests } from '../../adapters/dynamodb/scan-digest.js';
 import { DynamoScanLog } from '../../adapters/dynamodb/scan-log.js';
 import { readSnapshot } from '../../adapters/snapshot/read-snapshot.js';
 import { fixedClock } from '../../adapters/system.js';
@@ -149,6 +150,7 @@ export function scanIntoStores(
       metrics: stores.findings,
       executions: stores.executions,
       scans: new DynamoScanLog(stores.doc, stores.names.findings),
+      digests: new DynamoScanDigests(stores.doc, stores.names.findings),
       revokes: {
         requestRevoke: async (detail) => {
           await governance.fileSystemRevoke(detail);

@@ -3,6 +3,7 @@ import type { DecisionStore } from '../../ports/decision-store.js';
 import type { ExecutionTrail } from '../../ports/execution-trail.js';
 import type { FindingBatch, MetricsStore } from '../../ports/metrics-store.js';
 import type { RevokeRequester } from '../../ports/revoke-requester.js';
+import type { ScanDigests, WriteClaim } from '../../ports/scan-digest.js';
 import type { ScanLog } from '../../ports/scan-log.js';
 import { accountOfArn, accountOfInventory } from '../account.js';
 import type { Decision } from '../decision.js';
@@ -32,6 +33,11 @@ export interface ScanDeps {
   readonly scans: Pick<ScanLog, 'latestScan' | 'listLatestScans' | 'recordScan'>;
   /** Certification campaigns, so a `keep` in a campaign counts as a review (optional). */
   readonly campaigns?: Pick<CampaignStore, 'listByStatus' | 'listItems'>;
+  /**
+   * Each account's digest of its active findings (optional): with it, a re-scan reads only what
+   * changed instead of every stored summary, whenever no finding could have changed since the last scan.
+   */
+  readonly digests?: ScanDigests;
 }
 
 export interface ScanInput {
@@ -171,18 +177,30 @@ export async function runScan(deps: ScanDeps, input: ScanInput): Promise<ScanRes
 
   // Only this account's findings: a scan of one account never resolves another's. Going backwards,
   // "resolved since the last scan" has no meaning: a read-only scan resolves and writes nothing.
-  progress(`merging ${drafts.length} findings with the store`);
-  const merged = await mergeInRanges(deps.findings, {
-    drafts,
-    exceptions,
-    policy,
-    at,
-    account,
-    writes,
-    canJudge,
-    previousScans,
-    ...(input.onCount ? { onCount: input.onCount } : {}),
-  });
+  const claim: WriteClaim | undefined = writes ? await deps.digests?.claim(accountId) : undefined;
+  progress(
+    `merging ${drafts.length} findings with the store${claim?.pages ? " (from the account's digest)" : ''}`,
+  );
+  let merged: Awaited<ReturnType<typeof mergeInRanges>>;
+  try {
+    merged = await mergeInRanges(deps.findings, {
+      drafts,
+      exceptions,
+      policy,
+      at,
+      account,
+      writes,
+      canJudge,
+      previousScans,
+      ...(claim ? { claim } : {}),
+      ...(input.onCount ? { onCount: input.onCount } : {}),
+    });
+  } catch (error) {
+    // Best effort: a claim left behind runs out with its lease.
+    await claim?.release(false).catch(() => false);
+    throw error;
+  }
+  await claim?.release(true);
   const { current, resolved } = merged;
   const written = merged.seen + merged.settled;
   if (writes) {

@@ -93,6 +93,7 @@ async function aStore(): Promise<Store> {
  */
 const legacyWritePath = (store: DynamoFindingStore): FindingBatch => ({
   getMany: (ids, options) => store.getMany(ids, options),
+  getSummaries: (ids) => store.getSummaries(ids),
   putMany: (f) => store.putMany(f),
   putSeen: (f) => store.putMany(f),
   summaryPages: (a) => store.summaryPages(a),
