@@ -13,14 +13,9 @@ import { FindingType } from '../../domain/finding.js';
 import { mergeKey } from '../../domain/scanning/merge-order.js';
 import type { StoredSummaryPage } from '../../ports/metrics-store.js';
 import type { DigestEntry, ScanDigests, WriteClaim } from '../../ports/scan-digest.js';
+import { OTHER_WRITES_KEY } from './other-writes.js';
 import { pad, queryPages } from './query.js';
 
-/**
- * The one item every writer of findings other than a scan replaces, in the same transaction as the
- * finding (`DynamoFindingStore.put`), with a fresh nonce: a digest records the nonce it was made at and
- * is used only while the nonce is still the same.
- */
-export const OTHER_WRITES_KEY = { pk: 'FINDINGS#OTHER-WRITES', sk: 'NONCE' } as const;
 /** The nonce before any other writer wrote (the marker item does not exist yet). */
 const NO_OTHER_WRITES = 'none';
 
@@ -45,26 +40,50 @@ const Pointer = z.object({
 });
 type Pointer = z.infer<typeof Pointer>;
 
-const Guard = z.object({
-  writers: z.set(z.string()).optional(),
-  claims: z.number().int().nonnegative().optional(),
-  digest: Pointer.optional(),
-});
+/** The guard item: the writers holding a claim (a string set), the count of claims, the pointer. */
+interface Guard {
+  readonly writers?: ReadonlySet<string>;
+  readonly claims?: number;
+  readonly digest?: Pointer;
+}
+const parseGuard = (item: Record<string, unknown>): Guard => {
+  const { writers, claims, digest } = item;
+  if (writers !== undefined && !(writers instanceof Set && [...writers].every((w) => typeof w === 'string')))
+    throw new Error('the scan digest guard has malformed writers');
+  if (claims !== undefined && !(typeof claims === 'number' && Number.isInteger(claims) && claims >= 0))
+    throw new Error('the scan digest guard has a malformed claim count');
+  return {
+    ...(writers ? { writers: writers as ReadonlySet<string> } : {}),
+    ...(claims !== undefined ? { claims } : {}),
+    ...(digest !== undefined ? { digest: Pointer.parse(digest) } : {}),
+  };
+};
 
-/** One entry as stored: id, type, identity, firstSeen, digest ('' when none), follows the scans (0/1). */
-const Row = z.tuple([
-  z.string().min(1),
-  FindingType,
-  z.string().min(1),
-  z.string().min(1),
-  z.string(),
-  z.union([z.literal(0), z.literal(1)]),
-]);
-const Part = z.object({
-  generation: z.string().min(1),
-  through: z.string().min(1),
-  data: z.instanceof(Uint8Array),
-});
+const TYPES: ReadonlySet<string> = new Set(FindingType.options);
+const isText = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+
+/** One stored entry: id, type, identity, firstSeen, digest ('' when none), follows the scans (0/1). */
+function parseRow(row: unknown): DigestEntry {
+  if (!Array.isArray(row) || row.length !== 6) throw new Error('a scan digest entry is malformed');
+  const [id, type, identityKey, firstSeen, digest, follows] = row as unknown[];
+  if (
+    !isText(id) ||
+    !TYPES.has(type as string) ||
+    !isText(identityKey) ||
+    !isText(firstSeen) ||
+    typeof digest !== 'string' ||
+    (follows !== 0 && follows !== 1)
+  )
+    throw new Error('a scan digest entry is malformed');
+  return {
+    id,
+    type: type as DigestEntry['type'],
+    identityKey,
+    firstSeen,
+    ...(digest ? { digest } : {}),
+    seenWithScans: follows === 1,
+  };
+}
 
 /** When a writer's claim began (its id starts with the instant). */
 const claimedAt = (writer: string) => Date.parse(writer.slice(0, writer.indexOf('|')));
@@ -118,7 +137,7 @@ export class DynamoScanDigests implements ScanDigests {
         ReturnValues: 'ALL_OLD',
       }),
     );
-    const before = Guard.parse(old.Attributes ?? {});
+    const before = parseGuard(old.Attributes ?? {});
     const exclusive = (before.writers?.size ?? 0) === 0;
     const slot = before.digest ? other(before.digest.slot) : 'A';
     return this.claimOf(accountId, me, (before.claims ?? 0) + 1, nonce, exclusive, slot);
@@ -137,7 +156,7 @@ export class DynamoScanDigests implements ScanDigests {
           ReturnValues: 'UPDATED_NEW',
         }),
       );
-      return Guard.parse(result.Attributes ?? {}).claims;
+      return parseGuard(result.Attributes ?? {}).claims;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return undefined;
       throw error;
@@ -287,22 +306,24 @@ export class DynamoScanDigests implements ScanDigests {
       for (const item of items) {
         if (n >= pointer.parts) return;
         n += 1;
-        const part = Part.parse(item);
-        if (part.generation !== pointer.generation || item.sk !== `${partPrefix(pointer.slot)}${pad(n, 6)}`)
+        const { generation, through, data } = item;
+        if (
+          generation !== pointer.generation ||
+          item.sk !== `${partPrefix(pointer.slot)}${pad(n, 6)}` ||
+          !isText(through) ||
+          !(data instanceof Uint8Array)
+        )
           throw new Error(`the scan digest of account ${accountId} changed while it was read`);
-        const rows = z.array(Row).parse(JSON.parse(gunzipSync(part.data).toString('utf8')));
+        const rows: unknown = JSON.parse(gunzipSync(data).toString('utf8'));
+        if (!Array.isArray(rows))
+          throw new Error(`a part of the scan digest of account ${accountId} is malformed`);
         yield {
-          summaries: rows.map(([id, type, identityKey, firstSeen, digest, follows]) => ({
-            id,
-            type,
-            identityKey,
-            firstSeen,
-            ...(digest ? { digest } : {}),
-            seenWithScans: follows === 1,
+          summaries: rows.map((row) => ({
+            ...parseRow(row),
             source: 'scanner' as const,
             status: 'open' as const,
           })),
-          through: part.through,
+          through,
           complete: false,
         };
       }
@@ -337,15 +358,12 @@ export class DynamoScanDigests implements ScanDigests {
     return typeof nonce === 'string' && nonce.length > 0 ? nonce : NO_OTHER_WRITES;
   }
 
-  private async guard(accountId: string): Promise<z.infer<typeof Guard>> {
+  private async guard(accountId: string): Promise<Guard> {
     const result = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: guardKey(accountId), ConsistentRead: true }),
     );
-    return Guard.parse(result.Item ?? {});
+    return parseGuard(result.Item ?? {});
   }
 }
 
 const other = (slot: Slot): Slot => (slot === 'A' ? 'B' : 'A');
-
-/** A fresh nonce for an other write (a finding written outside a scan). */
-export const otherWriteNonce = (): string => randomUUID();
