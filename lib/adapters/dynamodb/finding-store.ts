@@ -24,8 +24,8 @@ import type {
   StoredSummaryPage,
 } from '../../ports/metrics-store.js';
 import type { KeyUpgradeResult } from './key-upgrade.js';
-import { queryAll, queryPages, stripKeys } from './query.js';
 import { OTHER_WRITES_KEY, otherWriteNonce } from './other-writes.js';
+import { queryAll, queryPages, stripKeys } from './query.js';
 import { DynamoScanLog } from './scan-log.js';
 
 /** DynamoDB's batch limits, and how many batches a scan keeps in flight. */
