@@ -27,7 +27,9 @@ export const BUNDLE_BUDGET_BYTES: Readonly<Record<FunctionId, number>> = {
   // 525.7 KiB: over the target by 37.4 KiB. Four SDK clients, three protocols (IAM awsQuery/XML,
   // DynamoDB and Secrets Manager awsJson, Scheduler restJson), zod (98.9 KiB), the executors'
   // admission, planners and appliers (#10, #11, #13, #15); see docs/performance.md, "Lean functions".
-  provision: 529 * KiB,
+  // +1.7 KiB (scanperf): a finding written outside a scan moves the other-writes nonce in the same
+  // transaction (lib/adapters/dynamodb/other-writes.ts), so no scan digest outlives it (#16.1).
+  provision: 531 * KiB,
   // 556.9 KiB: over the target by 68.6 KiB. As provision, plus STS (testSecret) and EventBridge (SecretRotated).
   rotate: 560 * KiB,
   // 499.1 KiB (was 709.5): the Security Hub export is its own function. Under 500 KiB, over the

@@ -170,7 +170,8 @@ export async function mergeInRanges(findings: FindingBatch, input: MergeInput): 
       const step = entries.map((o) => o.draft);
       for (const f of toFindings(step, stored, input.exceptions, input.policy, input.at, account)) {
         current.push(f);
-        rangeIds.add(f.id);
+        // Only what can be gone matters here: the page's own findings (a range may hold 90,000 drafts).
+        if (byId.has(f.id)) rangeIds.add(f.id);
         if (account.adopted.has(f.id)) adoptedSeen.add(f.id);
         // Seen again with the same content, already following the scans: recording the scan sees it.
         const before = active(f.id);
@@ -180,6 +181,12 @@ export async function mergeInRanges(findings: FindingBatch, input: MergeInput): 
       }
       input.onCount?.(next, ordered.length, 'merging findings');
       if (writes) await flush(false);
+      // A range without stored findings (a first scan, new findings after the last page) has nothing
+      // to interleave: its entries go out a step at a time, in order, instead of all at the end.
+      if (claim?.exclusive && page.length === 0 && digest.length > 0) {
+        await claim.append(digest.map(({ key: _key, ...e }) => e));
+        digest.length = 0;
+      }
     }
     if (!writes) return;
     // Gone: the page's stored active scanner findings that no draft saw again (looked-up ones were seen).
