@@ -72,7 +72,7 @@ export async function run({ dir, size }: BenchContext): Promise<void> {
           AS_OF,
           '--format',
           'json',
-          '--out',
+          '--output',
           out,
         ],
         io,
