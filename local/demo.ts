@@ -7,7 +7,7 @@ import { acquireLocalStore, type StoreLease } from '../lib/adapters/dynamodb/sha
 import { sandboxPaths } from '../lib/adapters/sandbox/local-sandbox.js';
 import type { RegisterCommand } from '../lib/cli/commands/index.js';
 import { type CliIo, UsageError } from '../lib/cli/io.js';
-import { LOCAL_ENV, localHome, storeIdleSeconds } from '../lib/cli/local-store.js';
+import { forgetPreparedStores, LOCAL_ENV, localHome, storeIdleSeconds } from '../lib/cli/local-store.js';
 import { run as runLib } from '../lib/cli/main.js';
 import { examples } from '../lib/cli/options.js';
 import { localTableNames } from '../lib/config/tables.js';
@@ -301,6 +301,7 @@ async function emptyLocalData(io: CliIo, endpoint: string): Promise<void> {
         if (!(error instanceof ResourceNotFoundException)) throw error;
       }
     }
+    forgetPreparedStores();
   } finally {
     client.destroy();
   }

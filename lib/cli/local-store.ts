@@ -106,6 +106,20 @@ async function upgradeStoredDecisionKeys(stores: Stores): Promise<void> {
   });
 }
 
+/**
+ * Stores named by NHI_GOV_DYNAMODB_ENDPOINT whose tables this process has already created (or found) and
+ * whose finding and decision keys it has already upgraded: a long-lived process (the tests, `nhi-gov run`) runs many
+ * commands on one such store and pays that check once, not per command. A process of its own per command
+ * (the usual command line) is unaffected. The embedded store is never remembered: a new one may come up
+ * on the same port with other data.
+ */
+const preparedEndpointStores = new Set<string>();
+
+/** Forgets the prepared stores: after their tables were deleted (`nhi-gov demo --fresh`). */
+export function forgetPreparedStores(): void {
+  preparedEndpointStores.clear();
+}
+
 export async function withLocalStores<T>(io: CliIo, fn: (stores: Stores) => Promise<T>): Promise<T> {
   const names = localTableNames(io.env[LOCAL_ENV.tablePrefix] ?? 'nhi-gov');
   const endpoint = io.env[LOCAL_ENV.endpoint];
@@ -119,10 +133,14 @@ export async function withLocalStores<T>(io: CliIo, fn: (stores: Stores) => Prom
   process.once('SIGTERM', onSignal);
   const client = localDynamoClient(endpoint ?? (lease?.endpoint as string));
   try {
-    await ensureTables(client, names);
     const stores = storesFor(client, names);
-    await upgradeFindingKeys(stores);
-    await upgradeStoredDecisionKeys(stores);
+    const prepared = endpoint ? `${endpoint}\n${JSON.stringify(names)}` : undefined;
+    if (prepared === undefined || !preparedEndpointStores.has(prepared)) {
+      await ensureTables(client, names);
+      await upgradeFindingKeys(stores);
+      await upgradeStoredDecisionKeys(stores);
+      if (prepared !== undefined) preparedEndpointStores.add(prepared);
+    }
     return await fn(stores);
   } finally {
     process.removeListener('SIGINT', onSignal);

@@ -1,14 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
+import * as z from 'zod';
 import { readSnapshot } from '../../adapters/snapshot/read-snapshot.js';
 import { SnapshotPolicyDocuments } from '../../adapters/snapshot/snapshot-documents.js';
-import { parseNote } from '../../domain/bounds.js';
+import { BOUNDS, parseNote } from '../../domain/bounds.js';
 import type { Campaign, ReviewItem } from '../../domain/certification.js';
 import type { Decision } from '../../domain/decision.js';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
 import { parseId } from '../../domain/governance/deps.js';
-import { type Governance, publicDecision } from '../../domain/governance/index.js';
+import { type Governance, publicDecision, StartCampaignBody } from '../../domain/governance/index.js';
 import { parseCaller } from '../../domain/governance/principals.js';
 import { requestsPerAccount } from '../../domain/governance/submit-accounts.js';
 import type { IamInventory } from '../../domain/inventory.js';
@@ -18,7 +19,14 @@ import type { PolicyDocumentReader } from '../../ports/policy-documents.js';
 import { localGovernance } from '../governance-context.js';
 import type { CliIo } from '../io.js';
 import { type Stores, withLocalStores } from '../local-store.js';
-import { addOutputOptions, asOption, deliverOutput, examples, formatOf } from '../options.js';
+import {
+  addOutputOptions,
+  asOption,
+  deliverOutput,
+  examples,
+  formatOf,
+  parseCliOptions,
+} from '../options.js';
 import { renderJson } from '../output.js';
 import { boundPolicy, requestedPolicy } from '../policy-binding.js';
 import { withCliAccounts, withDefaultAccount } from '../request-account.js';
@@ -80,6 +88,15 @@ function readJsonFile(io: CliIo, file: string): unknown {
  * Checks what the command line was given (the `--as` principal, `--note`, ids) before the store starts:
  * bad input costs no DynamoDB Local start and writes nothing.
  */
+/** `request`'s own flags, checked before the store starts (the use case checks the same bound again). */
+const RequestOptions = z.strictObject({
+  idempotencyKey: z
+    .string()
+    .min(1)
+    .max(BOUNDS.idempotencyKeyLength, `must be at most ${BOUNDS.idempotencyKeyLength} characters`)
+    .optional(),
+});
+
 function checkArgs(opts: { as?: string; note?: string }, ids: Readonly<Record<string, string>> = {}): void {
   if (opts.as !== undefined) parseCaller(opts.as, '--as');
   parseNote(opts.note);
@@ -276,6 +293,7 @@ export function registerGovernance(program: Command, io: CliIo): void {
         const perAccount = requestsPerAccount(raw);
         for (const r of perAccount) parseOrThrow(DecisionRequest, r, 'request');
         checkArgs(opts);
+        parseCliOptions(RequestOptions, { idempotencyKey: opts.idempotencyKey });
         const inventory = await campaignInventory(io, opts);
         const several = perAccount.length > 1 || raw !== perAccount[0];
         const decisions = await withGovernance(
@@ -529,6 +547,7 @@ Exit codes: 0 ok, 2 usage or input error (also an unknown id), 3 unexpected erro
           ...(opts.dueDays !== undefined ? { dueDays: opts.dueDays } : {}),
         };
         checkArgs(opts);
+        parseCliOptions(StartCampaignBody.pick({ dueDays: true }), { dueDays: opts.dueDays });
         // The snapshot is read before the store starts: a bad file costs nothing and writes nothing.
         const inventory = await campaignInventory(io, opts);
         const result = await withGovernance(io, opts, (gov) =>
