@@ -28,12 +28,13 @@ export default defineConfig({
       JSII_DEPRECATED: 'fail',
     },
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], isolate: false } },
       // Everything else (integration on DynamoDB Local, security): a new test folder is never left out.
       {
         extends: true,
         test: {
           name: 'integration',
+          isolate: false,
           include: ['test/**/*.test.ts'],
           exclude: ['test/unit/**', 'test/infra/**', ...E2E],
         },

@@ -28,8 +28,27 @@ interface Violation {
   readonly call: string;
   readonly missing: readonly Need[];
 }
-const violations: Violation[] = [];
-const seen = new Set<string>();
+/**
+ * One recorder per worker process: with `isolate: false` this setup file runs again before every test
+ * file in the same module context, so the patches below are put on once and the state kept beside them.
+ */
+interface RecorderState {
+  readonly violations: Violation[];
+  readonly seen: Set<string>;
+  /** The `send` stubs aws-sdk-client-mock put on clients during the current test file. */
+  readonly stubs: { restore?: () => void }[];
+  patched: boolean;
+}
+const STATE_KEY = Symbol.for('nhi-gov.sdk-calls');
+const shared = globalThis as Record<symbol, RecorderState | undefined>;
+const state: RecorderState = shared[STATE_KEY] ?? {
+  violations: [],
+  seen: new Set<string>(),
+  stubs: [],
+  patched: false,
+};
+shared[STATE_KEY] = state;
+const { violations, seen } = state;
 
 function record(client: unknown, command: unknown, stack: string): void {
   try {
@@ -55,38 +74,55 @@ function record(client: unknown, command: unknown, stack: string): void {
 }
 
 // Real clients.
-const realSend = Client.prototype.send;
-Client.prototype.send = function send(
-  this: Client<never, never, never, never>,
-  command: unknown,
-  ...rest: unknown[]
-) {
-  record(this, command, new Error().stack ?? '');
-  return (realSend as (...args: unknown[]) => unknown).call(this, command, ...rest);
-} as typeof Client.prototype.send;
+if (!state.patched) {
+  state.patched = true;
+  patchRealClients();
+  patchMockedClients();
+}
+
+function patchRealClients(): void {
+  const realSend = Client.prototype.send;
+  Client.prototype.send = function send(
+    this: Client<never, never, never, never>,
+    command: unknown,
+    ...rest: unknown[]
+  ) {
+    record(this, command, new Error().stack ?? '');
+    return (realSend as (...args: unknown[]) => unknown).call(this, command, ...rest);
+  } as typeof Client.prototype.send;
+}
 
 // Mocked clients: aws-sdk-client-mock stubs `send` with `sinon.stub(client.prototype, 'send')`, looked up
 // on the sinon module at call time; each such stub records its calls here as they happen.
-const sinon = createRequire(createRequire(import.meta.url).resolve('aws-sdk-client-mock'))('sinon') as {
-  stub: (...args: unknown[]) => { invoke: (fn: unknown, thisValue: unknown, args: unknown[]) => unknown };
-};
-const realStub = sinon.stub;
-sinon.stub = function stub(this: unknown, ...args: unknown[]) {
-  const created = realStub.apply(this, args);
-  if (args[1] === 'send' && created && typeof created.invoke === 'function') {
-    const invoke = created.invoke;
-    created.invoke = function recordedInvoke(
-      this: unknown,
-      fn: unknown,
-      thisValue: unknown,
-      callArgs: unknown[],
-    ) {
-      record(thisValue, callArgs[0], new Error().stack ?? '');
-      return invoke.call(this, fn, thisValue, callArgs);
-    };
-  }
-  return created;
-} as typeof sinon.stub;
+function patchMockedClients(): void {
+  const sinon = createRequire(createRequire(import.meta.url).resolve('aws-sdk-client-mock'))('sinon') as {
+    stub: (...args: unknown[]) => { invoke: (fn: unknown, thisValue: unknown, args: unknown[]) => unknown };
+  };
+  const realStub = sinon.stub;
+  sinon.stub = function stub(this: unknown, ...args: unknown[]) {
+    const created = realStub.apply(this, args);
+    if (args[1] === 'send' && created) state.stubs.push(created as { restore?: () => void });
+    if (args[1] === 'send' && created && typeof created.invoke === 'function') {
+      const invoke = created.invoke;
+      created.invoke = function recordedInvoke(
+        this: unknown,
+        fn: unknown,
+        thisValue: unknown,
+        callArgs: unknown[],
+      ) {
+        record(thisValue, callArgs[0], new Error().stack ?? '');
+        return invoke.call(this, fn, thisValue, callArgs);
+      };
+    }
+    return created;
+  } as typeof sinon.stub;
+}
+
+// A mock left on a client class must not answer for it in the next file of the same worker (the unit
+// and integration projects run without isolation: vitest.config.ts).
+afterAll(() => {
+  for (const stub of state.stubs.splice(0)) stub.restore?.();
+});
 
 afterAll(() => {
   if (violations.length === 0) return;

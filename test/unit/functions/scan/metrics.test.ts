@@ -1,5 +1,5 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ScanSummary } from '../../../../functions/scan/handler.js';
 import { emitScanMetrics } from '../../../../functions/scan/metrics.js';
 
@@ -38,7 +38,12 @@ function captureEmf(fn: () => void): Record<string, unknown>[] {
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
-afterEach(() => vi.restoreAllMocks());
+// One EMF document per line: another file of the same worker may have set POWERTOOLS_DEV (pretty-printed JSON).
+beforeEach(() => vi.stubEnv('POWERTOOLS_DEV', undefined));
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.unstubAllEnvs();
+});
 
 describe('emitScanMetrics', () => {
   it('emits open findings per type with a type dimension, and review coverage, for the dashboard', () => {
