@@ -28,6 +28,8 @@ export default defineConfig({
       JSII_DEPRECATED: 'fail',
     },
     projects: [
+      // unit and integration run without isolation (one module registry per worker): the setup files
+      // give each file the worker's environment and no SDK mock of the file before (docs/testing.md).
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], isolate: false } },
       // Everything else (integration on DynamoDB Local, security): a new test folder is never left out.
       {
