@@ -59,6 +59,8 @@ function lambdaEnv(policyJson: string): NodeJS.ProcessEnv {
     [FUNCTION_ENV.executorPrincipal]: arn('iam::123456789012:role/bench-executor'),
     [FUNCTION_ENV.keySchedulerRoleArn]: arn('iam::123456789012:role/bench-key-scheduler'),
     [FUNCTION_ENV.rotateFunctionArn]: arn('lambda:eu-west-1:123456789012:function:bench-rotate'),
+    // The executors' own account (#15: they refuse another account's decision).
+    [FUNCTION_ENV.accountId]: '123456789012',
     [FUNCTION_ENV.evidenceBucketName]: 'bench-evidence',
     [FUNCTION_ENV.evidencePeriod]: 'month',
     [FUNCTION_ENV.securityHubProductArn]: arn(
