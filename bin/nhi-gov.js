@@ -10,6 +10,15 @@ import { pathToFileURL } from 'node:url';
 // The SDK warns on every start that its 2027 releases will need Node 22; nothing the user can act on here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+// A reader that stops early (`nhi-gov report findings | head`) closes the pipe: the rest of the output
+// is dropped instead of crashing with an unhandled EPIPE, and the command still ends with its own exit
+// code (a `--fail-on` gate piped into `head` must still fail under `set -o pipefail`).
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error?.code !== 'EPIPE') throw error;
+  });
+}
+
 const root = join(import.meta.dirname, '..');
 const bundle = join(root, 'dist', 'cli', 'nhi-gov.mjs');
 
