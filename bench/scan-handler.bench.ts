@@ -9,6 +9,7 @@
  *   npm run bench -- --only scan-handler [identities]    # 10,000 by default; e.g. 50000
  */
 
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
@@ -22,8 +23,8 @@ import { DEFAULT_POLICY_PATH, policyFileAsJson } from '../lib/config/policy-file
 import { ENV, localTableNames } from '../lib/config/tables.js';
 import { DAY_MS } from '../lib/domain/primitives.js';
 import type { BenchContext } from './index.js';
-import { installIamFromDisk, writeIamAccount } from './support/iam-on-disk.js';
-import { AS_OF, generate } from './support/inventory.js';
+import { installIamFromDisk } from './support/iam-on-disk.js';
+import { AS_OF } from './support/inventory.js';
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -31,8 +32,15 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 /** Generates the account, scans it twice through the scan handler, prints the figures. */
 export async function run({ dir, size }: BenchContext): Promise<void> {
   const n = size ?? 10_000;
-  // IAM's answers live on disk, not in this process: its peak RSS is the scan function's own.
-  const pages = writeIamAccount(dir, generate(n));
+  // IAM's answers live on disk, written by a process of its own (generating 50,000 identities takes
+  // hundreds of MB): this process's peak RSS is the scan function's own.
+  const writer = spawnSync(
+    process.execPath,
+    [...process.execArgv, join(import.meta.dirname, 'support', 'write-iam-account-main.ts'), dir, String(n)],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  if (writer.status !== 0) throw new Error(`writing the benchmark account failed (exit ${writer.status})`);
+  const pages = Number(writer.stdout.trim());
   const dynamo = await startLocalDynamo({ startTimeoutMs: 180_000 });
   try {
     const names = localTableNames('bench');
@@ -76,8 +84,9 @@ export async function run({ dir, size }: BenchContext): Promise<void> {
       const started = performance.now();
       const summary = await handler({ asOf });
       lines.push(
-        `${`${name}:`.padEnd(24)} ${seconds(performance.now() - started)}  (${summary.identities} identities, ${summary.open} open, ${summary.resolved} resolved, ${summary.written} findings written)`,
+        `${`${name}:`.padEnd(24)} ${seconds(performance.now() - started)}  (${summary.identities} identities, ${summary.open} open, ${summary.resolved} resolved, ${summary.written} findings written; peak RSS so far ${mb(process.resourceUsage().maxRSS * 1024)})`,
       );
+      process.stdout.write(`  ${lines.at(-1)}\n`);
     }
     const rss = process.resourceUsage().maxRSS * 1024;
     process.stdout.write(
