@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import * as z from 'zod';
 import { toExternalCallError } from '../lib/adapters/iam/aws-error.js';
 import type { DrainReport } from '../lib/adapters/local-bus/local-pipeline.js';
-import { SANDBOX_KEY, type SandboxAccount } from '../lib/adapters/sandbox/iam-sandbox.js';
+import { SANDBOX_KEY, type SandboxAccount, sandboxPolicy } from '../lib/adapters/sandbox/iam-sandbox.js';
 import { LocalSandbox, sandboxPaths, seedSandbox } from '../lib/adapters/sandbox/local-sandbox.js';
 import { readSnapshot } from '../lib/adapters/snapshot/read-snapshot.js';
 import { fixedClock } from '../lib/adapters/system.js';
@@ -26,31 +26,20 @@ const FORMATS = ['table', 'json'] as const;
 export function withSuiteBoundary(account: SandboxAccount): void {
   const arn = localNames(account[SANDBOX_KEY].accountId).boundaryArn;
   if (account.Policies.some((p) => p.Arn === arn)) return;
-  account.Policies.push({
-    PolicyName: 'nhi-gov-boundary',
-    Arn: arn,
-    Path: '/',
-    DefaultVersionId: 'v1',
-    AttachmentCount: 0,
-    PolicyVersionList: [
-      {
-        VersionId: 'v1',
-        IsDefaultVersion: true,
-        Document: {
-          Version: '2012-10-17',
-          Statement: [
-            { Sid: 'Ceiling', Effect: 'Allow', Action: '*', Resource: '*' },
-            {
-              Sid: 'NoIamWrites',
-              Effect: 'Deny',
-              Action: ['iam:Create*', 'iam:Put*', 'iam:Attach*', 'iam:Update*', 'iam:Delete*'],
-              Resource: '*',
-            },
-          ],
+  account.Policies.push(
+    sandboxPolicy('nhi-gov-boundary', arn, {
+      Version: '2012-10-17',
+      Statement: [
+        { Sid: 'Ceiling', Effect: 'Allow', Action: '*', Resource: '*' },
+        {
+          Sid: 'NoIamWrites',
+          Effect: 'Deny',
+          Action: ['iam:Create*', 'iam:Put*', 'iam:Attach*', 'iam:Update*', 'iam:Delete*'],
+          Resource: '*',
         },
-      },
-    ],
-  });
+      ],
+    }),
+  );
 }
 
 /** The sandbox of this home, or a usage error saying how to make one. */

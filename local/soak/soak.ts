@@ -7,7 +7,7 @@ import { DynamoCampaignStore } from '../../lib/adapters/dynamodb/campaign-store.
 import { ensureTables } from '../../lib/adapters/dynamodb/create-tables.js';
 import { DynamoScanLog } from '../../lib/adapters/dynamodb/scan-log.js';
 import { credentialReportCsv } from '../../lib/adapters/sandbox/account-files.js';
-import { emptyAccount, type SandboxAccount } from '../../lib/adapters/sandbox/iam-sandbox.js';
+import { emptyAccount, type SandboxAccount, sandboxPolicy } from '../../lib/adapters/sandbox/iam-sandbox.js';
 import { readSnapshot } from '../../lib/adapters/snapshot/read-snapshot.js';
 import { ulidGenerator } from '../../lib/adapters/system.js';
 import { loadPolicyFile } from '../../lib/config/policy-file.js';
@@ -133,25 +133,12 @@ function soakAccount(roles: number): SandboxAccount {
   withSuiteBoundary(account);
   for (const arn of [...POLICIES, CONSOLE_POLICY]) {
     const name = arn.slice(arn.lastIndexOf('/') + 1);
-    account.Policies.push({
-      PolicyName: name,
-      Arn: arn,
-      Path: '/',
-      DefaultVersionId: 'v1',
-      AttachmentCount: 0,
-      PolicyVersionList: [
-        {
-          VersionId: 'v1',
-          IsDefaultVersion: true,
-          Document: {
-            Version: '2012-10-17',
-            Statement: [
-              { Effect: 'Allow', Action: [`${name.toLowerCase().slice(0, 6)}:Get*`], Resource: '*' },
-            ],
-          },
-        },
-      ],
-    });
+    account.Policies.push(
+      sandboxPolicy(name, arn, {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: [`${name.toLowerCase().slice(0, 6)}:Get*`], Resource: '*' }],
+      }),
+    );
   }
   return account;
 }

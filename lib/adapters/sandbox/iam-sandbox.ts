@@ -112,6 +112,18 @@ export interface SandboxAccount {
   [SANDBOX_KEY]: SandboxExtra;
 }
 
+/** A customer-managed policy as a GAAD export lists it: one version, `v1`, the default. */
+export function sandboxPolicy(name: string, arn: string, document: unknown): SandboxPolicy {
+  return {
+    PolicyName: name,
+    Arn: arn,
+    Path: '/',
+    DefaultVersionId: 'v1',
+    AttachmentCount: 0,
+    PolicyVersionList: [{ VersionId: 'v1', IsDefaultVersion: true, Document: document }],
+  };
+}
+
 /** An empty account. */
 export function emptyAccount(accountId: string): SandboxAccount {
   return {
