@@ -1,9 +1,6 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDecisionStore } from '../../../lib/adapters/dynamodb/decision-store.js';
-import { DynamoExecutionTrail } from '../../../lib/adapters/dynamodb/execution-trail.js';
 import { DynamoFindingStore } from '../../../lib/adapters/dynamodb/finding-store.js';
-import { DynamoScanLog } from '../../../lib/adapters/dynamodb/scan-log.js';
 import { loadPolicyFile } from '../../../lib/config/policy-file.js';
 import type { Finding, FindingStatus } from '../../../lib/domain/finding.js';
 import type { IamInventory, InventoryRole, InventoryUser } from '../../../lib/domain/inventory.js';
@@ -11,7 +8,8 @@ import { compareUtf8, mergeKey } from '../../../lib/domain/scanning/merge-order.
 import { runScan, type ScanDeps, type ScanResult } from '../../../lib/domain/scanning/run-scan.js';
 import type { FindingBatch } from '../../../lib/ports/metrics-store.js';
 import { createTestTables, type TestTables } from '../../support/dynamo.js';
-import { anInventory, aRole, aUser } from '../../support/fakes/iam-read.js';
+import { anInventory } from '../../support/fakes/iam-read.js';
+import { identitiesAsOf, scanDepsOn } from './scan-world.js';
 
 const policy = loadPolicyFile();
 const DAY = 86_400_000;
@@ -28,33 +26,9 @@ beforeAll(async () => {
   tables = await createTestTables();
 });
 
-const depsOf = (findings: FindingBatch & DynamoFindingStore): ScanDeps => ({
-  decisions: new DynamoDecisionStore(tables.doc, tables.names.decisions),
-  findings,
-  metrics: findings,
-  executions: new DynamoExecutionTrail(tables.doc, tables.names.executions),
-  revokes: { requestRevoke: async () => {} },
-  scans: new DynamoScanLog(tables.doc, tables.names.findings),
-});
+const depsOf = (findings: FindingBatch & DynamoFindingStore): ScanDeps => scanDepsOn(tables, findings);
 
-/** A stale role (one finding) in `account`. */
-const staleRole = (account: string, name: string, extra: Partial<InventoryRole> = {}) =>
-  aRole(name, {
-    arn: `arn:aws:iam::${account}:role/${name}`,
-    path: '/',
-    createdAt: ago(400, T0),
-    lastUsedAt: undefined,
-    ...extra,
-  });
-
-/** A user with an old, unrotated key (two findings), seen or not by the credential report. */
-const oldKeyUser = (account: string, name: string, seen: boolean): InventoryUser =>
-  aUser(name, {
-    arn: `arn:aws:iam::${account}:user/${name}`,
-    path: '/',
-    accessKeys: [{ slot: 1, active: true, lastRotatedAt: ago(300, T0), lastUsedAt: ago(200, T0) }],
-    credentialReportSeen: seen,
-  });
+const { staleRole, oldKeyUser } = identitiesAsOf(T0);
 
 const inventoryOf = (account: string, roles: InventoryRole[], users: InventoryUser[] = []): IamInventory => ({
   ...anInventory({ roles, users }),

@@ -1,13 +1,10 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDecisionStore } from '../../../lib/adapters/dynamodb/decision-store.js';
-import { DynamoExecutionTrail } from '../../../lib/adapters/dynamodb/execution-trail.js';
 import { DynamoFindingStore } from '../../../lib/adapters/dynamodb/finding-store.js';
 import { CLAIM_LEASE_MS, DynamoScanDigests } from '../../../lib/adapters/dynamodb/scan-digest.js';
-import { DynamoScanLog } from '../../../lib/adapters/dynamodb/scan-log.js';
 import { loadPolicyFile } from '../../../lib/config/policy-file.js';
 import type { Finding, FindingStatus } from '../../../lib/domain/finding.js';
-import type { IamInventory, InventoryRole, InventoryUser } from '../../../lib/domain/inventory.js';
+import type { IamInventory, InventoryRole } from '../../../lib/domain/inventory.js';
 import { openFinding, provisioningFailedFinding } from '../../../lib/domain/provisioning/findings.js';
 import { resolveGoneUnmanagedKeys } from '../../../lib/domain/rotation/unmanaged-key.js';
 import { runScan, type ScanDeps, type ScanResult } from '../../../lib/domain/scanning/run-scan.js';
@@ -15,7 +12,8 @@ import type { FindingBatch } from '../../../lib/ports/metrics-store.js';
 import type { ScanDigests, WriteClaim } from '../../../lib/ports/scan-digest.js';
 import { aDecision } from '../../support/builders.js';
 import { createTestTables, type TestTables } from '../../support/dynamo.js';
-import { anInventory, aRole, aUser } from '../../support/fakes/iam-read.js';
+import { anInventory } from '../../support/fakes/iam-read.js';
+import { identitiesAsOf, scanDepsOn } from './scan-world.js';
 
 const policy = loadPolicyFile();
 const DAY = 86_400_000;
@@ -48,32 +46,10 @@ beforeAll(async () => {
 });
 
 const findingsStore = () => new DynamoFindingStore(tables.doc, tables.names.findings);
-const depsOf = (findings: FindingBatch & DynamoFindingStore, digests?: ScanDigests): ScanDeps => ({
-  decisions: new DynamoDecisionStore(tables.doc, tables.names.decisions),
-  findings,
-  metrics: findings,
-  executions: new DynamoExecutionTrail(tables.doc, tables.names.executions),
-  revokes: { requestRevoke: async () => {} },
-  scans: new DynamoScanLog(tables.doc, tables.names.findings),
-  ...(digests ? { digests } : {}),
-});
+const depsOf = (findings: FindingBatch & DynamoFindingStore, digests?: ScanDigests): ScanDeps =>
+  scanDepsOn(tables, findings, digests);
 
-const staleRole = (account: string, name: string, extra: Partial<InventoryRole> = {}) =>
-  aRole(name, {
-    arn: `arn:aws:iam::${account}:role/${name}`,
-    path: '/',
-    createdAt: ago(400, T0),
-    lastUsedAt: undefined,
-    ...extra,
-  });
-/** One old key, so every finding of an identity has its own type (the same write order in every account). */
-const oldKeyUser = (account: string, name: string, seen: boolean): InventoryUser =>
-  aUser(name, {
-    arn: `arn:aws:iam::${account}:user/${name}`,
-    path: '/',
-    accessKeys: [{ slot: 1, active: true, lastRotatedAt: ago(300, T0), lastUsedAt: ago(200, T0) }],
-    credentialReportSeen: seen,
-  });
+const { staleRole, oldKeyUser } = identitiesAsOf(T0);
 
 async function storedState(store: DynamoFindingStore, account: string): Promise<string[]> {
   const all: Finding[] = [];
