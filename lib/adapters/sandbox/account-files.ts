@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { accountOfInventory } from '../../domain/account.js';
 import type { IamInventory } from '../../domain/inventory.js';
+import { CREDENTIAL_REPORT_COLUMNS } from '../snapshot/write-snapshot.js';
 import {
   emptyAccount,
   SANDBOX_KEY,
@@ -9,32 +10,6 @@ import {
   type SandboxRole,
   type SandboxUser,
 } from './iam-sandbox.js';
-
-/** The credential report's columns, in IAM's order. */
-export const CREDENTIAL_REPORT_COLUMNS = [
-  'user',
-  'arn',
-  'user_creation_time',
-  'password_enabled',
-  'password_last_used',
-  'password_last_changed',
-  'password_next_rotation',
-  'mfa_active',
-  'access_key_1_active',
-  'access_key_1_last_rotated',
-  'access_key_1_last_used_date',
-  'access_key_1_last_used_region',
-  'access_key_1_last_used_service',
-  'access_key_2_active',
-  'access_key_2_last_rotated',
-  'access_key_2_last_used_date',
-  'access_key_2_last_used_region',
-  'access_key_2_last_used_service',
-  'cert_1_active',
-  'cert_1_last_rotated',
-  'cert_2_active',
-  'cert_2_last_rotated',
-] as const;
 
 const tagList = (tags: Readonly<Record<string, string>>) =>
   Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));

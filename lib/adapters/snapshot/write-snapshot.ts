@@ -8,7 +8,8 @@ import type { IamInventory, InventoryRole, InventoryUser } from '../../domain/in
 
 export type DateStyle = 'iso-t' | 'space';
 
-const CREDENTIAL_REPORT_HEADER = [
+/** The credential report's columns, in IAM's order. */
+export const CREDENTIAL_REPORT_COLUMNS = [
   'user',
   'arn',
   'user_creation_time',
@@ -189,5 +190,5 @@ export function toCredentialReportCsv(
         'N/A',
       ];
     });
-  return `${[CREDENTIAL_REPORT_HEADER, root, ...rows].map((r) => r.join(',')).join('\n')}\n`;
+  return `${[CREDENTIAL_REPORT_COLUMNS, root, ...rows].map((r) => r.join(',')).join('\n')}\n`;
 }
